@@ -1,0 +1,292 @@
+package onsmqtt
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth"
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
+	"golang.org/x/time/rate"
+)
+
+const (
+	// APIVersion is the OnsMqtt OpenAPI version this client speaks.
+	APIVersion = "2020-04-20"
+	product    = "OnsMqtt"
+
+	// DefaultRateLimit keeps one provider process well below the account's
+	// documented 500 calls/s, leaving room for other tools of the account.
+	DefaultRateLimit = 400.0
+	// DefaultAttemptTimeout bounds one HTTP attempt, so a stalled connection
+	// costs one attempt rather than the whole operation timeout.
+	DefaultAttemptTimeout = 15 * time.Second
+	// DefaultConnectTimeout bounds TCP and TLS setup of one attempt.
+	DefaultConnectTimeout = 5 * time.Second
+)
+
+// Credentials are an AccessKey pair with an optional STS token.
+type Credentials struct {
+	AccessKeyID     string
+	AccessKeySecret string
+	SecurityToken   string
+}
+
+// String never prints the secret or the token, so credentials that end up in
+// a log line or an error message expose nothing.
+func (c Credentials) String() string {
+	return fmt.Sprintf("Credentials{AccessKeyID: %q, AccessKeySecret: <redacted>, SecurityToken: <redacted>}", c.AccessKeyID)
+}
+
+// GoString is String for %#v.
+func (c Credentials) GoString() string { return c.String() }
+
+func (c Credentials) sdkCredential() auth.Credential {
+	if c.SecurityToken != "" {
+		return credentials.NewStsTokenCredential(c.AccessKeyID, c.AccessKeySecret, c.SecurityToken)
+	}
+	return credentials.NewAccessKeyCredential(c.AccessKeyID, c.AccessKeySecret)
+}
+
+// Logger receives one line per attempt. Fields never contain credentials.
+type Logger interface {
+	Debug(ctx context.Context, msg string, fields map[string]any)
+	Warn(ctx context.Context, msg string, fields map[string]any)
+}
+
+type discardLogger struct{}
+
+func (discardLogger) Debug(context.Context, string, map[string]any) {}
+func (discardLogger) Warn(context.Context, string, map[string]any)  {}
+
+// Config configures a Client.
+type Config struct {
+	Region      string
+	Endpoint    Endpoint // zero value: DefaultEndpoint(Region)
+	Credentials Credentials
+	// RateLimit is the client-side ceiling in calls per second (<= 0: DefaultRateLimit).
+	RateLimit float64
+	// UserAgent is appended to the SDK's User-Agent, e.g. "terraform-provider-apsaramq/1.0.0".
+	UserAgent      string
+	Retry          RetryPolicy
+	AttemptTimeout time.Duration
+	ConnectTimeout time.Duration
+	Logger         Logger
+}
+
+// Client calls the OnsMqtt API. It is safe for concurrent use.
+type Client struct {
+	region      string
+	endpoint    Endpoint
+	credentials Credentials
+	limiter     *rate.Limiter
+	retry       RetryPolicy
+	userAgent   string
+	attempt     time.Duration
+	log         Logger
+	transport   *http.Transport
+	pool        sync.Pool // of *pooledSDKClient
+}
+
+// New returns a client for cfg.
+func New(cfg Config) (*Client, error) {
+	if err := ValidateRegion(cfg.Region); err != nil {
+		return nil, err
+	}
+	if cfg.Credentials.AccessKeyID == "" || cfg.Credentials.AccessKeySecret == "" {
+		return nil, errors.New("an AccessKey ID and secret are required")
+	}
+	if cfg.Endpoint == (Endpoint{}) {
+		ep, err := ParseEndpoint(DefaultEndpoint(cfg.Region))
+		if err != nil {
+			return nil, err
+		}
+		cfg.Endpoint = ep
+	}
+	limit := cfg.RateLimit
+	if limit <= 0 {
+		limit = DefaultRateLimit
+	}
+	c := &Client{
+		region:      cfg.Region,
+		endpoint:    cfg.Endpoint,
+		credentials: cfg.Credentials,
+		limiter:     rate.NewLimiter(rate.Limit(limit), burstFor(limit)),
+		retry:       cfg.Retry.withDefaults(),
+		userAgent:   cfg.UserAgent,
+		attempt:     orDefault(cfg.AttemptTimeout, DefaultAttemptTimeout),
+		log:         cfg.Logger,
+		transport:   newTransport(orDefault(cfg.ConnectTimeout, DefaultConnectTimeout)),
+	}
+	if c.log == nil {
+		c.log = discardLogger{}
+	}
+	return c, nil
+}
+
+// Region is the region the client was built for.
+func (c *Client) Region() string { return c.region }
+
+// Endpoint is where the client sends OnsMqtt calls.
+func (c *Client) Endpoint() Endpoint { return c.endpoint }
+
+// burstFor allows a short burst of a tenth of a second's budget, so a
+// Terraform walk starting many goroutines at once is smoothed, not queued.
+func burstFor(limit float64) int {
+	b := int(limit / 10)
+	if b < 1 {
+		b = 1
+	}
+	return b
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
+}
+
+func newTransport(connectTimeout time.Duration) *http.Transport {
+	return &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: connectTimeout, KeepAlive: 30 * time.Second}).DialContext,
+		TLSHandshakeTimeout:   connectTimeout,
+		MaxIdleConns:          256,
+		MaxIdleConnsPerHost:   128,
+		IdleConnTimeout:       90 * time.Second,
+		ExpectContinueTimeout: time.Second,
+		ForceAttemptHTTP2:     true,
+	}
+}
+
+// service names an RPC product behind an endpoint.
+type service struct {
+	product  string
+	version  string
+	endpoint Endpoint
+}
+
+func (c *Client) onsmqtt() service {
+	return service{product: product, version: APIVersion, endpoint: c.endpoint}
+}
+
+// call runs one RPC action with retries and decodes the JSON answer into out.
+func (c *Client) call(ctx context.Context, svc service, action, method string, params map[string]string, out any) error {
+	body, err := c.retrying(ctx, action, func(attempt int) ([]byte, error) {
+		return c.attemptOnce(ctx, svc, action, method, params, attempt)
+	})
+	if err != nil {
+		return err
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		return fmt.Errorf("%s: decoding the response: %w", action, err)
+	}
+	return nil
+}
+
+// attemptOnce sends one signed request. The SDK mutates its HTTP client on
+// every call, so each in-flight call borrows an SDK client of its own; all of
+// them share one connection pool.
+func (c *Client) attemptOnce(ctx context.Context, svc service, action, method string, params map[string]string, attempt int) ([]byte, error) {
+	if err := c.limiter.Wait(ctx); err != nil {
+		return nil, fmt.Errorf("%s: waiting for the client-side rate limit: %w", action, err)
+	}
+	client, err := c.borrow(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer c.giveBack(client)
+
+	req := requests.NewCommonRequest()
+	req.Method = method
+	req.Scheme = svc.endpoint.Scheme
+	req.Domain = svc.endpoint.Host
+	req.Product = svc.product
+	req.Version = svc.version
+	req.ApiName = action
+	req.SetReadTimeout(c.attempt)
+	req.SetConnectTimeout(c.attempt)
+	for k, v := range params {
+		req.QueryParams[k] = v
+	}
+
+	started := time.Now()
+	resp, err := client.sdk.ProcessCommonRequest(req)
+	fields := map[string]any{"action": action, "attempt": attempt, "duration_ms": time.Since(started).Milliseconds()}
+	if err != nil {
+		err = toAPIError(action, err)
+		var apiErr *APIError
+		if errors.As(err, &apiErr) {
+			fields["request_id"] = apiErr.RequestID
+			fields["code"] = apiErr.Code
+			fields["http_status"] = apiErr.HTTPStatus
+		}
+		fields["error_class"] = Classify(err).String()
+		c.log.Debug(ctx, "OnsMqtt call failed", fields)
+		return nil, err
+	}
+	body := resp.GetHttpContentBytes()
+	var envelope struct {
+		RequestID string `json:"RequestId"`
+	}
+	_ = json.Unmarshal(body, &envelope) // only for the log line
+	fields["request_id"] = envelope.RequestID
+	fields["http_status"] = resp.GetHttpStatus()
+	c.log.Debug(ctx, "OnsMqtt call succeeded", fields)
+	return body, nil
+}
+
+type pooledSDKClient struct {
+	sdk       *sdk.Client
+	transport *contextTransport
+}
+
+func (c *Client) borrow(ctx context.Context) (*pooledSDKClient, error) {
+	if p, ok := c.pool.Get().(*pooledSDKClient); ok {
+		p.transport.ctx = ctx
+		return p, nil
+	}
+	cfg := sdk.NewConfig().WithScheme(c.endpoint.Scheme).WithAutoRetry(false)
+	if c.userAgent != "" {
+		cfg = cfg.WithUserAgent(c.userAgent)
+	}
+	client, err := sdk.NewClientWithOptions(c.region, cfg, c.credentials.sdkCredential())
+	if err != nil {
+		return nil, fmt.Errorf("creating the Alibaba Cloud SDK client: %w", err)
+	}
+	t := &contextTransport{base: c.transport, ctx: ctx}
+	client.SetTransport(t)
+	return &pooledSDKClient{sdk: client, transport: t}, nil
+}
+
+func (c *Client) giveBack(p *pooledSDKClient) {
+	p.transport.ctx = nil
+	c.pool.Put(p)
+}
+
+// contextTransport attaches the caller's context to requests the SDK builds
+// without one, so cancellation and operation timeouts reach the socket. Not
+// being an *http.Transport also stops the SDK from rewriting the shared
+// transport's dialer and TLS settings on every call.
+type contextTransport struct {
+	base http.RoundTripper
+	ctx  context.Context
+}
+
+func (t *contextTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if t.ctx != nil {
+		req = req.WithContext(t.ctx)
+	}
+	return t.base.RoundTrip(req)
+}

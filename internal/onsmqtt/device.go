@@ -1,0 +1,172 @@
+package onsmqtt
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// Status is a certificate's registration state. The API encodes it as the
+// strings "1" (active) and "0" (inactive).
+type Status string
+
+const (
+	StatusActive   Status = "active"
+	StatusInactive Status = "inactive"
+)
+
+func statusFromAPI(s string) (Status, error) {
+	switch s {
+	case "1":
+		return StatusActive, nil
+	case "0":
+		return StatusInactive, nil
+	}
+	return "", fmt.Errorf("unexpected certificate status %q from the API (expected \"0\" or \"1\")", s)
+}
+
+// DeviceKey addresses one device certificate.
+type DeviceKey struct {
+	InstanceID string
+	CaSn       string
+	DeviceSn   string
+}
+
+func (k DeviceKey) params() map[string]string {
+	return map[string]string{"MqttInstanceId": k.InstanceID, "CaSn": k.CaSn, "DeviceSn": k.DeviceSn}
+}
+
+// DeviceCertificate is a device certificate as the broker registered it.
+type DeviceCertificate struct {
+	DeviceKey
+	DeviceName string
+	Status     Status
+	Content    string
+	ValidBegin time.Time
+	ValidEnd   time.Time
+}
+
+type deviceCertificateVO struct {
+	CaSn          string `json:"CaSn"`
+	DeviceContent string `json:"DeviceContent"`
+	DeviceName    string `json:"DeviceName"`
+	DeviceSn      string `json:"DeviceSn"`
+	Status        string `json:"Status"`
+	ValidBegin    string `json:"ValidBegin"`
+	ValidEnd      string `json:"ValidEnd"`
+}
+
+func (v deviceCertificateVO) toModel(instanceID string) (DeviceCertificate, error) {
+	status, err := statusFromAPI(v.Status)
+	if err != nil {
+		return DeviceCertificate{}, err
+	}
+	begin, err := parseEpochMillis(v.ValidBegin)
+	if err != nil {
+		return DeviceCertificate{}, fmt.Errorf("ValidBegin: %w", err)
+	}
+	end, err := parseEpochMillis(v.ValidEnd)
+	if err != nil {
+		return DeviceCertificate{}, fmt.Errorf("ValidEnd: %w", err)
+	}
+	return DeviceCertificate{
+		DeviceKey:  DeviceKey{InstanceID: instanceID, CaSn: v.CaSn, DeviceSn: v.DeviceSn},
+		DeviceName: v.DeviceName,
+		Status:     status,
+		Content:    v.DeviceContent,
+		ValidBegin: begin,
+		ValidEnd:   end,
+	}, nil
+}
+
+// parseEpochMillis reads the API's validity strings (Unix epoch milliseconds).
+func parseEpochMillis(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	ms, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is not epoch milliseconds", s)
+	}
+	return time.UnixMilli(ms).UTC(), nil
+}
+
+// GetDeviceCertificate reads one device certificate. A certificate or
+// instance that does not exist gives an error for which IsNotFound is true.
+func (c *Client) GetDeviceCertificate(ctx context.Context, key DeviceKey) (DeviceCertificate, error) {
+	var out struct {
+		Data *deviceCertificateVO `json:"Data"`
+	}
+	const action = "GetDeviceCertificate"
+	if err := c.call(ctx, c.onsmqtt(), action, http.MethodGet, key.params(), &out); err != nil {
+		return DeviceCertificate{}, err
+	}
+	if out.Data == nil {
+		return DeviceCertificate{}, fmt.Errorf("%s: the response has no Data", action)
+	}
+	cert, err := out.Data.toModel(key.InstanceID)
+	if err != nil {
+		return DeviceCertificate{}, fmt.Errorf("%s: %w", action, err)
+	}
+	return cert, nil
+}
+
+// SetDeviceCertificateStatus calls ActiveDeviceCertificate or
+// InactivateDeviceCertificate. Both are idempotent on the service.
+func (c *Client) SetDeviceCertificateStatus(ctx context.Context, key DeviceKey, status Status) error {
+	action := "ActiveDeviceCertificate"
+	switch status {
+	case StatusActive:
+	case StatusInactive:
+		action = "InactivateDeviceCertificate"
+	default:
+		return fmt.Errorf("unknown certificate status %q", status)
+	}
+	return c.call(ctx, c.onsmqtt(), action, http.MethodPost, key.params(), nil)
+}
+
+// DeleteDeviceCertificate removes the broker's registration record.
+func (c *Client) DeleteDeviceCertificate(ctx context.Context, key DeviceKey) error {
+	return c.call(ctx, c.onsmqtt(), "DeleteDeviceCertificate", http.MethodPost, key.params(), nil)
+}
+
+// maxPageSize is the API's upper bound for PageSize.
+const maxPageSize = 100
+
+// ListDeviceCertificates returns every device certificate of an instance, or
+// of one CA when caSn is not empty, following every page.
+func (c *Client) ListDeviceCertificates(ctx context.Context, instanceID, caSn string) ([]DeviceCertificate, error) {
+	action, params := "ListDeviceCertificate", map[string]string{"MqttInstanceId": instanceID}
+	if caSn != "" {
+		action = "ListDeviceCertificateByCaSn"
+		params["CaSn"] = caSn
+	}
+	var all []DeviceCertificate
+	for page := 1; ; page++ {
+		params["PageNo"] = strconv.Itoa(page)
+		params["PageSize"] = strconv.Itoa(maxPageSize)
+		var out struct {
+			Data struct {
+				DeviceCertificateVOS []deviceCertificateVO `json:"DeviceCertificateVOS"`
+				Total                int                   `json:"Total"`
+			} `json:"Data"`
+		}
+		if err := c.call(ctx, c.onsmqtt(), action, http.MethodGet, params, &out); err != nil {
+			return nil, err
+		}
+		for _, vo := range out.Data.DeviceCertificateVOS {
+			cert, err := vo.toModel(instanceID)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", action, err)
+			}
+			all = append(all, cert)
+		}
+		// A short page is the last one; Total is described inconsistently
+		// by the docs (items or pages), so it is not trusted for paging.
+		if len(out.Data.DeviceCertificateVOS) < maxPageSize {
+			return all, nil
+		}
+	}
+}

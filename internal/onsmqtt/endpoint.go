@@ -1,0 +1,80 @@
+package onsmqtt
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"regexp"
+	"strings"
+)
+
+// regionPattern is the SDK's own rule for region IDs, checked early so a
+// typo is a configuration error rather than a DNS failure during apply.
+var regionPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)+$`)
+
+// ValidateRegion reports whether region looks like an Alibaba Cloud region ID.
+func ValidateRegion(region string) error {
+	if !regionPattern.MatchString(region) {
+		return fmt.Errorf("%q is not an Alibaba Cloud region ID (expected a form like cn-hangzhou or ap-southeast-1)", region)
+	}
+	return nil
+}
+
+// DefaultEndpoint is the public OnsMqtt endpoint of a region.
+func DefaultEndpoint(region string) string {
+	return "https://onsmqtt." + region + ".aliyuncs.com"
+}
+
+// DefaultSTSEndpoint is the regional STS endpoint.
+func DefaultSTSEndpoint(region string) string {
+	return "https://sts." + region + ".aliyuncs.com"
+}
+
+// Endpoint is a parsed API endpoint.
+type Endpoint struct {
+	Scheme string // "https" or "http"
+	Host   string // host[:port]
+}
+
+func (e Endpoint) String() string { return e.Scheme + "://" + e.Host }
+
+// Loopback reports whether the endpoint is on this machine, where plain HTTP
+// (the local emulator) exposes nothing.
+func (e Endpoint) Loopback() bool {
+	host := e.Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// ParseEndpoint accepts "https://host[:port]", "http://host[:port]" or a
+// bare host (taken as HTTPS). Paths, queries and credentials are refused:
+// RPC calls always go to "/".
+func ParseEndpoint(raw string) (Endpoint, error) {
+	if strings.TrimSpace(raw) != raw || raw == "" {
+		return Endpoint{}, fmt.Errorf("endpoint %q must be a non-empty URL without surrounding spaces", raw)
+	}
+	if !strings.Contains(raw, "://") {
+		raw = "https://" + raw
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return Endpoint{}, fmt.Errorf("endpoint %q is not a URL: %w", raw, err)
+	}
+	scheme := strings.ToLower(u.Scheme)
+	if scheme != "https" && scheme != "http" {
+		return Endpoint{}, fmt.Errorf("endpoint %q: scheme must be https or http, got %q", raw, u.Scheme)
+	}
+	if u.Host == "" || u.Hostname() == "" {
+		return Endpoint{}, fmt.Errorf("endpoint %q has no host", raw)
+	}
+	if u.User != nil || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
+		return Endpoint{}, fmt.Errorf("endpoint %q must be only scheme://host[:port], without user info, path or query", raw)
+	}
+	return Endpoint{Scheme: scheme, Host: u.Host}, nil
+}

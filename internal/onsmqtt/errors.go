@@ -1,0 +1,230 @@
+package onsmqtt
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+
+	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
+)
+
+// ErrorClass tells a caller what to do with a failed call.
+type ErrorClass int
+
+const (
+	// ClassPermanent errors will fail the same way again; surface them.
+	ClassPermanent ErrorClass = iota
+	// ClassNotFound means the addressed certificate or instance does not exist.
+	ClassNotFound
+	// ClassThrottled means the account or API is over its rate; retry later.
+	ClassThrottled
+	// ClassTransient means the service or network failed temporarily; retry.
+	ClassTransient
+)
+
+func (c ErrorClass) String() string {
+	switch c {
+	case ClassNotFound:
+		return "not found"
+	case ClassThrottled:
+		return "throttled"
+	case ClassTransient:
+		return "transient"
+	default:
+		return "permanent"
+	}
+}
+
+// Retryable reports whether a call failing with this class may succeed later.
+func (c ErrorClass) Retryable() bool { return c == ClassThrottled || c == ClassTransient }
+
+// Codes the service documents, grouped by what they mean to a caller. The
+// HTTP status of several of them changed from 500 to 4xx, so only the code
+// is trusted.
+var (
+	notFoundCodes = map[string]bool{
+		"FindDeviceBySnError":  true,
+		"FindCaBySnError":      true,
+		"MqttInstanceNotFound": true,
+	}
+	throttledCodes = map[string]bool{
+		"SystemOverFlow":      true,
+		"Throttling":          true,
+		"Throttling.User":     true,
+		"Throttling.Api":      true,
+		"Rejected.Throttling": true,
+	}
+	transientCodes = map[string]bool{
+		"InternalError":      true,
+		"ServiceUnavailable": true,
+		"GetCaNumError":      true,
+		"SDK.TimeoutError":   true,
+	}
+)
+
+// ClassifyCode classifies a service error code.
+func ClassifyCode(code string) ErrorClass {
+	switch {
+	case notFoundCodes[code]:
+		return ClassNotFound
+	case throttledCodes[code], strings.HasPrefix(code, "Throttling."):
+		return ClassThrottled
+	case transientCodes[code]:
+		return ClassTransient
+	default:
+		return ClassPermanent
+	}
+}
+
+// APIError is a failed OnsMqtt call, with what the user needs to act on it.
+type APIError struct {
+	Action     string
+	Code       string
+	Message    string
+	RequestID  string
+	HTTPStatus int
+	Recommend  string
+	Class      ErrorClass
+	Attempts   int
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s failed: %s", e.Action, e.Code)
+	if e.Message != "" {
+		fmt.Fprintf(&b, ": %s", e.Message)
+	}
+	if e.HTTPStatus != 0 {
+		fmt.Fprintf(&b, " (HTTP %d", e.HTTPStatus)
+		if e.RequestID != "" {
+			fmt.Fprintf(&b, ", request ID %s", e.RequestID)
+		}
+		b.WriteString(")")
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
+	}
+	if hint := Hint(e.Code); hint != "" {
+		fmt.Fprintf(&b, ". %s", hint)
+	}
+	return b.String()
+}
+
+// Hint says, for a documented code, what the user should do about it.
+func Hint(code string) string {
+	switch code {
+	case "FindDeviceBySnError":
+		return "The device certificate is not registered on this instance under this CA: devices register on their first TLS connection with a certificate signed by a registered CA; check instance_id, ca_sn and device_sn"
+	case "FindCaBySnError":
+		return "No CA certificate with this serial number is registered on the instance; check ca_sn"
+	case "MqttInstanceNotFound":
+		return "The instance does not exist in this region; check instance_id and the provider's region"
+	case "MqttOwnerCheckError", "InstancePermissionCheckFailed":
+		return "The instance belongs to another Alibaba Cloud account; use credentials of the owning account or check instance_id"
+	case "ParameterFieldCheckFailed", "MissingParameter", "InvalidParameter":
+		return "The request parameters were rejected; check the serial numbers (at most 128 bytes) and the instance ID"
+	case "InvalidAccessKeyId.NotFound", "InvalidAccessKeyId.Inactive":
+		return "The AccessKey ID is unknown or disabled; check access_key or the credentials profile"
+	case "SignatureDoesNotMatch", "IncompleteSignature":
+		return "The request signature was rejected; check that secret_key belongs to access_key"
+	case "InvalidTimeStamp.Expired", "InvalidTimeStamp.Format":
+		return "The request timestamp was rejected; check this machine's clock"
+	case "InvalidSecurityToken.Expired", "InvalidSecurityToken.Mismatch", "InvalidSecurityToken.Malformed":
+		return "The STS security token is expired or does not match the AccessKey; refresh the temporary credentials"
+	case "Forbidden.RAM", "Forbidden", "NoPermission":
+		return "The RAM identity lacks permission for this action; grant the matching mq:* action on the instance"
+	case "EntityNotExist.Role":
+		return "The role in assume_role.role_arn does not exist; check the ARN"
+	case "RegisterCodeError":
+		return "The verification certificate's common name must equal the instance's current registration code (data source apsaramq_mqtt_register_code)"
+	case "RegisterCodeUsed":
+		return "The registration code was already used; fetch the current code and issue a new verification certificate"
+	case "CaNumExceed":
+		return "The instance has reached its CA certificate limit; delete an unused CA first"
+	case "CertificateContentError":
+		return "The certificate content is invalid; the CA certificate must carry BasicConstraints CA=true and the verification certificate must be signed by it"
+	case "SnNotUnique":
+		return "A CA certificate with this serial number is already registered; each CA serial number must be unique"
+	}
+	return ""
+}
+
+// IsNotFound reports whether err says the addressed object does not exist.
+func IsNotFound(err error) bool { return Classify(err) == ClassNotFound }
+
+// Classify returns the class of any error a call returned.
+func Classify(err error) ErrorClass {
+	if err == nil {
+		return ClassPermanent
+	}
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.Class
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return ClassPermanent
+	}
+	var netErr net.Error
+	if errors.As(err, &netErr) {
+		return ClassTransient
+	}
+	// Connection resets and truncated responses surface as plain errors
+	// from net/http; they are worth another attempt.
+	msg := err.Error()
+	for _, s := range []string{"connection reset", "EOF", "broken pipe", "connection refused", "Client.Timeout"} {
+		if strings.Contains(msg, s) {
+			return ClassTransient
+		}
+	}
+	return ClassPermanent
+}
+
+// toAPIError converts what the SDK returned into an *APIError when the
+// service answered, or classifies a transport failure. The SDK's own error
+// text is avoided because it dumps response headers.
+func toAPIError(action string, err error) error {
+	var server *sdkerrors.ServerError
+	if errors.As(err, &server) {
+		code := server.ErrorCode()
+		if code == "" {
+			code = fmt.Sprintf("HTTP%d", server.HttpStatus())
+		}
+		class := ClassifyCode(code)
+		if class == ClassPermanent && (server.HttpStatus() >= 502 || strings.HasPrefix(code, "HTTP5")) {
+			// Gateway failures and bodies without a code come from load
+			// balancers in front of the service, not from the API itself.
+			class = ClassTransient
+		}
+		return &APIError{
+			Action:     action,
+			Code:       code,
+			Message:    server.Message(),
+			RequestID:  server.RequestId(),
+			HTTPStatus: server.HttpStatus(),
+			Recommend:  server.Recommend(),
+			Class:      class,
+		}
+	}
+	var client *sdkerrors.ClientError
+	if errors.As(err, &client) {
+		if client.OriginError() != nil {
+			return &TransportError{Action: action, Err: client.OriginError()}
+		}
+		return &APIError{Action: action, Code: client.ErrorCode(), Message: client.Message(), Class: ClassifyCode(client.ErrorCode())}
+	}
+	return &TransportError{Action: action, Err: err}
+}
+
+// TransportError is a call that got no answer from the service.
+type TransportError struct {
+	Action string
+	Err    error
+}
+
+func (e *TransportError) Error() string {
+	return fmt.Sprintf("%s: no answer from the OnsMqtt endpoint: %v", e.Action, e.Err)
+}
+
+func (e *TransportError) Unwrap() error { return e.Err }
