@@ -1,0 +1,261 @@
+package emulator
+
+import (
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"math/big"
+	"strings"
+)
+
+// CA-certificate operations. CAs are keyed by (MqttInstanceId, Sn); the Sn
+// is the lower-case hex of the CA certificate's serial number and is unique
+// across all instances and accounts (SnNotUnique).
+
+func caVO(c CACertificate) map[string]any {
+	return map[string]any{
+		"CaContent":           c.Content,
+		"CaName":              c.Name,
+		"RegistrationCode":    c.RegistrationCode,
+		"Sn":                  c.Sn,
+		"Status":              c.Status,
+		"ValidBegin":          epochMillis(c.ValidBegin),
+		"ValidEnd":            epochMillis(c.ValidEnd),
+		"VerificationContent": c.VerificationContent,
+	}
+}
+
+// SerialSn renders a certificate serial number the way the emulator names
+// CA and device certificates: lower-case hex without leading zeros.
+func SerialSn(serial *big.Int) string { return serial.Text(16) }
+
+// newRegisterCode makes a code shaped like the documented sample
+// "13274673-8f90-4630-bea1-9cccb25756ad2089******": a UUID plus ten digits.
+// It fits in a certificate CN (64 characters).
+func newRegisterCode() string {
+	id := strings.ToLower(newRequestID())
+	n, _ := rand.Int(rand.Reader, big.NewInt(10_000_000_000))
+	return fmt.Sprintf("%s%010d", id, n)
+}
+
+// getRegisterCode returns the instance's current code, issuing one if none
+// is pending. The code stays the same until a RegisterCaCertificate consumes
+// it (our decision; the docs do not say how long a code lives).
+func (e *Emulator) getRegisterCode(c *call) (map[string]any, *apiError) {
+	p, aerr := requireParams(c, "MqttInstanceId")
+	if aerr != nil {
+		return nil, aerr
+	}
+	var code string
+	err := e.mutate(func(s *store) error {
+		if aerr := s.ownedInstance(p["MqttInstanceId"], c.accountID); aerr != nil {
+			return aerr
+		}
+		code = s.registerCodes[p["MqttInstanceId"]]
+		if code == "" {
+			code = newRegisterCode()
+			s.registerCodes[p["MqttInstanceId"]] = code
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err.(*apiError)
+	}
+	return map[string]any{"RegisterCode": code}, nil
+}
+
+// parseCertPEM decodes the first CERTIFICATE block of a PEM string.
+func parseCertPEM(s string) (*x509.Certificate, error) {
+	block, _ := pem.Decode([]byte(s))
+	if block == nil || block.Type != "CERTIFICATE" {
+		return nil, fmt.Errorf("no PEM CERTIFICATE block")
+	}
+	return x509.ParseCertificate(block.Bytes)
+}
+
+func errContent(format string, args ...any) *apiError {
+	return newErr(CodeCertificateContentError, "Certificate content error. "+format, args...)
+}
+
+// registerCaCertificate checks, in order: parameters, instance, the CA
+// certificate (parsable, BasicConstraints CA=true), the verification
+// certificate (parsable, signed by the CA), its CN against the registration
+// code, the per-instance CA count, then serial uniqueness.
+func (e *Emulator) registerCaCertificate(c *call) (map[string]any, *apiError) {
+	p, aerr := requireParams(c, "MqttInstanceId", "CaName", "CaContent", "VerificationContent")
+	if aerr != nil {
+		return nil, aerr
+	}
+	inst := p["MqttInstanceId"]
+	e.read(func(s *store) { aerr = s.ownedInstance(inst, c.accountID) })
+	if aerr != nil {
+		return nil, aerr
+	}
+	ca, err := parseCertPEM(p["CaContent"])
+	if err != nil {
+		return nil, errContent("CaContent cannot be parsed: %v.", err)
+	}
+	if !ca.BasicConstraintsValid || !ca.IsCA {
+		return nil, errContent("BasicConstraints extension should be set to true in CA certificate.")
+	}
+	ver, err := parseCertPEM(p["VerificationContent"])
+	if err != nil {
+		return nil, errContent("VerificationContent cannot be parsed: %v.", err)
+	}
+	if err := ver.CheckSignatureFrom(ca); err != nil {
+		return nil, errContent("The verification certificate is not signed by the CA certificate: %v.", err)
+	}
+	code := ver.Subject.CommonName
+	sn := SerialSn(ca.SerialNumber)
+	rec := CACertificate{
+		InstanceID:          inst,
+		Sn:                  sn,
+		Name:                p["CaName"],
+		Status:              "1",
+		Content:             p["CaContent"],
+		VerificationContent: p["VerificationContent"],
+		RegistrationCode:    code,
+		ValidBegin:          ca.NotBefore.UTC(),
+		ValidEnd:            ca.NotAfter.UTC(),
+	}
+	merr := e.mutate(func(s *store) error {
+		if aerr := s.ownedInstance(inst, c.accountID); aerr != nil {
+			return aerr // deleted concurrently
+		}
+		if current := s.registerCodes[inst]; current == "" || code != current {
+			if _, used := s.usedCodes[code]; used {
+				return newErr(CodeRegisterCodeUsed, "Register code has been used.")
+			}
+			return newErr(CodeRegisterCodeError, "Register code error in verification certificate.")
+		}
+		if len(s.casOf(inst)) >= e.maxCAs {
+			return newErr(CodeCaNumExceed, "CA certificate num exceed.")
+		}
+		if _, dup := s.caSerials[sn]; dup {
+			return newErr(CodeSnNotUnique, "Sn is not unique in global.")
+		}
+		s.putCA(rec)
+		delete(s.registerCodes, inst) // consumed; GetRegisterCode issues a new one
+		s.usedCodes[code] = inst
+		return nil
+	})
+	if merr != nil {
+		return nil, merr.(*apiError)
+	}
+	return map[string]any{"Sn": sn}, nil
+}
+
+// caParams reads the (MqttInstanceId, Sn) pair every single-CA operation takes.
+func (e *Emulator) caParams(c *call) (map[string]string, *apiError) {
+	return requireParams(c, "MqttInstanceId", "Sn")
+}
+
+func (e *Emulator) getCaCertificate(c *call) (map[string]any, *apiError) {
+	p, aerr := e.caParams(c)
+	if aerr != nil {
+		return nil, aerr
+	}
+	var rec CACertificate
+	e.read(func(s *store) {
+		if aerr = s.ownedInstance(p["MqttInstanceId"], c.accountID); aerr != nil {
+			return
+		}
+		var ok bool
+		if rec, ok = s.cas[caKey{p["MqttInstanceId"], p["Sn"]}]; !ok {
+			aerr = errCaNotFound()
+		}
+	})
+	if aerr != nil {
+		return nil, aerr
+	}
+	return map[string]any{"Data": caVO(rec)}, nil
+}
+
+// setCAStatus backs Active/InactivateCaCertificate; both are idempotent
+// (our decision). Inactivating a CA does not change its device records'
+// status, but devices can no longer be registered through it.
+func (e *Emulator) setCAStatus(c *call, status string) (map[string]any, *apiError) {
+	p, aerr := e.caParams(c)
+	if aerr != nil {
+		return nil, aerr
+	}
+	err := e.mutate(func(s *store) error {
+		if aerr := s.ownedInstance(p["MqttInstanceId"], c.accountID); aerr != nil {
+			return aerr
+		}
+		k := caKey{p["MqttInstanceId"], p["Sn"]}
+		rec, ok := s.cas[k]
+		if !ok {
+			return errCaNotFound()
+		}
+		rec.Status = status
+		s.cas[k] = rec
+		return nil
+	})
+	if err != nil {
+		return nil, err.(*apiError)
+	}
+	return map[string]any{"Sn": p["Sn"]}, nil
+}
+
+func (e *Emulator) activeCaCertificate(c *call) (map[string]any, *apiError) {
+	return e.setCAStatus(c, "1")
+}
+
+func (e *Emulator) inactivateCaCertificate(c *call) (map[string]any, *apiError) {
+	return e.setCAStatus(c, "0")
+}
+
+// deleteCaCertificate removes the CA record and frees its serial. Device
+// records issued under it are left alone (UNCONFIRMED what the real service does).
+func (e *Emulator) deleteCaCertificate(c *call) (map[string]any, *apiError) {
+	p, aerr := e.caParams(c)
+	if aerr != nil {
+		return nil, aerr
+	}
+	err := e.mutate(func(s *store) error {
+		if aerr := s.ownedInstance(p["MqttInstanceId"], c.accountID); aerr != nil {
+			return aerr
+		}
+		if _, ok := s.cas[caKey{p["MqttInstanceId"], p["Sn"]}]; !ok {
+			return errCaNotFound()
+		}
+		s.deleteCA(p["MqttInstanceId"], p["Sn"])
+		return nil
+	})
+	if err != nil {
+		return nil, err.(*apiError)
+	}
+	return map[string]any{"Sn": p["Sn"]}, nil
+}
+
+func (e *Emulator) listCaCertificate(c *call) (map[string]any, *apiError) {
+	p, aerr := requireParams(c, "MqttInstanceId")
+	if aerr != nil {
+		return nil, aerr
+	}
+	pageNo, pageSize, aerr := paging(c)
+	if aerr != nil {
+		return nil, aerr
+	}
+	var all []CACertificate
+	e.read(func(s *store) {
+		if aerr = s.ownedInstance(p["MqttInstanceId"], c.accountID); aerr == nil {
+			all = s.casOf(p["MqttInstanceId"])
+		}
+	})
+	if aerr != nil {
+		return nil, aerr
+	}
+	vos := []map[string]any{}
+	for _, rec := range page(all, pageNo, pageSize) {
+		vos = append(vos, caVO(rec))
+	}
+	return map[string]any{"Data": map[string]any{
+		"CaCertificateVOS": vos,
+		"PageNo":           pageNo,
+		"PageSize":         pageSize,
+		"Total":            len(all),
+	}}, nil
+}

@@ -1,0 +1,152 @@
+package emulator
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"fmt"
+	"math/big"
+	"time"
+)
+
+// Certificate generators for tests and demos: a CA that can sign the
+// verification certificate RegisterCaCertificate needs and device
+// certificates that RegisterDevicePEM (a device "connecting") accepts.
+// Keys are ECDSA P-256: fast to generate and accepted by crypto/x509.
+
+// TestCA is a self-signed CA certificate with its private key.
+type TestCA struct {
+	Cert    *x509.Certificate
+	Key     *ecdsa.PrivateKey
+	CertPEM []byte
+	KeyPEM  []byte
+}
+
+// IssuedCert is a certificate signed by a TestCA.
+type IssuedCert struct {
+	Cert    *x509.Certificate
+	Key     *ecdsa.PrivateKey
+	CertPEM []byte
+	KeyPEM  []byte
+	Sn      string // SerialSn of the certificate, i.e. its DeviceSn once registered
+}
+
+// NewTestCA makes a CA (BasicConstraints CA=true) with a random serial,
+// valid from an hour ago for ten years.
+func NewTestCA(cn string) (*TestCA, error) {
+	return NewTestCAWithSerial(cn, nil)
+}
+
+// NewTestCAWithSerial is NewTestCA with a chosen serial (nil = random), for
+// stable SNs and for provoking SnNotUnique.
+func NewTestCAWithSerial(cn string, serial *big.Int) (*TestCA, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	if serial == nil {
+		if serial, err = randomSerial(); err != nil {
+			return nil, err
+		}
+	}
+	now := time.Now().UTC()
+	tmpl := &x509.Certificate{
+		SerialNumber:          serial,
+		Subject:               pkix.Name{CommonName: cn, Organization: []string{"ApsaraMQ emulator"}},
+		NotBefore:             now.Add(-time.Hour).Truncate(time.Second),
+		NotAfter:              now.AddDate(10, 0, 0).Truncate(time.Second),
+		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature,
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return nil, err
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, err
+	}
+	keyPEM, err := encodeKey(key)
+	if err != nil {
+		return nil, err
+	}
+	return &TestCA{Cert: cert, Key: key, CertPEM: encodeCert(der), KeyPEM: keyPEM}, nil
+}
+
+// Sn is the CA's SN as RegisterCaCertificate reports it.
+func (ca *TestCA) Sn() string { return SerialSn(ca.Cert.SerialNumber) }
+
+// IssueVerification signs the verification certificate for
+// RegisterCaCertificate: its subject CN carries the registration code.
+func (ca *TestCA) IssueVerification(code string) (*IssuedCert, error) {
+	return ca.issue(code, nil, x509.ExtKeyUsageServerAuth)
+}
+
+// IssueDevice signs a device (client) certificate with CN cn and a random serial.
+func (ca *TestCA) IssueDevice(cn string) (*IssuedCert, error) {
+	return ca.issue(cn, nil, x509.ExtKeyUsageClientAuth)
+}
+
+// IssueDeviceWithSerial is IssueDevice with a chosen serial, for stable DeviceSns.
+func (ca *TestCA) IssueDeviceWithSerial(cn string, serial *big.Int) (*IssuedCert, error) {
+	return ca.issue(cn, serial, x509.ExtKeyUsageClientAuth)
+}
+
+func (ca *TestCA) issue(cn string, serial *big.Int, usage x509.ExtKeyUsage) (*IssuedCert, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	if serial == nil {
+		if serial, err = randomSerial(); err != nil {
+			return nil, err
+		}
+	}
+	now := time.Now().UTC()
+	tmpl := &x509.Certificate{
+		SerialNumber: serial,
+		Subject:      pkix.Name{CommonName: cn},
+		NotBefore:    now.Add(-time.Hour).Truncate(time.Second),
+		NotAfter:     now.AddDate(1, 0, 0).Truncate(time.Second),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{usage},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.Cert, &key.PublicKey, ca.Key)
+	if err != nil {
+		return nil, err
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, err
+	}
+	keyPEM, err := encodeKey(key)
+	if err != nil {
+		return nil, err
+	}
+	return &IssuedCert{Cert: cert, Key: key, CertPEM: encodeCert(der), KeyPEM: keyPEM, Sn: SerialSn(serial)}, nil
+}
+
+// randomSerial returns a positive 63-bit serial (RFC 5280 allows up to 20 octets).
+func randomSerial() (*big.Int, error) {
+	n, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 63))
+	if err != nil {
+		return nil, fmt.Errorf("serial: %w", err)
+	}
+	return n.Add(n, big.NewInt(1)), nil
+}
+
+func encodeCert(der []byte) []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+}
+
+func encodeKey(key *ecdsa.PrivateKey) ([]byte, error) {
+	der, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		return nil, err
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: der}), nil
+}
