@@ -211,7 +211,9 @@ func (e *Emulator) writeError(w http.ResponseWriter, reqID, host string, err *ap
 func writeJSON(w http.ResponseWriter, status int, body any) {
 	w.Header().Set("Content-Type", "application/json;charset=utf-8")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(body)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false) // "&" in Recommend URLs stays readable
+	_ = enc.Encode(body)
 }
 
 // newRequestID returns an upper-case random UUID like the real RequestId.
