@@ -61,6 +61,11 @@ var (
 		"ServiceUnavailable": true,
 		"GetCaNumError":      true,
 		"SDK.TimeoutError":   true,
+		// Every attempt is signed with a fresh nonce, so a replayed nonce can
+		// only come from net/http resending an idempotent GET after the
+		// connection broke once the gateway had already seen it. A new
+		// attempt carries a new nonce.
+		"SignatureNonceUsed": true,
 	}
 )
 

@@ -1,0 +1,146 @@
+package provider
+
+import (
+	"regexp"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+type providerModel struct {
+	Region                types.String     `tfsdk:"region"`
+	AccessKey             types.String     `tfsdk:"access_key"`
+	SecretKey             types.String     `tfsdk:"secret_key"`
+	SecurityToken         types.String     `tfsdk:"security_token"`
+	Profile               types.String     `tfsdk:"profile"`
+	SharedCredentialsFile types.String     `tfsdk:"shared_credentials_file"`
+	RateLimit             types.Float64    `tfsdk:"rate_limit"`
+	AssumeRole            *assumeRoleModel `tfsdk:"assume_role"`
+	Endpoints             *endpointsModel  `tfsdk:"endpoints"`
+}
+
+type assumeRoleModel struct {
+	RoleArn           types.String `tfsdk:"role_arn"`
+	SessionName       types.String `tfsdk:"session_name"`
+	SessionExpiration types.Int64  `tfsdk:"session_expiration"`
+	Policy            types.String `tfsdk:"policy"`
+	ExternalID        types.String `tfsdk:"external_id"`
+}
+
+type endpointsModel struct {
+	OnsMqtt types.String `tfsdk:"onsmqtt"`
+	STS     types.String `tfsdk:"sts"`
+}
+
+func providerSchema() schema.Schema {
+	notBlank := []validator.String{stringvalidator.LengthAtLeast(1)}
+	return schema.Schema{
+		MarkdownDescription: "Manages device-certificate access of **ApsaraMQ for MQTT** (Alibaba Cloud OnsMqtt API, " +
+			"version 2020-04-20): which device certificates may connect to an instance.",
+		Attributes: map[string]schema.Attribute{
+			"region": schema.StringAttribute{
+				MarkdownDescription: "Region of the MQTT instances, e.g. `cn-hangzhou`. Falls back to `ALIBABA_CLOUD_REGION`, " +
+					"`ALICLOUD_REGION`, then the profile's `region_id`. Required from one of these sources.",
+				Optional:   true,
+				Validators: notBlank,
+			},
+			"access_key": schema.StringAttribute{
+				MarkdownDescription: "AccessKey ID. Falls back to `ALIBABA_CLOUD_ACCESS_KEY_ID`, then `ALICLOUD_ACCESS_KEY`.",
+				Optional:            true,
+				Sensitive:           true,
+				Validators:          notBlank,
+			},
+			"secret_key": schema.StringAttribute{
+				MarkdownDescription: "AccessKey secret. Falls back to `ALIBABA_CLOUD_ACCESS_KEY_SECRET`, then `ALICLOUD_SECRET_KEY`.",
+				Optional:            true,
+				Sensitive:           true,
+				Validators:          notBlank,
+			},
+			"security_token": schema.StringAttribute{
+				MarkdownDescription: "STS security token for temporary credentials. Falls back to `ALIBABA_CLOUD_SECURITY_TOKEN`, then `ALICLOUD_SECURITY_TOKEN`.",
+				Optional:            true,
+				Sensitive:           true,
+				Validators:          notBlank,
+			},
+			"profile": schema.StringAttribute{
+				MarkdownDescription: "Profile of the shared credentials file to use when no static keys are set. Falls back to " +
+					"`ALIBABA_CLOUD_PROFILE`, `ALICLOUD_PROFILE`, then the file's `current` profile. Supported modes: `AK`, `StsToken`, `RamRoleArn`.",
+				Optional:   true,
+				Validators: notBlank,
+			},
+			"shared_credentials_file": schema.StringAttribute{
+				MarkdownDescription: "Path of the aliyun CLI credentials file. Defaults to `~/.aliyun/config.json`; " +
+					"falls back to `ALIBABA_CLOUD_CREDENTIALS_FILE`.",
+				Optional:   true,
+				Validators: notBlank,
+			},
+			"rate_limit": schema.Float64Attribute{
+				MarkdownDescription: "Client-side ceiling on API calls per second for this provider configuration, " +
+					"between 1 and 500 (the account's documented limit). Defaults to 400, leaving headroom for other tools of the account.",
+				Optional:   true,
+				Validators: []validator.Float64{float64validator.Between(1, 500)},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"assume_role": schema.SingleNestedBlock{
+				MarkdownDescription: "Assume a RAM role with STS before calling the API. Overrides a `RamRoleArn` profile's role.",
+				Attributes: map[string]schema.Attribute{
+					"role_arn": schema.StringAttribute{
+						MarkdownDescription: "ARN of the role, e.g. `acs:ram::123456789012****:role/terraform`. Required in the block.",
+						Optional:            true,
+						Validators: []validator.String{stringvalidator.RegexMatches(roleArnPattern,
+							"must be a RAM role ARN like acs:ram::<account-id>:role/<role-name>")},
+					},
+					"session_name": schema.StringAttribute{
+						MarkdownDescription: "Role session name (2 to 64 characters of letters, digits, `.`, `@`, `-`, `_`). Defaults to `terraform`.",
+						Optional:            true,
+						Validators: []validator.String{stringvalidator.RegexMatches(sessionNamePattern,
+							"must be 2 to 64 characters of letters, digits, '.', '@', '-' or '_'")},
+					},
+					"session_expiration": schema.Int64Attribute{
+						MarkdownDescription: "Lifetime of the temporary credentials in seconds, 900 to 43200. Defaults to 3600.",
+						Optional:            true,
+						Validators:          []validator.Int64{int64validator.Between(900, 43200)},
+					},
+					"policy": schema.StringAttribute{
+						MarkdownDescription: "A JSON policy that further restricts the assumed role's permissions.",
+						Optional:            true,
+						Validators:          notBlank,
+					},
+					"external_id": schema.StringAttribute{
+						MarkdownDescription: "External ID the role's trust policy requires, if any.",
+						Optional:            true,
+						Validators:          notBlank,
+					},
+				},
+			},
+			"endpoints": schema.SingleNestedBlock{
+				MarkdownDescription: "Override API endpoints, e.g. for VPC endpoints or a local emulator.",
+				Attributes: map[string]schema.Attribute{
+					"onsmqtt": schema.StringAttribute{
+						MarkdownDescription: "OnsMqtt endpoint URL. Defaults to `https://onsmqtt.<region>.aliyuncs.com`; falls back to " +
+							"`APSARAMQ_ONSMQTT_ENDPOINT`. `http://` is accepted (for the local emulator) with a warning unless the host is loopback.",
+						Optional:   true,
+						Validators: notBlank,
+					},
+					"sts": schema.StringAttribute{
+						MarkdownDescription: "STS endpoint URL used by `assume_role`. Defaults to `https://sts.<region>.aliyuncs.com`; falls back to `APSARAMQ_STS_ENDPOINT`.",
+						Optional:            true,
+						Validators:          notBlank,
+					},
+				},
+			},
+		},
+	}
+}
+
+var (
+	roleArnPattern     = regexp.MustCompile(`^acs:ram::[0-9*]+:role/[A-Za-z0-9.@_/-]+$`)
+	sessionNamePattern = regexp.MustCompile(`^[A-Za-z0-9.@_-]{2,64}$`)
+)
+
+const defaultSessionName = "terraform"

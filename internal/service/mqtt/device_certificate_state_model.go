@@ -1,0 +1,48 @@
+package mqtt
+
+import (
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
+)
+
+func (m *deviceCertificateStateModel) key() onsmqtt.DeviceKey {
+	return onsmqtt.DeviceKey{InstanceID: m.InstanceID.ValueString(), CaSn: m.CaSn.ValueString(), DeviceSn: m.DeviceSn.ValueString()}
+}
+
+func (m *deviceCertificateStateModel) plannedStatus() onsmqtt.Status {
+	if m.Status.ValueString() == statusInactive {
+		return onsmqtt.StatusInactive
+	}
+	return onsmqtt.StatusActive
+}
+
+// fill copies what the API holds into the model.
+func (m *deviceCertificateStateModel) fill(cert onsmqtt.DeviceCertificate) {
+	m.ID = types.StringValue(formatDeviceID(cert.DeviceKey))
+	m.InstanceID = types.StringValue(cert.InstanceID)
+	m.CaSn = types.StringValue(cert.CaSn)
+	m.DeviceSn = types.StringValue(cert.DeviceSn)
+	m.Status = types.StringValue(string(cert.Status))
+	m.DeviceName = types.StringValue(cert.DeviceName)
+	m.CertificatePEM = types.StringValue(cert.Content)
+	m.ValidFrom = rfc3339(cert.ValidBegin)
+	m.ValidUntil = rfc3339(cert.ValidEnd)
+}
+
+func rfc3339(t time.Time) types.String {
+	if t.IsZero() {
+		return types.StringValue("")
+	}
+	return types.StringValue(t.UTC().Format(time.RFC3339))
+}
+
+func identityFromKey(k onsmqtt.DeviceKey) deviceCertificateIdentityModel {
+	return deviceCertificateIdentityModel{
+		InstanceID: types.StringValue(k.InstanceID),
+		CaSn:       types.StringValue(k.CaSn),
+		DeviceSn:   types.StringValue(k.DeviceSn),
+	}
+}

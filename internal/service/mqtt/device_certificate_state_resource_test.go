@@ -1,0 +1,395 @@
+package mqtt_test
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/acctest"
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/emulator"
+)
+
+const stateAddr = "apsaramq_mqtt_device_certificate_state.test"
+
+func stateConfig(srv *emulator.Server, caSn, deviceSn, status string) string {
+	statusLine := ""
+	if status != "" {
+		statusLine = fmt.Sprintf("status = %q", status)
+	}
+	return acctest.ProviderBlock(srv, "") + fmt.Sprintf(`
+resource "apsaramq_mqtt_device_certificate_state" "test" {
+  instance_id = %q
+  ca_sn       = %q
+  device_sn   = %q
+  %s
+}
+`, emulator.DemoInstanceID, caSn, deviceSn, statusLine)
+}
+
+func deviceID(caSn, deviceSn string) string {
+	return emulator.DemoInstanceID + ":" + caSn + ":" + deviceSn
+}
+
+// checkInactiveAfterDestroy proves destroy inactivated the certificate in
+// the API (and kept the registration record).
+func checkInactiveAfterDestroy(srv *emulator.Server, caSn, deviceSn string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		return acctest.CheckEmulatorDeviceStatus(srv, caSn, deviceSn, "0")(s)
+	}
+}
+
+func TestAccDeviceCertificateState_createActiveFlipAndDestroy(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	acctest.PutDevices(t, srv, acctest.Device("ca01", "dev01", "1"))
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		CheckDestroy:             checkInactiveAfterDestroy(srv, "ca01", "dev01"),
+		Steps: []resource.TestStep{
+			{
+				// Already active: adopting it costs one read and no change.
+				PreConfig: srv.ResetCounters,
+				Config:    stateConfig(srv, "ca01", "dev01", ""),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					acctest.CheckCalls(srv, map[string]int64{"GetDeviceCertificate": 1}),
+					acctest.CheckEmulatorDeviceStatus(srv, "ca01", "dev01", "1"),
+				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(stateAddr, tfjsonpath.New("id"), knownvalue.StringExact(deviceID("ca01", "dev01"))),
+					statecheck.ExpectKnownValue(stateAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+					statecheck.ExpectKnownValue(stateAddr, tfjsonpath.New("device_name"), knownvalue.StringExact("device-dev01")),
+					statecheck.ExpectKnownValue(stateAddr, tfjsonpath.New("valid_until"), knownvalue.NotNull()),
+				},
+			},
+			{
+				// Update is exactly one status call.
+				PreConfig: srv.ResetCounters,
+				Config:    stateConfig(srv, "ca01", "dev01", "inactive"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(stateAddr, plancheck.ResourceActionUpdate)},
+				},
+				Check: acctest.CheckEmulatorDeviceStatus(srv, "ca01", "dev01", "0"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(stateAddr, tfjsonpath.New("status"), knownvalue.StringExact("inactive")),
+				},
+			},
+			{
+				Config: stateConfig(srv, "ca01", "dev01", "active"),
+				Check:  acctest.CheckEmulatorDeviceStatus(srv, "ca01", "dev01", "1"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(stateAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+				},
+			},
+		},
+	})
+}
+
+func TestAccDeviceCertificateState_createInactive(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	acctest.PutDevices(t, srv, acctest.Device("ca01", "dev02", "1"))
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		CheckDestroy:             checkInactiveAfterDestroy(srv, "ca01", "dev02"),
+		Steps: []resource.TestStep{{
+			PreConfig: srv.ResetCounters,
+			Config:    stateConfig(srv, "ca01", "dev02", "inactive"),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				acctest.CheckCalls(srv, map[string]int64{"GetDeviceCertificate": 1, "InactivateDeviceCertificate": 1}),
+				acctest.CheckEmulatorDeviceStatus(srv, "ca01", "dev02", "0"),
+			),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(stateAddr, tfjsonpath.New("status"), knownvalue.StringExact("inactive")),
+			},
+		}},
+	})
+}
+
+func TestAccDeviceCertificateState_outOfBandChangeIsDrift(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	acctest.PutDevices(t, srv, acctest.Device("ca01", "dev03", "1"))
+	cfg := stateConfig(srv, "ca01", "dev03", "active")
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				// Someone inactivates the certificate in the console: plan shows an update.
+				PreConfig: func() {
+					if err := srv.SetDeviceStatus(emulator.DemoInstanceID, "ca01", "dev03", "0"); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:             cfg,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(stateAddr, plancheck.ResourceActionUpdate)},
+				},
+			},
+			{
+				// Apply repairs it.
+				Config: cfg,
+				Check:  acctest.CheckEmulatorDeviceStatus(srv, "ca01", "dev03", "1"),
+			},
+		},
+	})
+}
+
+func TestAccDeviceCertificateState_outOfBandDeletionIsReplanned(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	acctest.PutDevices(t, srv, acctest.Device("ca01", "dev04", "1"))
+	cfg := stateConfig(srv, "ca01", "dev04", "active")
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				// The registration disappears: plan must not fail; it plans a create.
+				PreConfig: func() {
+					if err := srv.DeleteDevice(emulator.DemoInstanceID, "ca01", "dev04"); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:             cfg,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(stateAddr, plancheck.ResourceActionCreate)},
+				},
+			},
+			{
+				// Applying before the device reconnects explains what is missing.
+				Config:      cfg,
+				ExpectError: regexp.MustCompile(`(?s)Device Certificate Not Registered.*first\s+connects.*FindDeviceBySnError`),
+			},
+			{
+				// The device connects again; the next apply adopts it.
+				PreConfig: func() { acctest.PutDevices(t, srv, acctest.Device("ca01", "dev04", "0")) },
+				Config:    cfg,
+				Check:     acctest.CheckEmulatorDeviceStatus(srv, "ca01", "dev04", "1"),
+			},
+		},
+	})
+}
+
+func TestAccDeviceCertificateState_import(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	acctest.PutDevices(t, srv, acctest.Device("ca01", "dev05", "0"))
+	cfg := stateConfig(srv, "ca01", "dev05", "inactive")
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				ResourceName:            stateAddr,
+				ImportState:             true,
+				ImportStateId:           deviceID("ca01", "dev05"),
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"timeouts"},
+			},
+			{
+				Config:          cfg,
+				ResourceName:    stateAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportStateId:   deviceID("ca01", "dev05"),
+			},
+			{
+				ResourceName:  stateAddr,
+				ImportState:   true,
+				ImportStateId: "post-cn-demo0001/ca01/dev05",
+				ExpectError:   regexp.MustCompile(`(?s)Unexpected Import Identifier.*instance_id:ca_sn:device_sn`),
+			},
+			{
+				ResourceName:  stateAddr,
+				ImportState:   true,
+				ImportStateId: "post-cn-demo0001::dev05",
+				ExpectError:   regexp.MustCompile(`(?s)ca_sn must not be empty`),
+			},
+		},
+	})
+}
+
+func TestAccDeviceCertificateState_importByIdentity(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	acctest.PutDevices(t, srv, acctest.Device("ca01", "dev06", "1"))
+	cfg := stateConfig(srv, "ca01", "dev06", "active")
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectIdentity(stateAddr, map[string]knownvalue.Check{
+						"instance_id": knownvalue.StringExact(emulator.DemoInstanceID),
+						"ca_sn":       knownvalue.StringExact("ca01"),
+						"device_sn":   knownvalue.StringExact("dev06"),
+					}),
+				},
+			},
+			{
+				Config:          cfg,
+				ResourceName:    stateAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			},
+		},
+	})
+}
+
+// Serial numbers produced by another resource are unknown at plan time;
+// they are accepted then and validated once known.
+func TestAccDeviceCertificateState_unknownSerialAtPlan(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	acctest.PutDevices(t, srv, acctest.Device("ca01", "dev07", "1"))
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		Steps: []resource.TestStep{{
+			Config: acctest.ProviderBlock(srv, "") + fmt.Sprintf(`
+resource "terraform_data" "sn" {
+  input = "dev07"
+}
+
+resource "apsaramq_mqtt_device_certificate_state" "test" {
+  instance_id = %q
+  ca_sn       = "ca01"
+  device_sn   = terraform_data.sn.output
+  status      = "inactive"
+  timeouts = {
+    create = "2m"
+  }
+}
+`, emulator.DemoInstanceID),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectUnknownValue(stateAddr, tfjsonpath.New("device_sn"))},
+			},
+			Check: acctest.CheckEmulatorDeviceStatus(srv, "ca01", "dev07", "0"),
+		}},
+	})
+}
+
+// Every documented API error reaches the user with code, request ID and a fix.
+func TestAccDeviceCertificateState_apiErrors(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	seed := emulator.DemoSeed()
+	otherInstance := ""
+	for _, in := range seed.Instances {
+		if in.AccountID != emulator.DemoAccountID {
+			otherInstance = in.ID
+		}
+	}
+	if otherInstance == "" {
+		t.Fatal("the demo seed has no instance of another account")
+	}
+	resourceBlock := func(instance, caSn, deviceSn string) string {
+		return fmt.Sprintf(`
+resource "apsaramq_mqtt_device_certificate_state" "test" {
+  instance_id = %q
+  ca_sn       = %q
+  device_sn   = %q
+}
+`, instance, caSn, deviceSn)
+	}
+	wrongSecret := strings.Replace(acctest.ProviderBlock(srv, ""), emulator.DemoAccessKeySecret, "not-the-secret", 1)
+	unknownKey := strings.Replace(acctest.ProviderBlock(srv, ""), emulator.DemoAccessKeyID, "LTAI-unknown-key", 1)
+
+	cases := []struct {
+		name   string
+		config string
+		want   string
+	}{
+		{"another account's instance", acctest.ProviderBlock(srv, "") + resourceBlock(otherInstance, "ca01", "dev01"),
+			`(?s)MqttOwnerCheckError.*Request ID: [0-9A-F-]+.*another Alibaba Cloud account`},
+		{"unknown instance", acctest.ProviderBlock(srv, "") + resourceBlock("post-cn-missing01", "ca01", "dev01"),
+			`(?s)MqttInstanceNotFound.*Request ID: .*check instance_id`},
+		{"unregistered device", acctest.ProviderBlock(srv, "") + resourceBlock(emulator.DemoInstanceID, "ca01", "never-connected"),
+			`(?s)Device Certificate Not Registered.*FindDeviceBySnError`},
+		{"wrong secret", wrongSecret + resourceBlock(emulator.DemoInstanceID, "ca01", "dev01"),
+			`(?s)SignatureDoesNotMatch.*secret_key`},
+		{"unknown access key", unknownKey + resourceBlock(emulator.DemoInstanceID, "ca01", "dev01"),
+			`(?s)InvalidAccessKeyId.NotFound.*access_key`},
+	}
+	for _, tc := range cases {
+		t.Run(strings.ReplaceAll(tc.name, " ", "_"), func(t *testing.T) {
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { acctest.PreCheck(t) },
+				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+				Steps: []resource.TestStep{{
+					Config:      tc.config,
+					ExpectError: regexp.MustCompile(tc.want),
+				}},
+			})
+		})
+	}
+}
+
+// Throttling and transient faults are absorbed by retries: the apply
+// succeeds and the API ends up holding exactly what the configuration says.
+func TestAccDeviceCertificateState_ridesThroughThrottlingAndFaults(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{
+		RateLimit: 20,
+		Faults:    emulator.FaultConfig{Rate: 0.3, Kinds: []string{"InternalError", "ServiceUnavailable", "reset"}},
+		RandSeed:  42,
+	})
+	const n = 12
+	for i := 0; i < n; i++ {
+		acctest.PutDevices(t, srv, acctest.Device("ca01", fmt.Sprintf("fleet%02d", i), "1"))
+	}
+	cfg := acctest.ProviderBlock(srv, "") + fmt.Sprintf(`
+resource "apsaramq_mqtt_device_certificate_state" "fleet" {
+  # count, not for_each: terraform-plugin-testing's state shim rejects string keys.
+  count       = %d
+  instance_id = %q
+  ca_sn       = "ca01"
+  device_sn   = format("fleet%%02d", count.index)
+  status      = "inactive"
+}
+`, n, emulator.DemoInstanceID)
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			// Check funcs cannot address for_each instances; a state check can.
+			ConfigStateChecks: []statecheck.StateCheck{acctest.CheckFunc(func() error {
+				for i := 0; i < n; i++ {
+					sn := fmt.Sprintf("fleet%02d", i)
+					if err := acctest.CheckEmulatorDeviceStatus(srv, "ca01", sn, "0")(nil); err != nil {
+						return err
+					}
+				}
+				errs := srv.Errors()
+				injected := errs["InternalError"] + errs["ServiceUnavailable"]
+				if injected == 0 {
+					return fmt.Errorf("no fault was injected (errors: %s); the test proves nothing", acctest.FormatCalls(errs))
+				}
+				t.Logf("faults and throttling survived: %s", acctest.FormatCalls(errs))
+				return nil
+			})},
+		}},
+	})
+}

@@ -1,0 +1,119 @@
+package mqtt
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+type deviceCertificateStateModel struct {
+	ID             types.String   `tfsdk:"id"`
+	InstanceID     types.String   `tfsdk:"instance_id"`
+	CaSn           types.String   `tfsdk:"ca_sn"`
+	DeviceSn       types.String   `tfsdk:"device_sn"`
+	Status         types.String   `tfsdk:"status"`
+	DeviceName     types.String   `tfsdk:"device_name"`
+	CertificatePEM types.String   `tfsdk:"certificate_pem"`
+	ValidFrom      types.String   `tfsdk:"valid_from"`
+	ValidUntil     types.String   `tfsdk:"valid_until"`
+	Timeouts       timeouts.Value `tfsdk:"timeouts"`
+}
+
+type deviceCertificateIdentityModel struct {
+	InstanceID types.String `tfsdk:"instance_id"`
+	CaSn       types.String `tfsdk:"ca_sn"`
+	DeviceSn   types.String `tfsdk:"device_sn"`
+}
+
+const (
+	statusActive   = "active"
+	statusInactive = "inactive"
+)
+
+func deviceCertificateStateSchema(ctx context.Context) schema.Schema {
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	return schema.Schema{
+		MarkdownDescription: "Holds the registration state of one ApsaraMQ for MQTT **device certificate**: whether a device " +
+			"presenting it may connect (`active`) or is refused (`inactive`).\n\n" +
+			"Device certificates are not created through the API: the broker registers one the first time a device " +
+			"connects with a certificate signed by a registered CA. This resource therefore adopts an existing " +
+			"registration; creating it for a certificate the broker has not seen is an error. Destroying it " +
+			"**inactivates** the certificate (InactivateDeviceCertificate), so the device can no longer connect; " +
+			"the registration record itself is kept.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "`instance_id:ca_sn:device_sn`, also the import ID.",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+			"instance_id": schema.StringAttribute{
+				MarkdownDescription: "ID of the ApsaraMQ for MQTT instance, e.g. `post-cn-7mz2d******` or `mqtt-cn-i7m26mf****`. Changing it replaces the resource.",
+				Required:            true,
+				Validators:          []validator.String{instanceIDValidator},
+				PlanModifiers:       replace,
+			},
+			"ca_sn": schema.StringAttribute{
+				MarkdownDescription: "Serial number of the CA certificate that signed the device certificate: at most 128 **bytes** " +
+					"(multi-byte characters count by their UTF-8 length), no whitespace or `:`. Changing it replaces the resource.",
+				Required:      true,
+				Validators:    []validator.String{serialNumberValidator},
+				PlanModifiers: replace,
+			},
+			"device_sn": schema.StringAttribute{
+				MarkdownDescription: "Serial number of the device certificate: at most 128 **bytes**, no whitespace or `:`. Changing it replaces the resource.",
+				Required:            true,
+				Validators:          []validator.String{serialNumberValidator},
+				PlanModifiers:       replace,
+			},
+			"status": schema.StringAttribute{
+				MarkdownDescription: "`active` (default): devices presenting the certificate may connect. `inactive`: they are refused. " +
+					"A change calls ActiveDeviceCertificate or InactivateDeviceCertificate in place; a change made outside " +
+					"Terraform shows as drift in the next plan.",
+				Optional:   true,
+				Computed:   true,
+				Default:    stringdefault.StaticString(statusActive),
+				Validators: []validator.String{stringvalidator.OneOf(statusActive, statusInactive)},
+			},
+			"device_name": schema.StringAttribute{
+				MarkdownDescription: "Device name the broker recorded (the certificate's common name).",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+			"certificate_pem": schema.StringAttribute{
+				MarkdownDescription: "The device certificate in PEM form, as the broker recorded it.",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+			"valid_from": schema.StringAttribute{
+				MarkdownDescription: "Start of the certificate's validity, RFC 3339 in UTC.",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+			"valid_until": schema.StringAttribute{
+				MarkdownDescription: "End of the certificate's validity, RFC 3339 in UTC.",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func deviceCertificateIdentitySchema() identityschema.Schema {
+	return identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"instance_id": identityschema.StringAttribute{RequiredForImport: true, Description: "ID of the MQTT instance."},
+			"ca_sn":       identityschema.StringAttribute{RequiredForImport: true, Description: "Serial number of the CA certificate."},
+			"device_sn":   identityschema.StringAttribute{RequiredForImport: true, Description: "Serial number of the device certificate."},
+		},
+	}
+}

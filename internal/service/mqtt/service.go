@@ -1,0 +1,67 @@
+// Package mqtt holds the resources and data sources for ApsaraMQ for MQTT.
+// CRUD methods stay short: API work lives in internal/onsmqtt, and the
+// translation between API and Terraform values in the model files.
+package mqtt
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
+)
+
+// Resources lists the package's resources for the provider.
+func Resources() []func() resource.Resource {
+	return []func() resource.Resource{
+		NewDeviceCertificateStateResource,
+	}
+}
+
+// DataSources lists the package's data sources for the provider.
+func DataSources() []func() datasource.DataSource {
+	return nil
+}
+
+// clientFrom extracts the API client the provider configured. A nil
+// providerData means the provider is not configured yet (validation), which
+// is not an error.
+func clientFrom(providerData any) (*onsmqtt.Client, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if providerData == nil {
+		return nil, diags
+	}
+	client, ok := providerData.(*onsmqtt.Client)
+	if !ok {
+		diags.AddError("Unexpected Provider Data",
+			fmt.Sprintf("Expected *onsmqtt.Client, got %T. Please report this issue to the provider developers.", providerData))
+	}
+	return client, diags
+}
+
+// apiErrorDetail renders an API failure with everything a user needs to act:
+// the code, the service's message, the request ID for a support ticket, and
+// what to do.
+func apiErrorDetail(what string, err error) string {
+	var apiErr *onsmqtt.APIError
+	if errors.As(err, &apiErr) {
+		detail := fmt.Sprintf("%s failed.\n\nCode: %s\nMessage: %s", what, apiErr.Code, apiErr.Message)
+		if apiErr.RequestID != "" {
+			detail += "\nRequest ID: " + apiErr.RequestID
+		}
+		if apiErr.HTTPStatus != 0 {
+			detail += fmt.Sprintf("\nHTTP status: %d", apiErr.HTTPStatus)
+		}
+		if apiErr.Attempts > 1 {
+			detail += fmt.Sprintf("\nAttempts: %d", apiErr.Attempts)
+		}
+		if hint := onsmqtt.Hint(apiErr.Code); hint != "" {
+			detail += "\n\n" + hint + "."
+		}
+		return detail
+	}
+	return fmt.Sprintf("%s failed: %v", what, err)
+}
