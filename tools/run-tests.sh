@@ -26,7 +26,7 @@ run_acc() {
   tofu_bin="$(sed -n 's/^tofu=//p' <<<"$engines")"
   if [ -n "$terraform_bin" ]; then
     echo "== acceptance tests on $("$terraform_bin" version | head -1)"
-    TF_ACC=1 TF_ACC_TERRAFORM_PATH="$terraform_bin" go test -count=1 -timeout 30m "${acc_pkgs[@]}"
+    TF_ACC=1 TF_ACC_TERRAFORM_PATH="$terraform_bin" go test -count=1 -timeout 30m -run "^TestAcc" "${acc_pkgs[@]}"
     ran=$((ran + 1))
   else
     echo "== Terraform not on PATH: acceptance tests on Terraform skipped"
@@ -34,7 +34,7 @@ run_acc() {
   if [ -n "$tofu_bin" ]; then
     echo "== acceptance tests on $("$tofu_bin" version | head -1)"
     TF_ACC=1 TF_ACC_TERRAFORM_PATH="$tofu_bin" TF_ACC_PROVIDER_HOST=registry.opentofu.org \
-      TF_ACC_PROVIDER_NAMESPACE=hashicorp go test -count=1 -timeout 30m "${acc_pkgs[@]}"
+      TF_ACC_PROVIDER_NAMESPACE=hashicorp go test -count=1 -timeout 30m -run "^TestAcc" "${acc_pkgs[@]}"
     ran=$((ran + 1))
   fi
   if [ "$ran" -eq 0 ]; then
