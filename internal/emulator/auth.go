@@ -57,7 +57,7 @@ func (e *Emulator) authenticateRPC(r *http.Request, params url.Values) (*call, *
 	if !e.nonces.use(keyID, params.Get("SignatureNonce"), now) {
 		return nil, newErr(CodeSignatureNonceUsed, "Specified signature nonce was used already.")
 	}
-	c.params = params
+	c.params, c.nonce = params, params.Get("SignatureNonce")
 	return c, nil
 }
 
@@ -103,7 +103,7 @@ func (e *Emulator) authenticateACS3(r *http.Request, params url.Values, body []b
 	if !e.nonces.use(a.credential, r.Header.Get("x-acs-signature-nonce"), now) {
 		return nil, newErr(CodeSignatureNonceUsed, "Specified signature nonce was used already.")
 	}
-	c.params = params
+	c.params, c.nonce = params, r.Header.Get("x-acs-signature-nonce")
 	return c, nil
 }
 

@@ -61,8 +61,8 @@ func (e *Emulator) pickFault(action string) (kind string, stall time.Duration) {
 }
 
 // injectFault applies a fault to the response and reports whether it did.
-func (e *Emulator) injectFault(w http.ResponseWriter, r *http.Request, action string, fail func(*apiError)) bool {
-	kind, stall := e.pickFault(action)
+func (e *Emulator) injectFault(w http.ResponseWriter, r *http.Request, c *call, fail func(*apiError)) bool {
+	kind, stall := e.pickFault(c.action)
 	switch kind {
 	case "":
 		return false
@@ -77,6 +77,12 @@ func (e *Emulator) injectFault(w http.ResponseWriter, r *http.Request, action st
 			fail(errInternal())
 		}
 	case FaultReset:
+		// A reset models a request lost on the network, so the gateway never
+		// saw its nonce. This matters: net/http transparently resends an
+		// idempotent GET once when a reused keep-alive connection breaks,
+		// with the very same signed URL; a consumed nonce would turn that
+		// retry into SignatureNonceUsed.
+		e.nonces.release(c.keyID, c.nonce)
 		e.countError(FaultReset)
 		resetConnection(w)
 	}

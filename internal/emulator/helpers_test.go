@@ -271,3 +271,5 @@ func mqttParams(action string, kv ...string) url.Values {
 	}
 	return p
 }
+
+func ioNopCloser(s string) io.ReadCloser { return io.NopCloser(strings.NewReader(s)) }

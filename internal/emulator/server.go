@@ -23,7 +23,8 @@ type call struct {
 	params    url.Values
 	accountID string // the account the (permanent or temporary) key acts as
 	keyID     string
-	temporary bool // signed with an STS temporary key
+	temporary bool   // signed with an STS temporary key
+	nonce     string // the SignatureNonce (or x-acs-signature-nonce) used
 }
 
 func (c *call) get(name string) string { return c.params.Get(name) }
@@ -141,7 +142,7 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 		fail(aerr)
 		return
 	}
-	if e.injectFault(w, r, action, fail) {
+	if e.injectFault(w, r, c, fail) {
 		return
 	}
 	if d := e.currentLatency(); d > 0 {

@@ -175,6 +175,13 @@ func (c *nonceCache) use(keyID, nonce string, now time.Time) bool {
 	return true
 }
 
+// release forgets a nonce recorded by use.
+func (c *nonceCache) release(keyID, nonce string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.seen[keyID], nonce)
+}
+
 func (c *nonceCache) sweep(now time.Time) {
 	for k, m := range c.seen {
 		for n, t := range m {
