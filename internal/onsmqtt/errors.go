@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"strings"
 
 	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
@@ -168,12 +169,21 @@ func Classify(err error) ErrorClass {
 	if errors.As(err, &apiErr) {
 		return apiErr.Class
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if errors.Is(err, context.Canceled) {
 		return ClassPermanent
 	}
-	var netErr net.Error
-	if errors.As(err, &netErr) {
+	// A per-attempt timeout also wraps context.DeadlineExceeded, so failures
+	// of the HTTP exchange are looked at first; the caller's own deadline is
+	// handled by the retry loop, which checks its context before classifying.
+	var (
+		urlErr *url.Error
+		opErr  *net.OpError
+	)
+	if errors.As(err, &urlErr) || errors.As(err, &opErr) {
 		return ClassTransient
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return ClassPermanent
 	}
 	// Connection resets and truncated responses surface as plain errors
 	// from net/http; they are worth another attempt.
@@ -229,7 +239,13 @@ type TransportError struct {
 }
 
 func (e *TransportError) Error() string {
-	return fmt.Sprintf("%s: no answer from the OnsMqtt endpoint: %v", e.Action, e.Err)
+	// url.Error repeats the whole signed URL; the cause alone is what helps.
+	cause := e.Err
+	var urlErr *url.Error
+	if errors.As(cause, &urlErr) {
+		cause = urlErr.Err
+	}
+	return fmt.Sprintf("%s: no answer from the endpoint: %v", e.Action, cause)
 }
 
 func (e *TransportError) Unwrap() error { return e.Err }
