@@ -83,10 +83,10 @@ func TestCredentialsNeverPrintSecrets(t *testing.T) {
 
 func TestParseEndpoint(t *testing.T) {
 	ok := map[string]Endpoint{
-		"https://onsmqtt.cn-hangzhou.aliyuncs.com":  {Scheme: "https", Host: "onsmqtt.cn-hangzhou.aliyuncs.com"},
-		"onsmqtt-vpc.cn-shanghai.aliyuncs.com":      {Scheme: "https", Host: "onsmqtt-vpc.cn-shanghai.aliyuncs.com"},
-		"http://127.0.0.1:8787":                     {Scheme: "http", Host: "127.0.0.1:8787"},
-		"HTTP://localhost:1/":                       {Scheme: "http", Host: "localhost:1"},
+		"https://onsmqtt.cn-hangzhou.aliyuncs.com": {Scheme: "https", Host: "onsmqtt.cn-hangzhou.aliyuncs.com"},
+		"onsmqtt-vpc.cn-shanghai.aliyuncs.com":     {Scheme: "https", Host: "onsmqtt-vpc.cn-shanghai.aliyuncs.com"},
+		"http://127.0.0.1:8787":                    {Scheme: "http", Host: "127.0.0.1:8787"},
+		"HTTP://localhost:1/":                      {Scheme: "http", Host: "localhost:1"},
 	}
 	for raw, want := range ok {
 		got, err := ParseEndpoint(raw)
