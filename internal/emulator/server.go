@@ -85,7 +85,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // serveAPI runs the gateway pipeline in the order a real gateway does:
 // action/version -> signature fields -> timestamp -> access key -> signature
-// -> nonce -> throttling -> faults -> latency -> operation.
+// -> nonce -> throttling -> faults -> latency -> instance region -> operation.
 func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 	reqID := newRequestID()
 	host := "onsmqtt." + defaultRegion + ".aliyuncs.com"
@@ -149,6 +149,10 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 		if !sleepCtx(r.Context(), d) {
 			return // client gone
 		}
+	}
+	if aerr := e.checkInstanceRegion(prod, c); aerr != nil {
+		fail(aerr)
+		return
 	}
 	resp, aerr := h(e, c)
 	if aerr != nil {
