@@ -50,8 +50,8 @@ func (e *Emulator) authenticateRPC(r *http.Request, params url.Values) (*call, *
 	if aerr != nil {
 		return nil, aerr
 	}
-	sts := RPCStringToSign(r.Method, params)
-	if !hmac.Equal([]byte(RPCSignature(secret, sts)), []byte(params.Get("Signature"))) {
+	sts := rpcStringToSign(r.Method, params)
+	if !hmac.Equal([]byte(rpcSignature(secret, sts)), []byte(params.Get("Signature"))) {
 		return nil, newErr(CodeSignatureDoesNotMatch, "Specified signature is not matched with our calculation. server string to sign is:%s", sts)
 	}
 	if !e.nonces.use(keyID, params.Get("SignatureNonce"), now) {
@@ -95,9 +95,9 @@ func (e *Emulator) authenticateACS3(r *http.Request, params url.Values, body []b
 		return strings.Join(r.Header.Values(name), ",")
 	}
 	query, _ := url.ParseQuery(r.URL.RawQuery) // already validated by readParams
-	creq := ACS3CanonicalRequest(r.Method, "/", query, header, a.signedHeaders, r.Header.Get("x-acs-content-sha256"))
-	sts := ACS3StringToSign(creq)
-	if !hmac.Equal([]byte(ACS3Signature(secret, sts)), []byte(strings.ToLower(a.signature))) {
+	creq := acs3CanonicalRequest(r.Method, "/", query, header, a.signedHeaders, r.Header.Get("x-acs-content-sha256"))
+	sts := acs3StringToSign(creq)
+	if !hmac.Equal([]byte(acs3Signature(secret, sts)), []byte(strings.ToLower(a.signature))) {
 		return nil, newErr(CodeSignatureDoesNotMatch, "Specified signature is not matched with our calculation. server string to sign is:%s canonical request is:%s", sts, creq)
 	}
 	if !e.nonces.use(a.credential, r.Header.Get("x-acs-signature-nonce"), now) {

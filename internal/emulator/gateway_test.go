@@ -1,9 +1,6 @@
 package emulator_test
 
 import (
-	"crypto/hmac"
-	"crypto/sha1"
-	"encoding/base64"
 	stderrors "errors"
 	"net/http"
 	"net/url"
@@ -433,28 +430,5 @@ func TestLatency(t *testing.T) {
 	c.mustCall("GetDeviceCertificate", demoDevice(emulator.DemoDeviceSn))
 	if d := time.Since(start); d > 140*time.Millisecond {
 		t.Fatalf("latency not removed: %v", d)
-	}
-}
-
-// rpcSign is used by the table-free tests above; keep a trivial check that
-// it matches the documented example shape (METHOD&%2F&...).
-func TestTestSignerShape(t *testing.T) {
-	p := signRPC("GET", url.Values{"A": {"x y*~"}}, "k", "s", time.Unix(0, 0))
-	enc := strings.NewReplacer("+", "%20", "*", "%2A", "%7E", "~").Replace(func() string {
-		q := url.Values{}
-		for k, v := range p {
-			if k != "Signature" {
-				q[k] = v
-			}
-		}
-		return q.Encode()
-	}())
-	if !strings.Contains(enc, "A=x%20y%2A~") {
-		t.Fatalf("percent-encoding: %s", enc)
-	}
-	mac := hmac.New(sha1.New, []byte("s&"))
-	mac.Write([]byte("GET&%2F&" + url.QueryEscape(enc)))
-	if p.Get("Signature") != base64.StdEncoding.EncodeToString(mac.Sum(nil)) {
-		t.Fatal("signer mismatch")
 	}
 }

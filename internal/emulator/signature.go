@@ -61,15 +61,15 @@ func canonicalQuery(params url.Values, skip string) string {
 	return strings.Join(parts, "&")
 }
 
-// RPCStringToSign is the HMAC-SHA1 string-to-sign of an RPC request: every
+// rpcStringToSign is the HMAC-SHA1 string-to-sign of an RPC request: every
 // query and form parameter except Signature, canonicalised, then
 // METHOD&%2F&percentEncode(canonical).
-func RPCStringToSign(method string, params url.Values) string {
+func rpcStringToSign(method string, params url.Values) string {
 	return strings.ToUpper(method) + "&" + percentEncode("/") + "&" + percentEncode(canonicalQuery(params, "Signature"))
 }
 
-// RPCSignature is base64(HMAC-SHA1(secret + "&", stringToSign)).
-func RPCSignature(secret, stringToSign string) string {
+// rpcSignature is base64(HMAC-SHA1(secret + "&", stringToSign)).
+func rpcSignature(secret, stringToSign string) string {
 	mac := hmac.New(sha1.New, []byte(secret+"&"))
 	mac.Write([]byte(stringToSign))
 	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
@@ -109,11 +109,11 @@ func parseACS3Authorization(h string) (a acs3Auth, ok bool, err *apiError) {
 	return a, true, nil
 }
 
-// ACS3CanonicalRequest builds the V3 canonical request:
+// acs3CanonicalRequest builds the V3 canonical request:
 // METHOD \n path \n canonicalQuery \n canonicalHeaders \n signedHeaders \n hashedPayload,
 // where canonicalHeaders are "name:trimmed value\n" for each signed header
 // (lower-case, sorted) and hashedPayload is the x-acs-content-sha256 value.
-func ACS3CanonicalRequest(method, path string, query url.Values, header func(string) string, signedHeaders []string, hashedPayload string) string {
+func acs3CanonicalRequest(method, path string, query url.Values, header func(string) string, signedHeaders []string, hashedPayload string) string {
 	names := make([]string, len(signedHeaders))
 	for i, h := range signedHeaders {
 		names[i] = strings.ToLower(strings.TrimSpace(h))
@@ -130,14 +130,14 @@ func ACS3CanonicalRequest(method, path string, query url.Values, header func(str
 		ch.String() + "\n" + strings.Join(names, ";") + "\n" + hashedPayload
 }
 
-// ACS3StringToSign is "ACS3-HMAC-SHA256\n" + hex(sha256(canonicalRequest)).
-func ACS3StringToSign(canonicalRequest string) string {
+// acs3StringToSign is "ACS3-HMAC-SHA256\n" + hex(sha256(canonicalRequest)).
+func acs3StringToSign(canonicalRequest string) string {
 	sum := sha256.Sum256([]byte(canonicalRequest))
 	return acs3Algorithm + "\n" + hex.EncodeToString(sum[:])
 }
 
-// ACS3Signature is hex(HMAC-SHA256(secret, stringToSign)).
-func ACS3Signature(secret, stringToSign string) string {
+// acs3Signature is hex(HMAC-SHA256(secret, stringToSign)).
+func acs3Signature(secret, stringToSign string) string {
 	mac := hmac.New(sha256.New, []byte(secret))
 	mac.Write([]byte(stringToSign))
 	return hex.EncodeToString(mac.Sum(nil))
