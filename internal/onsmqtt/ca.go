@@ -1,0 +1,201 @@
+package onsmqtt
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// CaKey addresses one CA certificate of an instance.
+type CaKey struct {
+	InstanceID string
+	Sn         string
+}
+
+func (k CaKey) params() map[string]string {
+	return map[string]string{"MqttInstanceId": k.InstanceID, "Sn": k.Sn}
+}
+
+// CACertificate is a CA certificate registered on an instance.
+type CACertificate struct {
+	CaKey
+	Name                string
+	Status              Status
+	Content             string
+	VerificationContent string
+	RegistrationCode    string
+	ValidBegin          time.Time
+	ValidEnd            time.Time
+}
+
+type caCertificateVO struct {
+	CaContent           string `json:"CaContent"`
+	CaName              string `json:"CaName"`
+	RegistrationCode    string `json:"RegistrationCode"`
+	Sn                  string `json:"Sn"`
+	Status              string `json:"Status"`
+	ValidBegin          string `json:"ValidBegin"`
+	ValidEnd            string `json:"ValidEnd"`
+	VerificationContent string `json:"VerificationContent"`
+}
+
+func (v caCertificateVO) toModel(instanceID string) (CACertificate, error) {
+	status, err := statusFromAPI(v.Status)
+	if err != nil {
+		return CACertificate{}, err
+	}
+	begin, err := parseEpochMillis(v.ValidBegin)
+	if err != nil {
+		return CACertificate{}, fmt.Errorf("ValidBegin: %w", err)
+	}
+	end, err := parseEpochMillis(v.ValidEnd)
+	if err != nil {
+		return CACertificate{}, fmt.Errorf("ValidEnd: %w", err)
+	}
+	return CACertificate{
+		CaKey:               CaKey{InstanceID: instanceID, Sn: v.Sn},
+		Name:                v.CaName,
+		Status:              status,
+		Content:             v.CaContent,
+		VerificationContent: v.VerificationContent,
+		RegistrationCode:    v.RegistrationCode,
+		ValidBegin:          begin,
+		ValidEnd:            end,
+	}, nil
+}
+
+// RegisterCaInput is a RegisterCaCertificate request.
+type RegisterCaInput struct {
+	InstanceID      string
+	Name            string
+	CaPEM           string
+	VerificationPEM string // signed by the CA; its subject CN is the instance's registration code
+}
+
+// RegisterCaCertificate registers a CA on an instance and returns its SN.
+//
+// The call is not idempotent: if an attempt registered the CA but its answer
+// was lost, the retry fails with RegisterCodeUsed or SnNotUnique. In that
+// case only (more than one attempt), the CA is looked up by content and its
+// SN returned, so a flaky network does not orphan a registration.
+func (c *Client) RegisterCaCertificate(ctx context.Context, in RegisterCaInput) (string, error) {
+	const action = "RegisterCaCertificate"
+	params := map[string]string{
+		"MqttInstanceId":      in.InstanceID,
+		"CaName":              in.Name,
+		"CaContent":           in.CaPEM,
+		"VerificationContent": in.VerificationPEM,
+	}
+	var out struct {
+		Sn string `json:"Sn"`
+	}
+	err := c.call(ctx, c.onsmqtt(), action, http.MethodPost, params, &out)
+	if err != nil {
+		var apiErr *APIError
+		if errors.As(err, &apiErr) && apiErr.Attempts > 1 && (apiErr.Code == "RegisterCodeUsed" || apiErr.Code == "SnNotUnique") {
+			if sn, ok := c.findCaByContent(ctx, in.InstanceID, in.CaPEM); ok {
+				c.log.Warn(ctx, "RegisterCaCertificate: an earlier attempt had registered the CA; adopting it",
+					map[string]any{"action": action, "sn": sn, "code": apiErr.Code})
+				return sn, nil
+			}
+		}
+		return "", err
+	}
+	if out.Sn == "" {
+		return "", fmt.Errorf("%s: the response has no Sn", action)
+	}
+	return out.Sn, nil
+}
+
+// findCaByContent looks for a registered CA with the same PEM content.
+func (c *Client) findCaByContent(ctx context.Context, instanceID, caPEM string) (string, bool) {
+	cas, err := c.ListCaCertificates(ctx, instanceID)
+	if err != nil {
+		return "", false
+	}
+	want := strings.TrimSpace(caPEM)
+	for _, ca := range cas {
+		if strings.TrimSpace(ca.Content) == want {
+			return ca.Sn, true
+		}
+	}
+	return "", false
+}
+
+// GetCaCertificate reads one CA certificate. A CA or instance that does not
+// exist gives an error for which IsNotFound is true.
+func (c *Client) GetCaCertificate(ctx context.Context, key CaKey) (CACertificate, error) {
+	const action = "GetCaCertificate"
+	var out struct {
+		Data *caCertificateVO `json:"Data"`
+	}
+	if err := c.call(ctx, c.onsmqtt(), action, http.MethodGet, key.params(), &out); err != nil {
+		return CACertificate{}, err
+	}
+	if out.Data == nil {
+		return CACertificate{}, fmt.Errorf("%s: the response has no Data", action)
+	}
+	ca, err := out.Data.toModel(key.InstanceID)
+	if err != nil {
+		return CACertificate{}, fmt.Errorf("%s: %w", action, err)
+	}
+	if ca.Sn == "" {
+		ca.Sn = key.Sn
+	}
+	return ca, nil
+}
+
+// CaStatusAction is the action that puts a CA into status.
+func CaStatusAction(status Status) string {
+	if status == StatusInactive {
+		return "InactivateCaCertificate"
+	}
+	return "ActiveCaCertificate"
+}
+
+// SetCaCertificateStatus calls ActiveCaCertificate or InactivateCaCertificate.
+func (c *Client) SetCaCertificateStatus(ctx context.Context, key CaKey, status Status) error {
+	if status != StatusActive && status != StatusInactive {
+		return fmt.Errorf("unknown certificate status %q", status)
+	}
+	return c.call(ctx, c.onsmqtt(), CaStatusAction(status), http.MethodPost, key.params(), nil)
+}
+
+// DeleteCaCertificate deregisters a CA.
+func (c *Client) DeleteCaCertificate(ctx context.Context, key CaKey) error {
+	return c.call(ctx, c.onsmqtt(), "DeleteCaCertificate", http.MethodPost, key.params(), nil)
+}
+
+// ListCaCertificates returns every CA certificate of an instance, following
+// every page.
+func (c *Client) ListCaCertificates(ctx context.Context, instanceID string) ([]CACertificate, error) {
+	const action = "ListCaCertificate"
+	params := map[string]string{"MqttInstanceId": instanceID, "PageSize": strconv.Itoa(maxPageSize)}
+	var all []CACertificate
+	for page := 1; ; page++ {
+		params["PageNo"] = strconv.Itoa(page)
+		var out struct {
+			Data struct {
+				CaCertificateVOS []caCertificateVO `json:"CaCertificateVOS"`
+			} `json:"Data"`
+		}
+		if err := c.call(ctx, c.onsmqtt(), action, http.MethodGet, params, &out); err != nil {
+			return nil, err
+		}
+		for _, vo := range out.Data.CaCertificateVOS {
+			ca, err := vo.toModel(instanceID)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", action, err)
+			}
+			all = append(all, ca)
+		}
+		// A short page is the last one (Total is not trusted, see ListDeviceCertificates).
+		if len(out.Data.CaCertificateVOS) < maxPageSize {
+			return all, nil
+		}
+	}
+}

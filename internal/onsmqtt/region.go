@@ -1,0 +1,24 @@
+package onsmqtt
+
+// HasEndpointOverride reports whether the client talks to an endpoint other
+// than its region's default public one (a VPC endpoint, a proxy, a local
+// emulator). Such an endpoint is kept when another region is addressed.
+func (c *Client) HasEndpointOverride() bool {
+	def, err := ParseEndpoint(DefaultEndpoint(c.region))
+	return err != nil || def != c.endpoint
+}
+
+// ForRegion returns a client for region: c itself for "" or c's own region;
+// otherwise a client sharing c's credentials, rate limiter (the limit is per
+// account) and connections, that talks to the region's default endpoint, or
+// to c's endpoint when that is an override.
+func (c *Client) ForRegion(region string) (*Client, error) {
+	if region == "" || region == c.region {
+		return c, nil
+	}
+	var endpoint Endpoint
+	if c.HasEndpointOverride() {
+		endpoint = c.endpoint
+	}
+	return c.WithRegion(region, endpoint)
+}
