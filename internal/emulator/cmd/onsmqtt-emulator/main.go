@@ -94,7 +94,7 @@ func run(args []string) error {
 
 func printBanner(srv *emulator.Server, demo bool) {
 	fmt.Printf("onsmqtt-emulator listening on %s\n", srv.URL)
-	fmt.Printf("  endpoint (SDK Domain / ALIBABA_CLOUD_ENDPOINT_ONSMQTT): %s\n", srv.Endpoint)
+	fmt.Printf("  endpoint (provider endpoints.onsmqtt / APSARAMQ_ONSMQTT_ENDPOINT): %s\n", srv.Endpoint)
 	fmt.Printf("  admin API: %s/_emulator/state\n", srv.URL)
 	if demo {
 		fmt.Printf("  demo account:   %s\n", emulator.DemoAccountID)
