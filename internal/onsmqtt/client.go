@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -73,7 +74,8 @@ type Config struct {
 	Credentials Credentials
 	// RateLimit is the client-side ceiling in calls per second (<= 0: DefaultRateLimit).
 	RateLimit float64
-	// UserAgent is appended to the SDK's User-Agent, e.g. "terraform-provider-apsaramq/1.0.0".
+	// UserAgent lists product/version tokens appended to the SDK's
+	// User-Agent, e.g. "terraform-provider-apsaramq/1.0.0 Terraform/1.11.4".
 	UserAgent      string
 	Retry          RetryPolicy
 	AttemptTimeout time.Duration
@@ -258,12 +260,14 @@ func (c *Client) borrow(ctx context.Context) (*pooledSDKClient, error) {
 		return p, nil
 	}
 	cfg := sdk.NewConfig().WithScheme(c.endpoint.Scheme).WithAutoRetry(false)
-	if c.userAgent != "" {
-		cfg = cfg.WithUserAgent(c.userAgent)
-	}
 	client, err := sdk.NewClientWithOptions(c.region, cfg, c.credentials.sdkCredential())
 	if err != nil {
 		return nil, fmt.Errorf("creating the Alibaba Cloud SDK client: %w", err)
+	}
+	for _, token := range strings.Fields(c.userAgent) {
+		if product, version, ok := strings.Cut(token, "/"); ok {
+			client.AppendUserAgent(product, version)
+		}
 	}
 	t := &contextTransport{base: c.transport, ctx: ctx}
 	client.SetTransport(t)

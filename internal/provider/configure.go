@@ -66,7 +66,7 @@ func (p *apsaramqProvider) Configure(ctx context.Context, req provider.Configure
 			AccessKeyID: creds.AccessKey, AccessKeySecret: creds.SecretKey, SecurityToken: creds.SecurityToken,
 		},
 		RateLimit: cfg.RateLimit.ValueFloat64(),
-		UserAgent: fmt.Sprintf("terraform-provider-apsaramq/%s (+https://registry.terraform.io/providers/apsaramq/apsaramq) Terraform/%s", p.version, req.TerraformVersion),
+		UserAgent: fmt.Sprintf("terraform-provider-apsaramq/%s Terraform/%s", p.version, req.TerraformVersion),
 		Logger:    newTFLogger(creds.SecretKey, creds.SecurityToken),
 	})
 	if err != nil {
