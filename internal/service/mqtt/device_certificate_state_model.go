@@ -19,8 +19,9 @@ func (m *deviceCertificateStateModel) plannedStatus() onsmqtt.Status {
 	return onsmqtt.StatusActive
 }
 
-// fill copies what the API holds into the model.
-func (m *deviceCertificateStateModel) fill(cert onsmqtt.DeviceCertificate) {
+// fill copies what the API holds into the model; region is the region the
+// client addressed.
+func (m *deviceCertificateStateModel) fill(cert onsmqtt.DeviceCertificate, region string) {
 	m.ID = types.StringValue(formatDeviceID(cert.DeviceKey))
 	m.InstanceID = types.StringValue(cert.InstanceID)
 	m.CaSn = types.StringValue(cert.CaSn)
@@ -30,6 +31,11 @@ func (m *deviceCertificateStateModel) fill(cert onsmqtt.DeviceCertificate) {
 	m.CertificatePEM = types.StringValue(cert.Content)
 	m.ValidFrom = rfc3339(cert.ValidBegin)
 	m.ValidUntil = rfc3339(cert.ValidEnd)
+	m.Region = types.StringValue(region)
+	if m.WaitForRegistration.IsNull() || m.WaitForRegistration.IsUnknown() {
+		// Imported, or created before the attribute existed: its default.
+		m.WaitForRegistration = types.BoolValue(false)
+	}
 }
 
 func rfc3339(t time.Time) types.String {
@@ -39,10 +45,11 @@ func rfc3339(t time.Time) types.String {
 	return types.StringValue(t.UTC().Format(time.RFC3339))
 }
 
-func identityFromKey(k onsmqtt.DeviceKey) deviceCertificateIdentityModel {
+func identityFromKey(k onsmqtt.DeviceKey, region string) deviceCertificateIdentityModel {
 	return deviceCertificateIdentityModel{
 		InstanceID: types.StringValue(k.InstanceID),
 		CaSn:       types.StringValue(k.CaSn),
 		DeviceSn:   types.StringValue(k.DeviceSn),
+		Region:     types.StringValue(region),
 	}
 }

@@ -2,11 +2,14 @@ package mqtt
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
@@ -53,8 +56,9 @@ func (r *deviceCertificateStateResource) Configure(_ context.Context, req resour
 	r.client = client
 }
 
-// Create adopts a certificate the broker registered: one read, and one status
-// call only when the certificate is not already in the planned state.
+// Create adopts a certificate the broker registered: one read (or, with
+// wait_for_registration, reads until the device first connects), and one
+// status call only when the certificate is not already in the planned state.
 func (r *deviceCertificateStateResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan deviceCertificateStateModel
 	if resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...); resp.Diagnostics.HasError() {
@@ -64,29 +68,29 @@ func (r *deviceCertificateStateResource) Create(ctx context.Context, req resourc
 	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
 		return
 	}
+	client, diags := regionalClient(r.client, plan.Region)
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+		return
+	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	key := plan.key()
-	cert, err := r.client.GetDeviceCertificate(ctx, key)
-	if onsmqtt.IsNotFound(err) {
-		resp.Diagnostics.AddError("Device Certificate Not Registered", notRegisteredDetail(key, err))
-		return
-	}
+	cert, err := readOrWaitForDevice(ctx, client, key, plan.WaitForRegistration.ValueBool())
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to Read Device Certificate", apiErrorDetail("GetDeviceCertificate", err))
+		addDeviceReadError(&resp.Diagnostics, key, timeout, err)
 		return
 	}
 	if want := plan.plannedStatus(); cert.Status != want {
-		if err := r.client.SetDeviceCertificateStatus(ctx, key, want); err != nil {
+		if err := client.SetDeviceCertificateStatus(ctx, key, want); err != nil {
 			resp.Diagnostics.AddError("Unable to Change Device Certificate Status", apiErrorDetail(statusAction(want), err))
 			return
 		}
 		cert.Status = want
 	}
-	plan.fill(cert)
+	plan.fill(cert, client.Region())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityFromKey(key))...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityFromKey(key, client.Region()))...)
 }
 
 // Read detects drift with one GetDeviceCertificate call; a certificate or
@@ -100,15 +104,19 @@ func (r *deviceCertificateStateResource) Read(ctx context.Context, req resource.
 	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
 		return
 	}
+	client, diags := regionalClient(r.client, state.Region)
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+		return
+	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	key := state.key()
-	cert, err := r.client.GetDeviceCertificate(ctx, key)
+	cert, err := client.GetDeviceCertificate(ctx, key)
 	if onsmqtt.IsNotFound(err) {
-		tflog.Warn(ctx, "device certificate no longer registered; removing it from state", map[string]any{"id": formatDeviceID(key)})
+		tflog.Warn(ctx, "device certificate no longer registered; removing it from state", map[string]any{"id": formatDeviceID(key), "region": client.Region()})
 		// The framework wants an identity even for a removed resource.
-		resp.Diagnostics.Append(resp.Identity.Set(ctx, identityFromKey(key))...)
+		resp.Diagnostics.Append(resp.Identity.Set(ctx, identityFromKey(key, client.Region()))...)
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -116,35 +124,43 @@ func (r *deviceCertificateStateResource) Read(ctx context.Context, req resource.
 		resp.Diagnostics.AddError("Unable to Read Device Certificate", apiErrorDetail("GetDeviceCertificate", err))
 		return
 	}
-	state.fill(cert)
+	state.fill(cert, client.Region())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityFromKey(key))...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityFromKey(key, client.Region()))...)
 }
 
-// Update can only change status (everything else replaces): one call.
+// Update can only change status or wait_for_registration (everything else
+// replaces): one status call, none when only wait_for_registration changed.
 func (r *deviceCertificateStateResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan deviceCertificateStateModel
-	if resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...); resp.Diagnostics.HasError() {
+	var plan, state deviceCertificateStateModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
 		return
 	}
 	timeout, diags := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
 	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
 		return
 	}
+	client, diags := regionalClient(r.client, plan.Region)
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+		return
+	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	want := plan.plannedStatus()
-	if err := r.client.SetDeviceCertificateStatus(ctx, plan.key(), want); err != nil {
-		if onsmqtt.IsNotFound(err) {
-			resp.Diagnostics.AddError("Device Certificate Not Registered", notRegisteredDetail(plan.key(), err))
+	if want := plan.plannedStatus(); !plan.Status.Equal(state.Status) {
+		if err := client.SetDeviceCertificateStatus(ctx, plan.key(), want); err != nil {
+			if onsmqtt.IsNotFound(err) {
+				resp.Diagnostics.AddError("Device Certificate Not Registered", notRegisteredDetail(plan.key(), err))
+				return
+			}
+			resp.Diagnostics.AddError("Unable to Change Device Certificate Status", apiErrorDetail(statusAction(want), err))
 			return
 		}
-		resp.Diagnostics.AddError("Unable to Change Device Certificate Status", apiErrorDetail(statusAction(want), err))
-		return
 	}
+	plan.Region = types.StringValue(client.Region())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityFromKey(plan.key()))...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityFromKey(plan.key(), client.Region()))...)
 }
 
 // Delete inactivates the certificate; one already gone counts as done.
@@ -157,42 +173,64 @@ func (r *deviceCertificateStateResource) Delete(ctx context.Context, req resourc
 	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
 		return
 	}
+	client, diags := regionalClient(r.client, state.Region)
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+		return
+	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	err := r.client.SetDeviceCertificateStatus(ctx, state.key(), onsmqtt.StatusInactive)
+	err := client.SetDeviceCertificateStatus(ctx, state.key(), onsmqtt.StatusInactive)
 	if err != nil && !onsmqtt.IsNotFound(err) {
 		resp.Diagnostics.AddError("Unable to Inactivate Device Certificate", apiErrorDetail("InactivateDeviceCertificate", err))
 	}
 }
 
-// ImportState accepts "instance_id:ca_sn:device_sn" or, on engines with
-// resource identity, the identity's three attributes.
+// ImportState accepts "instance_id:ca_sn:device_sn[@region]" or, on engines
+// with resource identity, the identity's attributes (region optional).
 func (r *deviceCertificateStateResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	var key onsmqtt.DeviceKey
-	if req.ID != "" {
-		parsed, err := parseDeviceID(req.ID)
-		if err != nil {
-			resp.Diagnostics.AddError("Unexpected Import Identifier", err.Error())
-			return
-		}
-		key = parsed
-	} else {
-		var identity deviceCertificateIdentityModel
-		if resp.Diagnostics.Append(req.Identity.Get(ctx, &identity)...); resp.Diagnostics.HasError() {
-			return
-		}
-		key = onsmqtt.DeviceKey{InstanceID: identity.InstanceID.ValueString(), CaSn: identity.CaSn.ValueString(), DeviceSn: identity.DeviceSn.ValueString()}
-		if _, err := parseDeviceID(formatDeviceID(key)); err != nil {
-			resp.Diagnostics.AddError("Unexpected Import Identity", err.Error())
-			return
-		}
+	key, region, diags := deviceImportTarget(ctx, req)
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+		return
+	}
+	if region == "" && r.client != nil {
+		region = r.client.Region()
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), formatDeviceID(key))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance_id"), key.InstanceID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("ca_sn"), key.CaSn)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("device_sn"), key.DeviceSn)...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityFromKey(key))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("region"), optionalString(region))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("wait_for_registration"), false)...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityFromKey(key, region))...)
+}
+
+func deviceImportTarget(ctx context.Context, req resource.ImportStateRequest) (onsmqtt.DeviceKey, string, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if req.ID != "" {
+		id, region, err := splitImportRegion(req.ID)
+		if err == nil {
+			var key onsmqtt.DeviceKey
+			if key, err = parseDeviceID(id); err == nil {
+				return key, region, diags
+			}
+		}
+		diags.AddError("Unexpected Import Identifier", err.Error()+" (an optional @region suffix selects another region)")
+		return onsmqtt.DeviceKey{}, "", diags
+	}
+	var identity deviceCertificateIdentityModel
+	if diags.Append(req.Identity.Get(ctx, &identity)...); diags.HasError() {
+		return onsmqtt.DeviceKey{}, "", diags
+	}
+	key := onsmqtt.DeviceKey{InstanceID: identity.InstanceID.ValueString(), CaSn: identity.CaSn.ValueString(), DeviceSn: identity.DeviceSn.ValueString()}
+	if _, err := parseDeviceID(formatDeviceID(key)); err != nil {
+		diags.AddError("Unexpected Import Identity", err.Error())
+	}
+	region := identity.Region.ValueString()
+	if problem := regionValidator.problem(region); region != "" && problem != "" {
+		diags.AddError("Unexpected Import Identity", "region "+problem)
+	}
+	return key, region, diags
 }
 
 func statusAction(s onsmqtt.Status) string {
@@ -205,7 +243,33 @@ func statusAction(s onsmqtt.Status) string {
 func notRegisteredDetail(key onsmqtt.DeviceKey, err error) string {
 	return fmt.Sprintf("No device certificate %s is registered on instance %s under CA %s.\n\n"+
 		"Device certificates are not created through the API: the broker registers one when a device first "+
-		"connects with a certificate signed by a registered, active CA. Connect the device once, then apply again; "+
-		"or check instance_id, ca_sn, device_sn and the provider's region.\n\n%s",
+		"connects with a certificate signed by a registered, active CA. Connect the device once, then apply again "+
+		"(or set wait_for_registration = true so that create waits for it); or check instance_id, ca_sn, device_sn and "+
+		"region (the resource's, or the provider's when unset).\n\n%s",
 		key.DeviceSn, key.InstanceID, key.CaSn, apiErrorDetail("GetDeviceCertificate", err))
+}
+
+// readOrWaitForDevice reads the certificate, or with wait waits for the
+// device's first connection (bounded by ctx, the create timeout).
+func readOrWaitForDevice(ctx context.Context, client *onsmqtt.Client, key onsmqtt.DeviceKey, wait bool) (onsmqtt.DeviceCertificate, error) {
+	if !wait {
+		return client.GetDeviceCertificate(ctx, key)
+	}
+	tflog.Info(ctx, "waiting for the device to connect for the first time", map[string]any{"id": formatDeviceID(key)})
+	return client.WaitForDeviceCertificate(ctx, key, onsmqtt.DefaultWaitPolicy())
+}
+
+func addDeviceReadError(diags *diag.Diagnostics, key onsmqtt.DeviceKey, timeout time.Duration, err error) {
+	var never *onsmqtt.RegistrationTimeoutError
+	switch {
+	case errors.As(err, &never):
+		diags.AddError("Device Never Connected", fmt.Sprintf("%s.\n\n"+
+			"wait_for_registration waited for the whole create timeout (%s) and the broker never registered the certificate. "+
+			"Check that the device is online and presents a certificate signed by CA %s (registered and active on instance %s), "+
+			"or raise timeouts.create.", never.Error(), timeout, key.CaSn, key.InstanceID))
+	case onsmqtt.IsNotFound(err):
+		diags.AddError("Device Certificate Not Registered", notRegisteredDetail(key, err))
+	default:
+		diags.AddError("Unable to Read Device Certificate", apiErrorDetail("GetDeviceCertificate", err))
+	}
 }

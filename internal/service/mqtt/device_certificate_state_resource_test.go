@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -245,6 +246,7 @@ func TestAccDeviceCertificateState_importByIdentity(t *testing.T) {
 						"instance_id": knownvalue.StringExact(emulator.DemoInstanceID),
 						"ca_sn":       knownvalue.StringExact("ca01"),
 						"device_sn":   knownvalue.StringExact("dev06"),
+						"region":      knownvalue.StringExact(emulator.DemoRegion),
 					}),
 				},
 			},
@@ -391,5 +393,231 @@ resource "apsaramq_mqtt_device_certificate_state" "fleet" {
 				return nil
 			})},
 		}},
+	})
+}
+
+func waitConfig(srv *emulator.Server, deviceSn, extra string) string {
+	return acctest.ProviderBlock(srv, "") + fmt.Sprintf(`
+resource "apsaramq_mqtt_device_certificate_state" "test" {
+  instance_id           = %q
+  ca_sn                 = %q
+  device_sn             = %q
+  status                = "inactive"
+  %s
+}
+`, emulator.DemoInstanceID, emulator.DemoCASn, deviceSn, extra)
+}
+
+// The device comes online a few seconds after apply starts: create waits
+// for its first connection, then manages it.
+func TestAccDeviceCertificateState_waitForRegistration(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	dev := acctest.DemoDevice(t, "late-sensor")
+	var connected <-chan error
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		CheckDestroy:             checkInactiveAfterDestroy(srv, emulator.DemoCASn, dev.Sn),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					srv.ResetCounters()
+					connected = acctest.ConnectDeviceAfter(t, srv, emulator.DemoInstanceID, dev.CertPEM, 3*time.Second)
+				},
+				Config: waitConfig(srv, dev.Sn, "wait_for_registration = true"),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					func(*terraform.State) error {
+						if err := <-connected; err != nil {
+							return fmt.Errorf("the device could not connect: %w", err)
+						}
+						if n := srv.Errors()["FindDeviceBySnError"]; n < 1 {
+							return fmt.Errorf("create never saw the certificate missing (FindDeviceBySnError=%d): it did not wait", n)
+						}
+						return nil
+					},
+					acctest.CheckEmulatorDeviceStatus(srv, emulator.DemoCASn, dev.Sn, "0"),
+				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(stateAddr, tfjsonpath.New("device_name"), knownvalue.StringExact("late-sensor")),
+					statecheck.ExpectKnownValue(stateAddr, tfjsonpath.New("wait_for_registration"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(stateAddr, tfjsonpath.New("region"), knownvalue.StringExact(emulator.DemoRegion)),
+				},
+			},
+			{
+				// Turning it off is an in-place update that calls nothing.
+				PreConfig: srv.ResetCounters,
+				Config:    waitConfig(srv, dev.Sn, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(stateAddr, plancheck.ResourceActionUpdate)},
+				},
+				Check: func(*terraform.State) error {
+					calls := srv.Calls()
+					if calls["ActiveDeviceCertificate"]+calls["InactivateDeviceCertificate"] != 0 {
+						return fmt.Errorf("changing wait_for_registration called the API: %s", acctest.FormatCalls(calls))
+					}
+					return nil
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(stateAddr, tfjsonpath.New("wait_for_registration"), knownvalue.Bool(false)),
+				},
+			},
+		},
+	})
+}
+
+// A device that never connects: the create timeout ends the wait with an
+// error that says so.
+func TestAccDeviceCertificateState_waitForRegistrationTimesOut(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		Steps: []resource.TestStep{{
+			PreConfig:   srv.ResetCounters,
+			Config:      waitConfig(srv, "never-connects", "wait_for_registration = true\n  timeouts = { create = \"4s\" }"),
+			ExpectError: regexp.MustCompile(`(?s)Device\s+Never\s+Connected.*never-connects.*never\s+connected.*timeouts.create`),
+		}},
+	})
+	if n := srv.Errors()["FindDeviceBySnError"]; n < 2 {
+		t.Errorf("want several checks within the 4s timeout, the emulator answered FindDeviceBySnError %d times", n)
+	}
+}
+
+// Without wait_for_registration create still fails at once.
+func TestAccDeviceCertificateState_noWaitFailsAtOnce(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	started := time.Now()
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		Steps: []resource.TestStep{{
+			PreConfig:   srv.ResetCounters,
+			Config:      waitConfig(srv, "never-connects", ""),
+			ExpectError: regexp.MustCompile(`(?s)Device Certificate Not Registered.*wait_for_registration`),
+		}},
+	})
+	if n := srv.Calls()["GetDeviceCertificate"]; n != 1 {
+		t.Errorf("want exactly one GetDeviceCertificate, got %d", n)
+	}
+	t.Logf("failed after %v", time.Since(started))
+}
+
+func regionStateConfig(srv *emulator.Server, region, instanceID, caSn, deviceSn string) string {
+	regionLine := ""
+	if region != "" {
+		regionLine = fmt.Sprintf("region = %q", region)
+	}
+	return acctest.ProviderBlock(srv, "") + fmt.Sprintf(`
+resource "apsaramq_mqtt_device_certificate_state" "test" {
+  %s
+  instance_id = %q
+  ca_sn       = %q
+  device_sn   = %q
+  status      = "inactive"
+}
+`, regionLine, instanceID, caSn, deviceSn)
+}
+
+// One provider configuration (cn-hangzhou) manages a device of an instance
+// in cn-shanghai through the resource's region.
+func TestAccDeviceCertificateState_regionOverride(t *testing.T) {
+	srv := acctest.StartEmulatorWithSeed(t, acctest.FleetSeed(), emulator.Options{})
+	dev := emulator.DeviceCertificate{InstanceID: acctest.SecondInstanceID, CaSn: "ca-sh", DeviceSn: "dev-sh", DeviceName: "shanghai-device", Status: "1"}
+	acctest.PutDevices(t, srv, dev)
+	cfg := regionStateConfig(srv, acctest.SecondRegion, acctest.SecondInstanceID, "ca-sh", "dev-sh")
+	id := acctest.SecondInstanceID + ":ca-sh:dev-sh"
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		CheckDestroy: func(*terraform.State) error {
+			d, _ := srv.Device(acctest.SecondInstanceID, "ca-sh", "dev-sh")
+			if d.Status != "0" {
+				return fmt.Errorf("after destroy the device is %q", d.Status)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				// Without region the provider's region is used: the instance is not there.
+				Config:      regionStateConfig(srv, "", acctest.SecondInstanceID, "ca-sh", "dev-sh"),
+				ExpectError: regexp.MustCompile(`(?s)MqttInstanceNotFound.*region`),
+			},
+			{
+				Config: cfg,
+				Check: func(*terraform.State) error {
+					d, _ := srv.Device(acctest.SecondInstanceID, "ca-sh", "dev-sh")
+					if d.Status != "0" {
+						return fmt.Errorf("emulator holds status %q, want \"0\"", d.Status)
+					}
+					return nil
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(stateAddr, tfjsonpath.New("region"), knownvalue.StringExact(acctest.SecondRegion)),
+					statecheck.ExpectKnownValue(stateAddr, tfjsonpath.New("device_name"), knownvalue.StringExact("shanghai-device")),
+				},
+			},
+			{
+				ResourceName:            stateAddr,
+				ImportState:             true,
+				ImportStateId:           id + "@" + acctest.SecondRegion,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"timeouts"},
+			},
+			{
+				// Without the suffix the import looks in the provider's region.
+				ResourceName:  stateAddr,
+				ImportState:   true,
+				ImportStateId: id,
+				ExpectError:   regexp.MustCompile(`(?s)Cannot import non-existent remote object`),
+			},
+			{
+				ResourceName:  stateAddr,
+				ImportState:   true,
+				ImportStateId: id + "@Shanghai",
+				ExpectError:   regexp.MustCompile(`(?s)Unexpected Import Identifier.*must\s+be\s+a\s+region`),
+			},
+			{
+				// Moving the resource to another region replaces it.
+				Config: regionStateConfig(srv, emulator.DemoRegion, acctest.SecondInstanceID, "ca-sh", "dev-sh"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(stateAddr, plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+		},
+	})
+}
+
+func TestAccDeviceCertificateState_regionImportByIdentity(t *testing.T) {
+	srv := acctest.StartEmulatorWithSeed(t, acctest.FleetSeed(), emulator.Options{})
+	acctest.PutDevices(t, srv, emulator.DeviceCertificate{InstanceID: acctest.SecondInstanceID, CaSn: "ca-sh", DeviceSn: "dev-id", Status: "1"})
+	cfg := regionStateConfig(srv, acctest.SecondRegion, acctest.SecondInstanceID, "ca-sh", "dev-id")
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectIdentity(stateAddr, map[string]knownvalue.Check{
+						"instance_id": knownvalue.StringExact(acctest.SecondInstanceID),
+						"ca_sn":       knownvalue.StringExact("ca-sh"),
+						"device_sn":   knownvalue.StringExact("dev-id"),
+						"region":      knownvalue.StringExact(acctest.SecondRegion),
+					}),
+				},
+			},
+			{
+				Config:          cfg,
+				ResourceName:    stateAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			},
+		},
 	})
 }

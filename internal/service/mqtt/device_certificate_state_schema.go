@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -15,22 +16,25 @@ import (
 )
 
 type deviceCertificateStateModel struct {
-	ID             types.String   `tfsdk:"id"`
-	InstanceID     types.String   `tfsdk:"instance_id"`
-	CaSn           types.String   `tfsdk:"ca_sn"`
-	DeviceSn       types.String   `tfsdk:"device_sn"`
-	Status         types.String   `tfsdk:"status"`
-	DeviceName     types.String   `tfsdk:"device_name"`
-	CertificatePEM types.String   `tfsdk:"certificate_pem"`
-	ValidFrom      types.String   `tfsdk:"valid_from"`
-	ValidUntil     types.String   `tfsdk:"valid_until"`
-	Timeouts       timeouts.Value `tfsdk:"timeouts"`
+	ID                  types.String   `tfsdk:"id"`
+	InstanceID          types.String   `tfsdk:"instance_id"`
+	CaSn                types.String   `tfsdk:"ca_sn"`
+	DeviceSn            types.String   `tfsdk:"device_sn"`
+	Status              types.String   `tfsdk:"status"`
+	DeviceName          types.String   `tfsdk:"device_name"`
+	CertificatePEM      types.String   `tfsdk:"certificate_pem"`
+	ValidFrom           types.String   `tfsdk:"valid_from"`
+	ValidUntil          types.String   `tfsdk:"valid_until"`
+	Region              types.String   `tfsdk:"region"`
+	WaitForRegistration types.Bool     `tfsdk:"wait_for_registration"`
+	Timeouts            timeouts.Value `tfsdk:"timeouts"`
 }
 
 type deviceCertificateIdentityModel struct {
 	InstanceID types.String `tfsdk:"instance_id"`
 	CaSn       types.String `tfsdk:"ca_sn"`
 	DeviceSn   types.String `tfsdk:"device_sn"`
+	Region     types.String `tfsdk:"region"`
 }
 
 const (
@@ -46,7 +50,8 @@ func deviceCertificateStateSchema(ctx context.Context) schema.Schema {
 			"presenting it may connect (`active`) or is refused (`inactive`).\n\n" +
 			"Device certificates are not created through the API: the broker registers one the first time a device " +
 			"connects with a certificate signed by a registered CA. This resource therefore adopts an existing " +
-			"registration; creating it for a certificate the broker has not seen is an error. Destroying it " +
+			"registration; creating it for a certificate the broker has not seen is an error, unless " +
+			"`wait_for_registration` asks create to wait for the device's first connection. Destroying it " +
 			"**inactivates** the certificate (InactivateDeviceCertificate), so the device can no longer connect; " +
 			"the registration record itself is kept.",
 		Attributes: map[string]schema.Attribute{
@@ -103,6 +108,18 @@ func deviceCertificateStateSchema(ctx context.Context) schema.Schema {
 				Computed:            true,
 				PlanModifiers:       keep,
 			},
+			"region": resourceRegionAttribute(),
+			"wait_for_registration": schema.BoolAttribute{
+				MarkdownDescription: "When `true`, create waits for the device to connect for the first time instead of failing " +
+					"when the broker has not registered its certificate yet: it checks with GetDeviceCertificate after 1s, " +
+					"backing off to one check every 15s (with jitter), until the certificate appears or `timeouts.create` " +
+					"(default 5m) ends, which fails with an error saying the device never connected. Useful for pipelines " +
+					"that apply before devices come online. Default `false` (create fails at once). It has no effect on " +
+					"read, update, delete or import, and changing it does not call the API.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+			},
 			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
 		},
 	}
@@ -114,6 +131,7 @@ func deviceCertificateIdentitySchema() identityschema.Schema {
 			"instance_id": identityschema.StringAttribute{RequiredForImport: true, Description: "ID of the MQTT instance."},
 			"ca_sn":       identityschema.StringAttribute{RequiredForImport: true, Description: "Serial number of the CA certificate."},
 			"device_sn":   identityschema.StringAttribute{RequiredForImport: true, Description: "Serial number of the device certificate."},
+			"region":      regionIdentityAttribute(),
 		},
 	}
 }
