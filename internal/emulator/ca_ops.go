@@ -48,7 +48,7 @@ func (e *Emulator) getRegisterCode(c *call) (map[string]any, *apiError) {
 		return nil, aerr
 	}
 	var code string
-	err := e.mutate(func(s *store) error {
+	apiErr := e.mutateAPI(func(s *store) *apiError {
 		if aerr := s.ownedInstance(p["MqttInstanceId"], c.accountID); aerr != nil {
 			return aerr
 		}
@@ -59,8 +59,8 @@ func (e *Emulator) getRegisterCode(c *call) (map[string]any, *apiError) {
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err.(*apiError)
+	if apiErr != nil {
+		return nil, apiErr
 	}
 	return map[string]any{"RegisterCode": code}, nil
 }
@@ -119,7 +119,7 @@ func (e *Emulator) registerCaCertificate(c *call) (map[string]any, *apiError) {
 		ValidBegin:          ca.NotBefore.UTC(),
 		ValidEnd:            ca.NotAfter.UTC(),
 	}
-	merr := e.mutate(func(s *store) error {
+	apiErr := e.mutateAPI(func(s *store) *apiError {
 		if aerr := s.ownedInstance(inst, c.accountID); aerr != nil {
 			return aerr // deleted concurrently
 		}
@@ -140,8 +140,8 @@ func (e *Emulator) registerCaCertificate(c *call) (map[string]any, *apiError) {
 		s.usedCodes[code] = inst
 		return nil
 	})
-	if merr != nil {
-		return nil, merr.(*apiError)
+	if apiErr != nil {
+		return nil, apiErr
 	}
 	return map[string]any{"Sn": sn}, nil
 }
@@ -180,7 +180,7 @@ func (e *Emulator) setCAStatus(c *call, status string) (map[string]any, *apiErro
 	if aerr != nil {
 		return nil, aerr
 	}
-	err := e.mutate(func(s *store) error {
+	apiErr := e.mutateAPI(func(s *store) *apiError {
 		if aerr := s.ownedInstance(p["MqttInstanceId"], c.accountID); aerr != nil {
 			return aerr
 		}
@@ -193,8 +193,8 @@ func (e *Emulator) setCAStatus(c *call, status string) (map[string]any, *apiErro
 		s.cas[k] = rec
 		return nil
 	})
-	if err != nil {
-		return nil, err.(*apiError)
+	if apiErr != nil {
+		return nil, apiErr
 	}
 	return map[string]any{"Sn": p["Sn"]}, nil
 }
@@ -214,7 +214,7 @@ func (e *Emulator) deleteCaCertificate(c *call) (map[string]any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	err := e.mutate(func(s *store) error {
+	apiErr := e.mutateAPI(func(s *store) *apiError {
 		if aerr := s.ownedInstance(p["MqttInstanceId"], c.accountID); aerr != nil {
 			return aerr
 		}
@@ -224,8 +224,8 @@ func (e *Emulator) deleteCaCertificate(c *call) (map[string]any, *apiError) {
 		s.deleteCA(p["MqttInstanceId"], p["Sn"])
 		return nil
 	})
-	if err != nil {
-		return nil, err.(*apiError)
+	if apiErr != nil {
+		return nil, apiErr
 	}
 	return map[string]any{"Sn": p["Sn"]}, nil
 }

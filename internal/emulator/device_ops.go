@@ -50,7 +50,7 @@ func (e *Emulator) setDeviceStatus(c *call, status string) (map[string]any, *api
 	if aerr != nil {
 		return nil, aerr
 	}
-	err := e.mutate(func(s *store) error {
+	apiErr := e.mutateAPI(func(s *store) *apiError {
 		if aerr := s.ownedInstance(p["MqttInstanceId"], c.accountID); aerr != nil {
 			return aerr
 		}
@@ -62,8 +62,8 @@ func (e *Emulator) setDeviceStatus(c *call, status string) (map[string]any, *api
 		s.devices[keyOf(p)] = d
 		return nil
 	})
-	if err != nil {
-		return nil, err.(*apiError)
+	if apiErr != nil {
+		return nil, apiErr
 	}
 	return map[string]any{"DeviceSn": p["DeviceSn"]}, nil
 }
@@ -83,7 +83,7 @@ func (e *Emulator) deleteDeviceCertificate(c *call) (map[string]any, *apiError) 
 	if aerr != nil {
 		return nil, aerr
 	}
-	err := e.mutate(func(s *store) error {
+	apiErr := e.mutateAPI(func(s *store) *apiError {
 		if aerr := s.ownedInstance(p["MqttInstanceId"], c.accountID); aerr != nil {
 			return aerr
 		}
@@ -93,8 +93,8 @@ func (e *Emulator) deleteDeviceCertificate(c *call) (map[string]any, *apiError) 
 		delete(s.devices, keyOf(p))
 		return nil
 	})
-	if err != nil {
-		return nil, err.(*apiError)
+	if apiErr != nil {
+		return nil, apiErr
 	}
 	return map[string]any{"DeviceSn": p["DeviceSn"]}, nil
 }

@@ -134,6 +134,19 @@ func (e *Emulator) mutate(fn func(s *store) error) error {
 	return err
 }
 
+// mutateAPI is mutate for operations whose failures are API errors, so
+// callers get the *apiError back without a type assertion.
+func (e *Emulator) mutateAPI(fn func(s *store) *apiError) *apiError {
+	var apiErr *apiError
+	_ = e.mutate(func(s *store) error {
+		if apiErr = fn(s); apiErr != nil {
+			return apiErr
+		}
+		return nil
+	})
+	return apiErr
+}
+
 // read runs fn under the state lock without persisting.
 func (e *Emulator) read(fn func(s *store)) {
 	e.mu.Lock()
