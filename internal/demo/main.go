@@ -62,12 +62,13 @@ func run(engine string, keep bool) error {
 	fmt.Printf("emulator at %s, instance %s, CA %s\n", srv.URL, emulator.DemoInstanceID, emulator.DemoCASn)
 	printStatuses(srv)
 
+	cli := filepath.Base(engine)
 	tf, err := newEngine(engine, work, pluginDir, srv)
 	if err != nil {
 		return err
 	}
 
-	step("terraform apply: adopt the three certificates; revoke the lost device, readmit the repaired one")
+	step(cli + " apply: adopt the three certificates; revoke the lost device, readmit the repaired one")
 	if err := tf.run(0, "apply", "-auto-approve"); err != nil {
 		return err
 	}
@@ -82,13 +83,13 @@ func run(engine string, keep bool) error {
 	}
 	printStatuses(srv)
 
-	step("terraform plan: the drift shows as an in-place update (exit code 2)")
+	step(cli + " plan: the drift shows as an in-place update (exit code 2)")
 	if err := tf.run(2, "plan", "-detailed-exitcode"); err != nil {
 		return err
 	}
 	reportCalls(srv)
 
-	step("terraform apply: repair the drift")
+	step(cli + " apply: repair the drift")
 	if err := tf.run(0, "apply", "-auto-approve"); err != nil {
 		return err
 	}
@@ -96,13 +97,13 @@ func run(engine string, keep bool) error {
 		return err
 	}
 
-	step("terraform plan: nothing left to do (exit code 0)")
+	step(cli + " plan: nothing left to do (exit code 0)")
 	if err := tf.run(0, "plan", "-detailed-exitcode"); err != nil {
 		return err
 	}
 	srv.ResetCounters()
 
-	step("terraform destroy: every certificate is inactivated (the registrations stay)")
+	step(cli + " destroy: every certificate is inactivated (the registrations stay)")
 	if err := tf.run(0, "destroy", "-auto-approve"); err != nil {
 		return err
 	}
