@@ -1,6 +1,7 @@
 package acctest
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/emulator"
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
 )
 
 // A second region of the demo account, for per-resource region tests.
@@ -97,6 +99,77 @@ func CaptureAttr(addr, attr string, dst *string) resource.TestCheckFunc {
 func WriteFile(t *testing.T, path string, content []byte) {
 	t.Helper()
 	if err := os.WriteFile(path, content, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Client is an API client of the demo account on srv, for test set-up that
+// goes through the API like a user would (not through Terraform).
+func Client(t *testing.T, srv *emulator.Server) *onsmqtt.Client {
+	t.Helper()
+	ep, err := onsmqtt.ParseEndpoint(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := onsmqtt.New(onsmqtt.Config{
+		Region:      emulator.DemoRegion,
+		Endpoint:    ep,
+		Credentials: onsmqtt.Credentials{AccessKeyID: emulator.DemoAccessKeyID, AccessKeySecret: emulator.DemoAccessKeySecret},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// RegisterCode fetches the instance's current registration code through the API.
+func RegisterCode(t *testing.T, srv *emulator.Server, instanceID string) string {
+	t.Helper()
+	code, err := Client(t, srv).GetRegisterCode(context.Background(), instanceID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return code
+}
+
+// CheckEmulatorCA checks the CA record the emulator holds: status "1"/"0",
+// or "" for "must not exist".
+func CheckEmulatorCA(srv *emulator.Server, instanceID, sn, status string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		ca, ok := srv.CA(instanceID, sn)
+		switch {
+		case status == "" && ok:
+			return fmt.Errorf("CA %s is still registered on %s", sn, instanceID)
+		case status == "":
+			return nil
+		case !ok:
+			return fmt.Errorf("CA %s is not registered on %s", sn, instanceID)
+		case ca.Status != status:
+			return fmt.Errorf("CA %s: emulator holds status %q, want %q", sn, ca.Status, status)
+		}
+		return nil
+	}
+}
+
+// RegisterCA registers ca on the instance through the API (with a fresh
+// registration code) and returns its SN.
+func RegisterCA(t *testing.T, srv *emulator.Server, instanceID string, ca *emulator.TestCA) string {
+	t.Helper()
+	c := Client(t, srv)
+	ver := Issue(t, ca, RegisterCode(t, srv, instanceID), true)
+	sn, err := c.RegisterCaCertificate(context.Background(), onsmqtt.RegisterCaInput{
+		InstanceID: instanceID, Name: "registered-by-test", CaPEM: string(ca.CertPEM), VerificationPEM: string(ver.CertPEM),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sn
+}
+
+// DeleteCA deregisters a CA through the API, as someone using the console would.
+func DeleteCA(t *testing.T, srv *emulator.Server, instanceID, sn string) {
+	t.Helper()
+	if err := Client(t, srv).DeleteCaCertificate(context.Background(), onsmqtt.CaKey{InstanceID: instanceID, Sn: sn}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -18,12 +18,19 @@ import (
 func Resources() []func() resource.Resource {
 	return []func() resource.Resource{
 		NewDeviceCertificateStateResource,
+		NewCaCertificateResource,
 	}
 }
 
 // DataSources lists the package's data sources for the provider.
 func DataSources() []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{
+		NewDeviceCertificateDataSource,
+		NewDeviceCertificatesDataSource,
+		NewCaCertificateDataSource,
+		NewCaCertificatesDataSource,
+		NewRegisterCodeDataSource,
+	}
 }
 
 // clientFrom extracts the API client the provider configured. A nil

@@ -1,0 +1,95 @@
+package mqtt
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
+)
+
+var (
+	_ datasource.DataSource              = (*caCertificateDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*caCertificateDataSource)(nil)
+)
+
+type caCertificateDataSource struct {
+	client *onsmqtt.Client
+}
+
+// NewCaCertificateDataSource is the constructor the provider registers.
+func NewCaCertificateDataSource() datasource.DataSource {
+	return &caCertificateDataSource{}
+}
+
+type caCertificateDataSourceModel struct {
+	ID               types.String   `tfsdk:"id"`
+	InstanceID       types.String   `tfsdk:"instance_id"`
+	Sn               types.String   `tfsdk:"sn"`
+	Region           types.String   `tfsdk:"region"`
+	Name             types.String   `tfsdk:"name"`
+	Status           types.String   `tfsdk:"status"`
+	CaCertificatePEM types.String   `tfsdk:"ca_certificate_pem"`
+	VerificationPEM  types.String   `tfsdk:"verification_certificate_pem"`
+	RegistrationCode types.String   `tfsdk:"registration_code"`
+	ValidFrom        types.String   `tfsdk:"valid_from"`
+	ValidUntil       types.String   `tfsdk:"valid_until"`
+	Timeouts         timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (d *caCertificateDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_mqtt_ca_certificate"
+}
+
+func (d *caCertificateDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	attrs := caItemAttributes()
+	attrs["instance_id"] = schema.StringAttribute{
+		MarkdownDescription: "ID of the ApsaraMQ for MQTT instance.",
+		Required:            true,
+		Validators:          []validator.String{instanceIDValidator},
+	}
+	attrs["sn"] = schema.StringAttribute{
+		MarkdownDescription: "Serial number of the CA certificate.",
+		Required:            true,
+		Validators:          []validator.String{serialNumberValidator},
+	}
+	attrs["region"] = dataSourceRegionAttribute()
+	attrs["timeouts"] = timeouts.Attributes(ctx)
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads one **CA certificate** registered on an ApsaraMQ for MQTT instance (GetCaCertificate).",
+		Attributes:          attrs,
+	}
+}
+
+func (d *caCertificateDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	client, diags := clientFrom(req.ProviderData)
+	resp.Diagnostics.Append(diags...)
+	d.client = client
+}
+
+func (d *caCertificateDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var cfg caCertificateDataSourceModel
+	if resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...); resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel, client, diags := startRead(ctx, d.client, cfg.Region, cfg.Timeouts)
+	defer cancel()
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+		return
+	}
+	ca, err := client.GetCaCertificate(ctx, onsmqtt.CaKey{InstanceID: cfg.InstanceID.ValueString(), Sn: cfg.Sn.ValueString()})
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Read CA Certificate", apiErrorDetail("GetCaCertificate", err))
+		return
+	}
+	item := caItem(ca)
+	cfg.ID, cfg.Name, cfg.Status = item.ID, item.Name, item.Status
+	cfg.CaCertificatePEM, cfg.VerificationPEM, cfg.RegistrationCode = item.CaCertificatePEM, item.VerificationPEM, item.RegistrationCode
+	cfg.ValidFrom, cfg.ValidUntil = item.ValidFrom, item.ValidUntil
+	cfg.Region = types.StringValue(client.Region())
+	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+}

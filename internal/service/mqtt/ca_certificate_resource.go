@@ -1,0 +1,261 @@
+package mqtt
+
+import (
+	"context"
+	"crypto/x509"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
+)
+
+var (
+	_ resource.Resource                   = (*caCertificateResource)(nil)
+	_ resource.ResourceWithConfigure      = (*caCertificateResource)(nil)
+	_ resource.ResourceWithImportState    = (*caCertificateResource)(nil)
+	_ resource.ResourceWithIdentity       = (*caCertificateResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*caCertificateResource)(nil)
+)
+
+type caCertificateResource struct {
+	client *onsmqtt.Client
+}
+
+// NewCaCertificateResource is the constructor the provider registers.
+func NewCaCertificateResource() resource.Resource {
+	return &caCertificateResource{}
+}
+
+func (r *caCertificateResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_mqtt_ca_certificate"
+}
+
+func (r *caCertificateResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = caCertificateSchema(ctx)
+}
+
+func (r *caCertificateResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = caCertificateIdentitySchema()
+}
+
+func (r *caCertificateResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	client, diags := clientFrom(req.ProviderData)
+	resp.Diagnostics.Append(diags...)
+	r.client = client
+}
+
+// ValidateConfig finds at plan time, without an API call, the PEM problems
+// RegisterCaCertificate would refuse. Unknown values are checked once known.
+func (r *caCertificateResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var caPEM, verPEM types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("ca_certificate_pem"), &caPEM)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("verification_certificate_pem"), &verPEM)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ca := certificateAttribute(path.Root("ca_certificate_pem"), caPEM, &resp.Diagnostics)
+	if ca != nil {
+		if problem := caProblem(ca); problem != "" {
+			resp.Diagnostics.AddAttributeError(path.Root("ca_certificate_pem"), "Invalid CA Certificate", "ca_certificate_pem "+problem+".")
+			ca = nil
+		} else if warning := caExpiryWarning(ca, time.Now()); warning != "" {
+			resp.Diagnostics.AddAttributeWarning(path.Root("ca_certificate_pem"), "CA Certificate Outside Its Validity", warning)
+		}
+	}
+	ver := certificateAttribute(path.Root("verification_certificate_pem"), verPEM, &resp.Diagnostics)
+	if ca != nil && ver != nil {
+		if problem := verificationProblem(ver, ca); problem != "" {
+			resp.Diagnostics.AddAttributeError(path.Root("verification_certificate_pem"), "Invalid Verification Certificate",
+				"verification_certificate_pem "+problem+".")
+		}
+	}
+}
+
+// certificateAttribute parses a known PEM attribute, reporting at its line.
+func certificateAttribute(p path.Path, v types.String, diags *diag.Diagnostics) *x509.Certificate {
+	if v.IsNull() || v.IsUnknown() {
+		return nil
+	}
+	cert, problem := parseOneCertificate(v.ValueString())
+	if problem != "" {
+		diags.AddAttributeError(p, "Invalid Certificate PEM", p.String()+" "+problem+".")
+	}
+	return cert
+}
+
+// Create registers the CA (one call), then reads it back (one call) and
+// inactivates it only when planned so.
+func (r *caCertificateResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan caCertificateModel
+	if resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...); resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+		return
+	}
+	client, diags := regionalClient(r.client, plan.Region)
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	sn, err := client.RegisterCaCertificate(ctx, plan.registerInput())
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Register CA Certificate", apiErrorDetail("RegisterCaCertificate", err))
+		return
+	}
+	key := onsmqtt.CaKey{InstanceID: plan.InstanceID.ValueString(), Sn: sn}
+	plan.setKey(key, client.Region())
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, caIdentity(key, client.Region()))...)
+	if want := plan.plannedStatus(); want != onsmqtt.StatusActive {
+		if err := client.SetCaCertificateStatus(ctx, key, want); err != nil {
+			resp.Diagnostics.AddError("Unable to Change CA Certificate Status", apiErrorDetail(onsmqtt.CaStatusAction(want), err))
+		}
+	}
+	ca, err := client.GetCaCertificate(ctx, key)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Read CA Certificate", apiErrorDetail("GetCaCertificate", err))
+	} else {
+		plan.fill(ca, client.Region())
+	}
+	// Saved even after a failure above: the CA is registered, and a
+	// tainted resource in state beats an orphaned registration.
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Read detects drift with one GetCaCertificate call; a CA that is gone
+// leaves state so the next plan registers it again.
+func (r *caCertificateResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state caCertificateModel
+	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+		return
+	}
+	client, diags := regionalClient(r.client, state.Region)
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	key := state.key()
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, caIdentity(key, client.Region()))...)
+	ca, err := client.GetCaCertificate(ctx, key)
+	if onsmqtt.IsNotFound(err) {
+		tflog.Warn(ctx, "CA certificate no longer registered; removing it from state", map[string]any{"id": formatCaID(key), "region": client.Region()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Read CA Certificate", apiErrorDetail("GetCaCertificate", err))
+		return
+	}
+	state.fill(ca, client.Region())
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update can only change status (everything else replaces): one call.
+func (r *caCertificateResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state caCertificateModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+		return
+	}
+	client, diags := regionalClient(r.client, plan.Region)
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	if want := plan.plannedStatus(); !plan.Status.Equal(state.Status) {
+		if err := client.SetCaCertificateStatus(ctx, plan.key(), want); err != nil {
+			resp.Diagnostics.AddError("Unable to Change CA Certificate Status", apiErrorDetail(onsmqtt.CaStatusAction(want), err))
+			return
+		}
+	}
+	plan.Region = types.StringValue(client.Region())
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, caIdentity(plan.key(), client.Region()))...)
+}
+
+// Delete deregisters the CA; one already gone counts as done.
+func (r *caCertificateResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state caCertificateModel
+	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+		return
+	}
+	client, diags := regionalClient(r.client, state.Region)
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	if err := client.DeleteCaCertificate(ctx, state.key()); err != nil && !onsmqtt.IsNotFound(err) {
+		resp.Diagnostics.AddError("Unable to Delete CA Certificate", apiErrorDetail("DeleteCaCertificate", err))
+	}
+}
+
+// ImportState accepts "instance_id:sn[@region]" or, on engines with resource
+// identity, the identity's attributes (region optional).
+func (r *caCertificateResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	key, region, diags := caImportTarget(ctx, req)
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+		return
+	}
+	if region == "" && r.client != nil {
+		region = r.client.Region()
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), formatCaID(key))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance_id"), key.InstanceID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("sn"), key.Sn)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("region"), optionalString(region))...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, caIdentity(key, region))...)
+}
+
+func caImportTarget(ctx context.Context, req resource.ImportStateRequest) (onsmqtt.CaKey, string, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if req.ID != "" {
+		id, region, err := splitImportRegion(req.ID)
+		if err == nil {
+			var key onsmqtt.CaKey
+			if key, err = parseCaID(id); err == nil {
+				return key, region, diags
+			}
+		}
+		diags.AddError("Unexpected Import Identifier", err.Error()+" (an optional @region suffix selects another region)")
+		return onsmqtt.CaKey{}, "", diags
+	}
+	var identity caCertificateIdentityModel
+	if diags.Append(req.Identity.Get(ctx, &identity)...); diags.HasError() {
+		return onsmqtt.CaKey{}, "", diags
+	}
+	key := onsmqtt.CaKey{InstanceID: identity.InstanceID.ValueString(), Sn: identity.Sn.ValueString()}
+	if _, err := parseCaID(formatCaID(key)); err != nil {
+		diags.AddError("Unexpected Import Identity", err.Error())
+	}
+	region := identity.Region.ValueString()
+	if problem := regionValidator.problem(region); region != "" && problem != "" {
+		diags.AddError("Unexpected Import Identity", "region "+problem)
+	}
+	return key, region, diags
+}

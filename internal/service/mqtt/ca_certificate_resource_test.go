@@ -1,0 +1,290 @@
+package mqtt_test
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/acctest"
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/emulator"
+)
+
+const caAddr = "apsaramq_mqtt_ca_certificate.test"
+
+func caConfig(srv *emulator.Server, name, caPEM, verPEM, extra string) string {
+	return acctest.ProviderBlock(srv, "") + fmt.Sprintf(`
+resource "apsaramq_mqtt_ca_certificate" "test" {
+  instance_id                  = %q
+  name                         = %s
+  ca_certificate_pem           = %s
+  verification_certificate_pem = %s
+  %s
+}
+`, emulator.DemoInstanceID, acctest.HCLString(name), acctest.HCLString(caPEM), acctest.HCLString(verPEM), extra)
+}
+
+func TestAccCaCertificate_lifecycle(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	code := acctest.RegisterCode(t, srv, emulator.DemoInstanceID)
+	ca := acctest.NewCA(t, "fleet CA")
+	ver := acctest.Issue(t, ca, code, true)
+	sn, id := ca.Sn(), emulator.DemoInstanceID+":"+ca.Sn()
+	cfg := func(extra string) string {
+		return caConfig(srv, "fleet-ca", string(ca.CertPEM), string(ver.CertPEM), extra)
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		CheckDestroy:             acctest.CheckEmulatorCA(srv, emulator.DemoInstanceID, sn, ""),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: srv.ResetCounters,
+				Config:    cfg(""),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					acctest.CheckCalls(srv, map[string]int64{"RegisterCaCertificate": 1, "GetCaCertificate": 1}),
+					acctest.CheckEmulatorCA(srv, emulator.DemoInstanceID, sn, "1"),
+				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("id"), knownvalue.StringExact(id)),
+					statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("sn"), knownvalue.StringExact(sn)),
+					statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+					statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("registration_code"), knownvalue.StringExact(code)),
+					statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("region"), knownvalue.StringExact(emulator.DemoRegion)),
+					statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("valid_until"),
+						knownvalue.StringExact(ca.Cert.NotAfter.UTC().Format(time.RFC3339))),
+					statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("verification_certificate_pem"), knownvalue.StringExact(string(ver.CertPEM))),
+				},
+			},
+			{
+				// Status changes in place with one call.
+				PreConfig: srv.ResetCounters,
+				Config:    cfg(`status = "inactive"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(caAddr, plancheck.ResourceActionUpdate)},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					acctest.CheckEmulatorCA(srv, emulator.DemoInstanceID, sn, "0"),
+					func(*terraform.State) error {
+						calls := srv.Calls()
+						if calls["InactivateCaCertificate"] != 1 || calls["RegisterCaCertificate"]+calls["DeleteCaCertificate"] != 0 {
+							return fmt.Errorf("update calls: %s", acctest.FormatCalls(calls))
+						}
+						return nil
+					},
+				),
+			},
+			{
+				ResourceName:            caAddr,
+				ImportState:             true,
+				ImportStateId:           id,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"timeouts"},
+			},
+			{
+				ResourceName:      caAddr,
+				ImportState:       true,
+				ImportStateId:     id + "@" + emulator.DemoRegion,
+				ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"},
+			},
+			{
+				ResourceName:  caAddr,
+				ImportState:   true,
+				ImportStateId: emulator.DemoInstanceID + "/" + sn,
+				ExpectError:   regexp.MustCompile(`(?s)Unexpected Import Identifier.*instance_id:sn`),
+			},
+			{
+				// Renaming is impossible in the API: it replaces.
+				Config: caConfig(srv, "renamed", string(ca.CertPEM), string(ver.CertPEM), `status = "inactive"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(caAddr, plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+		},
+	})
+}
+
+func TestAccCaCertificate_createInactiveAndImportByIdentity(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	code := acctest.RegisterCode(t, srv, emulator.DemoInstanceID)
+	ca := acctest.NewCA(t, "identity CA")
+	ver := acctest.Issue(t, ca, code, true)
+	cfg := caConfig(srv, "identity-ca", string(ca.CertPEM), string(ver.CertPEM), `status = "inactive"`)
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				Check:  acctest.CheckEmulatorCA(srv, emulator.DemoInstanceID, ca.Sn(), "0"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectIdentity(caAddr, map[string]knownvalue.Check{
+						"instance_id": knownvalue.StringExact(emulator.DemoInstanceID),
+						"sn":          knownvalue.StringExact(ca.Sn()),
+						"region":      knownvalue.StringExact(emulator.DemoRegion),
+					}),
+				},
+			},
+			{
+				Config:          cfg,
+				ResourceName:    caAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			},
+		},
+	})
+}
+
+// A CA deregistered outside Terraform is planned for registration again.
+func TestAccCaCertificate_outOfBandDeletionIsReplanned(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	code := acctest.RegisterCode(t, srv, emulator.DemoInstanceID)
+	ca := acctest.NewCA(t, "gone CA")
+	ver := acctest.Issue(t, ca, code, true)
+	cfg := caConfig(srv, "gone", string(ca.CertPEM), string(ver.CertPEM), "")
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				PreConfig:          func() { acctest.DeleteCA(t, srv, emulator.DemoInstanceID, ca.Sn()) },
+				Config:             cfg,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(caAddr, plancheck.ResourceActionCreate)},
+				},
+			},
+			{
+				// The code was used: registering again says what to do.
+				Config:      cfg,
+				ExpectError: regexp.MustCompile(`(?s)Unable to Register CA Certificate.*RegisterCodeUsed.*fetch\s+the\s+current\s+code`),
+			},
+		},
+	})
+}
+
+// Every documented registration error reaches the user with what to do.
+func TestAccCaCertificate_registrationErrors(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{MaxCAsPerInstance: 2})
+	code := acctest.RegisterCode(t, srv, emulator.DemoInstanceID)
+	demoCA, err := emulator.DemoCA()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh := acctest.NewCA(t, "fresh CA")
+
+	cases := []struct {
+		name        string
+		ca          *emulator.TestCA
+		verCN, want string
+	}{
+		{"wrong code", fresh, "not-the-code", `(?s)RegisterCodeError.*Request ID: [0-9A-F-]+.*apsaramq_mqtt_register_code`},
+		{"serial already registered", demoCA, code, `(?s)SnNotUnique.*serial\s+number\s+must\s+be\s+unique`},
+	}
+	for _, tc := range cases {
+		t.Run(strings.ReplaceAll(tc.name, " ", "_"), func(t *testing.T) {
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { acctest.PreCheck(t) },
+				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+				Steps: []resource.TestStep{{
+					Config:      caConfig(srv, "bad", string(tc.ca.CertPEM), string(acctest.Issue(t, tc.ca, tc.verCN, true).CertPEM), ""),
+					ExpectError: regexp.MustCompile(tc.want),
+				}},
+			})
+		})
+	}
+
+	// Fill the instance (2 CAs), then one more is refused.
+	acctest.RegisterCA(t, srv, emulator.DemoInstanceID, acctest.NewCA(t, "second CA"))
+	t.Run("CA limit", func(t *testing.T) {
+		resource.Test(t, resource.TestCase{
+			PreCheck:                 func() { acctest.PreCheck(t) },
+			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+			Steps: []resource.TestStep{{
+				Config: caConfig(srv, "third", string(fresh.CertPEM),
+					string(acctest.Issue(t, fresh, acctest.RegisterCode(t, srv, emulator.DemoInstanceID), true).CertPEM), ""),
+				ExpectError: regexp.MustCompile(`(?s)CaNumExceed.*delete\s+an\s+unused\s+CA`),
+			}},
+		})
+	})
+}
+
+// PEM problems are found at plan time, pointing at the attribute, and no
+// API call is made.
+func TestAccCaCertificate_invalidPEMsMakeNoAPICall(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	ca := acctest.NewCA(t, "plan CA")
+	other := acctest.NewCA(t, "other CA")
+	leaf := acctest.Issue(t, ca, "a-device", false)
+	good := string(acctest.Issue(t, ca, "some-code", true).CertPEM)
+
+	cases := []struct {
+		name, caPEM, verPEM, want string
+	}{
+		{"ca not PEM", "hello", good, `(?s)Invalid Certificate PEM.*ca_certificate_pem\s+is\s+not\s+PEM`},
+		{"ca is a private key", string(ca.KeyPEM), good, `(?s)ca_certificate_pem\s+holds\s+a\s+EC\s+PRIVATE\s+KEY.*Never\s+put\s+private\s+keys`},
+		{"ca is a chain", string(ca.CertPEM) + string(other.CertPEM), good, `(?s)more\s+than\s+one\s+PEM\s+block`},
+		{"ca is not a CA", string(leaf.CertPEM), good, `(?s)Invalid CA Certificate.*BasicConstraints.*CA=true`},
+		{"ca garbage inside PEM", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", good, `(?s)cannot\s+be\s+parsed`},
+		{"verification not PEM", string(ca.CertPEM), "nope", `(?s)verification_certificate_pem\s+is\s+not\s+PEM`},
+		{"verification signed by another CA", string(ca.CertPEM), string(acctest.Issue(t, other, "code", true).CertPEM),
+			`(?s)Invalid Verification Certificate.*not\s+signed\s+by\s+the\s+CA`},
+		{"verification without CN", string(ca.CertPEM), string(acctest.Issue(t, ca, "", true).CertPEM), `(?s)empty\s+subject\s+common\s+name`},
+	}
+	for _, tc := range cases {
+		t.Run(strings.ReplaceAll(tc.name, " ", "_"), func(t *testing.T) {
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { acctest.PreCheck(t) },
+				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+				Steps: []resource.TestStep{{
+					Config:      caConfig(srv, "plan", tc.caPEM, tc.verPEM, ""),
+					PlanOnly:    true,
+					ExpectError: regexp.MustCompile(tc.want),
+				}},
+			})
+		})
+	}
+	// A PEM known only after apply is checked then, not refused at plan.
+	t.Run("unknown_at_plan", func(t *testing.T) {
+		resource.Test(t, resource.TestCase{
+			PreCheck:                 func() { acctest.PreCheck(t) },
+			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+			Steps: []resource.TestStep{{
+				Config: acctest.ProviderBlock(srv, "") + fmt.Sprintf(`
+resource "terraform_data" "pem" {
+  input = %s
+}
+
+resource "apsaramq_mqtt_ca_certificate" "test" {
+  instance_id                  = %q
+  name                         = "later"
+  ca_certificate_pem           = terraform_data.pem.output
+  verification_certificate_pem = terraform_data.pem.output
+}
+`, acctest.HCLString("not a pem"), emulator.DemoInstanceID),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			}},
+		})
+	})
+	if err := acctest.CheckNoAPICalls(srv); err != nil {
+		t.Error(err)
+	}
+}

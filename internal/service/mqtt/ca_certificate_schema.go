@@ -1,0 +1,124 @@
+package mqtt
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+type caCertificateModel struct {
+	ID               types.String   `tfsdk:"id"`
+	InstanceID       types.String   `tfsdk:"instance_id"`
+	Region           types.String   `tfsdk:"region"`
+	Name             types.String   `tfsdk:"name"`
+	CaCertificatePEM types.String   `tfsdk:"ca_certificate_pem"`
+	VerificationPEM  types.String   `tfsdk:"verification_certificate_pem"`
+	Status           types.String   `tfsdk:"status"`
+	Sn               types.String   `tfsdk:"sn"`
+	ValidFrom        types.String   `tfsdk:"valid_from"`
+	ValidUntil       types.String   `tfsdk:"valid_until"`
+	RegistrationCode types.String   `tfsdk:"registration_code"`
+	Timeouts         timeouts.Value `tfsdk:"timeouts"`
+}
+
+type caCertificateIdentityModel struct {
+	InstanceID types.String `tfsdk:"instance_id"`
+	Sn         types.String `tfsdk:"sn"`
+	Region     types.String `tfsdk:"region"`
+}
+
+func caCertificateSchema(ctx context.Context) schema.Schema {
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	return schema.Schema{
+		MarkdownDescription: "Registers a **CA certificate** on an ApsaraMQ for MQTT instance (RegisterCaCertificate), holds its " +
+			"status, and deregisters it on destroy (DeleteCaCertificate).\n\n" +
+			"Once a CA is registered and active, the broker registers every device certificate it signed on that " +
+			"device's first TLS connection; manage those with `apsaramq_mqtt_device_certificate_state`.\n\n" +
+			"Registration needs a **verification certificate** signed by the CA whose subject common name is the " +
+			"instance's current registration code (data source `apsaramq_mqtt_register_code`). A code can be used " +
+			"once: after a registration the instance issues a new one. The provider checks at plan time, without " +
+			"calling the API, that both PEMs parse, that the CA certificate is a CA (BasicConstraints CA=true) and " +
+			"that the verification certificate is signed by it.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "`instance_id:sn`, also the import ID (append `@<region>` to import from another region).",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+			"instance_id": schema.StringAttribute{
+				MarkdownDescription: "ID of the ApsaraMQ for MQTT instance, e.g. `post-cn-7mz2d******`. Changing it replaces the resource.",
+				Required:            true,
+				Validators:          []validator.String{instanceIDValidator},
+				PlanModifiers:       replace,
+			},
+			"region": resourceRegionAttribute(),
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Name of the CA certificate on the instance (`CaName`). The API cannot rename a CA: changing it replaces the resource.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				PlanModifiers:       replace,
+			},
+			"ca_certificate_pem": schema.StringAttribute{
+				MarkdownDescription: "The CA certificate, PEM-encoded (one `CERTIFICATE` block; BasicConstraints CA=true). Changing it replaces the resource.",
+				Required:            true,
+				PlanModifiers:       replace,
+			},
+			"verification_certificate_pem": schema.StringAttribute{
+				MarkdownDescription: "The verification certificate, PEM-encoded: signed by the CA, its subject common name set to the " +
+					"registration code. It is only used at registration and kept in state as given. Changing it replaces the " +
+					"resource (a new registration, which needs a new code); when it is derived from the register-code data " +
+					"source, see the note on one-time codes in that data source's documentation.",
+				Required:      true,
+				PlanModifiers: replace,
+			},
+			"status": schema.StringAttribute{
+				MarkdownDescription: "`active` (default): devices whose certificates it signed may register and connect. `inactive`: " +
+					"they cannot. Changed in place (ActiveCaCertificate / InactivateCaCertificate).",
+				Optional:   true,
+				Computed:   true,
+				Default:    stringdefault.StaticString(statusActive),
+				Validators: []validator.String{stringvalidator.OneOf(statusActive, statusInactive)},
+			},
+			"sn": schema.StringAttribute{
+				MarkdownDescription: "Serial number the instance gave the CA certificate: the `ca_sn` of its device certificates.",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+			"valid_from": schema.StringAttribute{
+				MarkdownDescription: "Start of the CA certificate's validity, RFC 3339 in UTC.",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+			"valid_until": schema.StringAttribute{
+				MarkdownDescription: "End of the CA certificate's validity, RFC 3339 in UTC.",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+			"registration_code": schema.StringAttribute{
+				MarkdownDescription: "The registration code the CA was registered with (the verification certificate's common name).",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func caCertificateIdentitySchema() identityschema.Schema {
+	return identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"instance_id": identityschema.StringAttribute{RequiredForImport: true, Description: "ID of the MQTT instance."},
+			"sn":          identityschema.StringAttribute{RequiredForImport: true, Description: "Serial number of the CA certificate."},
+			"region":      regionIdentityAttribute(),
+		},
+	}
+}

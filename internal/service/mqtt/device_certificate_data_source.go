@@ -1,0 +1,98 @@
+package mqtt
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
+)
+
+var (
+	_ datasource.DataSource              = (*deviceCertificateDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*deviceCertificateDataSource)(nil)
+)
+
+type deviceCertificateDataSource struct {
+	client *onsmqtt.Client
+}
+
+// NewDeviceCertificateDataSource is the constructor the provider registers.
+func NewDeviceCertificateDataSource() datasource.DataSource {
+	return &deviceCertificateDataSource{}
+}
+
+type deviceCertificateDataSourceModel struct {
+	ID             types.String   `tfsdk:"id"`
+	InstanceID     types.String   `tfsdk:"instance_id"`
+	CaSn           types.String   `tfsdk:"ca_sn"`
+	DeviceSn       types.String   `tfsdk:"device_sn"`
+	Region         types.String   `tfsdk:"region"`
+	Status         types.String   `tfsdk:"status"`
+	DeviceName     types.String   `tfsdk:"device_name"`
+	CertificatePEM types.String   `tfsdk:"certificate_pem"`
+	ValidFrom      types.String   `tfsdk:"valid_from"`
+	ValidUntil     types.String   `tfsdk:"valid_until"`
+	Timeouts       timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (d *deviceCertificateDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_mqtt_device_certificate"
+}
+
+func (d *deviceCertificateDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads one **device certificate** registered on an ApsaraMQ for MQTT instance (GetDeviceCertificate). " +
+			"Fails when the broker has not registered it, i.e. the device never connected.",
+		Attributes: map[string]schema.Attribute{
+			"id":              schema.StringAttribute{MarkdownDescription: "`instance_id:ca_sn:device_sn`.", Computed: true},
+			"instance_id":     schema.StringAttribute{MarkdownDescription: "ID of the ApsaraMQ for MQTT instance.", Required: true, Validators: []validator.String{instanceIDValidator}},
+			"ca_sn":           schema.StringAttribute{MarkdownDescription: "Serial number of the CA certificate that signed the device certificate.", Required: true, Validators: []validator.String{serialNumberValidator}},
+			"device_sn":       schema.StringAttribute{MarkdownDescription: "Serial number of the device certificate.", Required: true, Validators: []validator.String{serialNumberValidator}},
+			"region":          dataSourceRegionAttribute(),
+			"status":          schema.StringAttribute{MarkdownDescription: "`active` or `inactive`.", Computed: true},
+			"device_name":     schema.StringAttribute{MarkdownDescription: "Device name the broker recorded (the certificate's common name).", Computed: true},
+			"certificate_pem": schema.StringAttribute{MarkdownDescription: "The device certificate in PEM form, as the broker recorded it.", Computed: true},
+			"valid_from":      schema.StringAttribute{MarkdownDescription: "Start of the certificate's validity, RFC 3339 in UTC.", Computed: true},
+			"valid_until":     schema.StringAttribute{MarkdownDescription: "End of the certificate's validity, RFC 3339 in UTC.", Computed: true},
+			"timeouts":        timeouts.Attributes(ctx),
+		},
+	}
+}
+
+func (d *deviceCertificateDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	client, diags := clientFrom(req.ProviderData)
+	resp.Diagnostics.Append(diags...)
+	d.client = client
+}
+
+func (d *deviceCertificateDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var cfg deviceCertificateDataSourceModel
+	if resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...); resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel, client, diags := startRead(ctx, d.client, cfg.Region, cfg.Timeouts)
+	defer cancel()
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+		return
+	}
+	key := onsmqtt.DeviceKey{InstanceID: cfg.InstanceID.ValueString(), CaSn: cfg.CaSn.ValueString(), DeviceSn: cfg.DeviceSn.ValueString()}
+	cert, err := client.GetDeviceCertificate(ctx, key)
+	if onsmqtt.IsNotFound(err) {
+		resp.Diagnostics.AddError("Device Certificate Not Registered", notRegisteredDetail(key, err))
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Read Device Certificate", apiErrorDetail("GetDeviceCertificate", err))
+		return
+	}
+	item := deviceItem(cert)
+	cfg.ID, cfg.Status, cfg.DeviceName, cfg.CertificatePEM = item.ID, item.Status, item.DeviceName, item.CertificatePEM
+	cfg.ValidFrom, cfg.ValidUntil = item.ValidFrom, item.ValidUntil
+	cfg.Region = types.StringValue(client.Region())
+	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+}

@@ -1,0 +1,203 @@
+package mqtt
+
+import (
+	"context"
+	"sort"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
+)
+
+var (
+	_ datasource.DataSource              = (*deviceCertificatesDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*deviceCertificatesDataSource)(nil)
+)
+
+type deviceCertificatesDataSource struct {
+	client *onsmqtt.Client
+}
+
+// NewDeviceCertificatesDataSource is the constructor the provider registers.
+func NewDeviceCertificatesDataSource() datasource.DataSource {
+	return &deviceCertificatesDataSource{}
+}
+
+type deviceCertificatesDataSourceModel struct {
+	ID           types.String            `tfsdk:"id"`
+	InstanceID   types.String            `tfsdk:"instance_id"`
+	CaSn         types.String            `tfsdk:"ca_sn"`
+	Region       types.String            `tfsdk:"region"`
+	Status       types.String            `tfsdk:"status"`
+	NameRegex    types.String            `tfsdk:"name_regex"`
+	Certificates []deviceCertificateItem `tfsdk:"certificates"`
+	IDs          []string                `tfsdk:"ids"`
+	Timeouts     timeouts.Value          `tfsdk:"timeouts"`
+}
+
+// deviceCertificateItem is one device certificate in data source results.
+type deviceCertificateItem struct {
+	ID             types.String `tfsdk:"id"`
+	InstanceID     types.String `tfsdk:"instance_id"`
+	CaSn           types.String `tfsdk:"ca_sn"`
+	DeviceSn       types.String `tfsdk:"device_sn"`
+	Status         types.String `tfsdk:"status"`
+	DeviceName     types.String `tfsdk:"device_name"`
+	CertificatePEM types.String `tfsdk:"certificate_pem"`
+	ValidFrom      types.String `tfsdk:"valid_from"`
+	ValidUntil     types.String `tfsdk:"valid_until"`
+}
+
+func deviceItem(c onsmqtt.DeviceCertificate) deviceCertificateItem {
+	return deviceCertificateItem{
+		ID:             types.StringValue(formatDeviceID(c.DeviceKey)),
+		InstanceID:     types.StringValue(c.InstanceID),
+		CaSn:           types.StringValue(c.CaSn),
+		DeviceSn:       types.StringValue(c.DeviceSn),
+		Status:         types.StringValue(string(c.Status)),
+		DeviceName:     types.StringValue(c.DeviceName),
+		CertificatePEM: types.StringValue(c.Content),
+		ValidFrom:      rfc3339(c.ValidBegin),
+		ValidUntil:     rfc3339(c.ValidEnd),
+	}
+}
+
+func (d *deviceCertificatesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_mqtt_device_certificates"
+}
+
+func (d *deviceCertificatesDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	computed := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists the **device certificates** registered on an ApsaraMQ for MQTT instance, or under one of its CAs " +
+			"(ListDeviceCertificate / ListDeviceCertificateByCaSn), following every page, optionally filtered by status and " +
+			"device name. Results are sorted by `ca_sn`, then `device_sn`, so plans do not churn when the API returns them in " +
+			"another order.\n\nUse it with `for_each` to manage every certificate under a CA in one block: " +
+			"`for_each = { for c in data.apsaramq_mqtt_device_certificates.x.certificates : c.device_sn => c }` " +
+			"(device serial numbers are unique under one CA; without `ca_sn`, key by `c.id`).",
+		Attributes: map[string]schema.Attribute{
+			"id": computed("`instance_id`, or `instance_id:ca_sn` when `ca_sn` is set."),
+			"instance_id": schema.StringAttribute{
+				MarkdownDescription: "ID of the ApsaraMQ for MQTT instance.",
+				Required:            true,
+				Validators:          []validator.String{instanceIDValidator},
+			},
+			"ca_sn": schema.StringAttribute{
+				MarkdownDescription: "Only certificates signed by this CA (ListDeviceCertificateByCaSn). Default: every CA of the instance.",
+				Optional:            true,
+				Validators:          []validator.String{serialNumberValidator},
+			},
+			"region": dataSourceRegionAttribute(),
+			"status": schema.StringAttribute{
+				MarkdownDescription: "Only certificates in this status: `active` or `inactive`. Default: both.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.OneOf(statusActive, statusInactive)},
+			},
+			"name_regex": schema.StringAttribute{
+				MarkdownDescription: "Only certificates whose `device_name` matches this regular expression (Go RE2 syntax, " +
+					"unanchored: use `^...$` for a whole-name match). Checked at plan time.",
+				Optional:   true,
+				Validators: []validator.String{nameRegexValidator},
+			},
+			"certificates": schema.ListNestedAttribute{
+				MarkdownDescription: "The matching certificates, sorted by `ca_sn`, then `device_sn`.",
+				Computed:            true,
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"id":              computed("`instance_id:ca_sn:device_sn`, the import ID of `apsaramq_mqtt_device_certificate_state`."),
+					"instance_id":     computed("ID of the instance."),
+					"ca_sn":           computed("Serial number of the CA certificate that signed it."),
+					"device_sn":       computed("Serial number of the device certificate."),
+					"status":          computed("`active` or `inactive`."),
+					"device_name":     computed("Device name the broker recorded (the certificate's common name)."),
+					"certificate_pem": computed("The device certificate in PEM form."),
+					"valid_from":      computed("Start of the certificate's validity, RFC 3339 in UTC."),
+					"valid_until":     computed("End of the certificate's validity, RFC 3339 in UTC."),
+				}},
+			},
+			"ids": schema.ListAttribute{
+				MarkdownDescription: "The `id` of each certificate in `certificates`, in the same order.",
+				Computed:            true,
+				ElementType:         types.StringType,
+			},
+			"timeouts": timeouts.Attributes(ctx),
+		},
+	}
+}
+
+func (d *deviceCertificatesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	client, diags := clientFrom(req.ProviderData)
+	resp.Diagnostics.Append(diags...)
+	d.client = client
+}
+
+func (d *deviceCertificatesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var cfg deviceCertificatesDataSourceModel
+	if resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...); resp.Diagnostics.HasError() {
+		return
+	}
+	filter, err := newListFilter(cfg.Status, cfg.NameRegex)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("name_regex"), "Invalid Regular Expression", err.Error())
+		return
+	}
+	ctx, cancel, client, diags := startRead(ctx, d.client, cfg.Region, cfg.Timeouts)
+	defer cancel()
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+		return
+	}
+	instanceID, caSn := cfg.InstanceID.ValueString(), cfg.CaSn.ValueString()
+	certs, err := client.ListDeviceCertificates(ctx, instanceID, caSn)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to List Device Certificates", apiErrorDetail(listDevicesAction(caSn), err))
+		return
+	}
+	cfg.Certificates, cfg.IDs = []deviceCertificateItem{}, []string{}
+	for _, c := range sortedDevices(certs) {
+		if filter.keep(c.Status, c.DeviceName) {
+			cfg.Certificates = append(cfg.Certificates, deviceItem(c))
+			cfg.IDs = append(cfg.IDs, formatDeviceID(c.DeviceKey))
+		}
+	}
+	tflog.Debug(ctx, "listed device certificates", map[string]any{"listed": len(certs), "kept": len(cfg.IDs)})
+	cfg.ID = types.StringValue(instanceID)
+	if caSn != "" {
+		cfg.ID = types.StringValue(instanceID + ":" + caSn)
+	}
+	cfg.Region = types.StringValue(client.Region())
+	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+}
+
+func listDevicesAction(caSn string) string {
+	if caSn != "" {
+		return "ListDeviceCertificateByCaSn"
+	}
+	return "ListDeviceCertificate"
+}
+
+// sortedDevices orders by (ca_sn, device_sn) and drops duplicates a page
+// boundary can produce when certificates register during the listing.
+func sortedDevices(certs []onsmqtt.DeviceCertificate) []onsmqtt.DeviceCertificate {
+	sort.SliceStable(certs, func(i, j int) bool {
+		if certs[i].CaSn != certs[j].CaSn {
+			return certs[i].CaSn < certs[j].CaSn
+		}
+		return certs[i].DeviceSn < certs[j].DeviceSn
+	})
+	out := make([]onsmqtt.DeviceCertificate, 0, len(certs))
+	for _, c := range certs {
+		if len(out) > 0 && out[len(out)-1].DeviceKey == c.DeviceKey {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}

@@ -1,0 +1,87 @@
+package mqtt
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
+)
+
+var (
+	_ datasource.DataSource              = (*registerCodeDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*registerCodeDataSource)(nil)
+)
+
+type registerCodeDataSource struct {
+	client *onsmqtt.Client
+}
+
+// NewRegisterCodeDataSource is the constructor the provider registers.
+func NewRegisterCodeDataSource() datasource.DataSource {
+	return &registerCodeDataSource{}
+}
+
+type registerCodeDataSourceModel struct {
+	ID           types.String   `tfsdk:"id"`
+	InstanceID   types.String   `tfsdk:"instance_id"`
+	Region       types.String   `tfsdk:"region"`
+	RegisterCode types.String   `tfsdk:"register_code"`
+	Timeouts     timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (d *registerCodeDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_mqtt_register_code"
+}
+
+func (d *registerCodeDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads the instance's current **CA registration code** (GetRegisterCode): the subject common name " +
+			"of the verification certificate that `apsaramq_mqtt_ca_certificate` registers a CA with.\n\n" +
+			"A code is used once: after a CA registration the instance answers with a new code. A verification " +
+			"certificate derived from this data source inside the same configuration therefore changes after the " +
+			"first apply; see the `apsaramq_mqtt_ca_certificate` documentation for how to keep the CA from being replaced.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{MarkdownDescription: "`instance_id`.", Computed: true},
+			"instance_id": schema.StringAttribute{
+				MarkdownDescription: "ID of the ApsaraMQ for MQTT instance.",
+				Required:            true,
+				Validators:          []validator.String{instanceIDValidator},
+			},
+			"region":        dataSourceRegionAttribute(),
+			"register_code": schema.StringAttribute{MarkdownDescription: "The current registration code.", Computed: true},
+			"timeouts":      timeouts.Attributes(ctx),
+		},
+	}
+}
+
+func (d *registerCodeDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	client, diags := clientFrom(req.ProviderData)
+	resp.Diagnostics.Append(diags...)
+	d.client = client
+}
+
+func (d *registerCodeDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var cfg registerCodeDataSourceModel
+	if resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...); resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel, client, diags := startRead(ctx, d.client, cfg.Region, cfg.Timeouts)
+	defer cancel()
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+		return
+	}
+	code, err := client.GetRegisterCode(ctx, cfg.InstanceID.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Read the Registration Code", apiErrorDetail("GetRegisterCode", err))
+		return
+	}
+	cfg.ID = cfg.InstanceID
+	cfg.RegisterCode = types.StringValue(code)
+	cfg.Region = types.StringValue(client.Region())
+	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+}
