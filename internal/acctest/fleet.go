@@ -173,3 +173,11 @@ func DeleteCA(t *testing.T, srv *emulator.Server, instanceID, sn string) {
 		t.Fatal(err)
 	}
 }
+
+// SetCAStatus changes a CA's status through the API ("active"/"inactive").
+func SetCAStatus(t *testing.T, srv *emulator.Server, instanceID, sn, status string) {
+	t.Helper()
+	if err := Client(t, srv).SetCaCertificateStatus(context.Background(), onsmqtt.CaKey{InstanceID: instanceID, Sn: sn}, onsmqtt.Status(status)); err != nil {
+		t.Fatal(err)
+	}
+}
