@@ -34,29 +34,25 @@ func percentEncode(s string) string {
 	return s
 }
 
-// canonicalQuery sorts params by key (then value) and joins the
-// percent-encoded pairs with '&'. Empty values stay in as "key=": the v1 SDK
-// signs the always-empty SignatureType, so dropping it would break them.
+// canonicalQuery sorts params by raw key, like url.Values.Encode in the
+// SDKs (values of one key keep their order), and joins the percent-encoded
+// pairs with '&'. Sorting the encoded keys instead disagrees with the SDKs
+// as soon as a key needs encoding (found by FuzzRPCSignature). Empty values
+// stay in as "key=": the v1 SDK signs the always-empty SignatureType, so
+// dropping it would break them.
 func canonicalQuery(params url.Values, skip string) string {
-	type pair struct{ k, v string }
-	var pairs []pair
-	for k, vs := range params {
-		if k == skip {
-			continue
-		}
-		for _, v := range vs {
-			pairs = append(pairs, pair{percentEncode(k), percentEncode(v)})
+	keys := make([]string, 0, len(params))
+	for k := range params {
+		if k != skip {
+			keys = append(keys, k)
 		}
 	}
-	sort.Slice(pairs, func(i, j int) bool {
-		if pairs[i].k != pairs[j].k {
-			return pairs[i].k < pairs[j].k
+	sort.Strings(keys)
+	var parts []string
+	for _, k := range keys {
+		for _, v := range params[k] {
+			parts = append(parts, percentEncode(k)+"="+percentEncode(v))
 		}
-		return pairs[i].v < pairs[j].v
-	})
-	parts := make([]string, len(pairs))
-	for i, p := range pairs {
-		parts[i] = p.k + "=" + p.v
 	}
 	return strings.Join(parts, "&")
 }
