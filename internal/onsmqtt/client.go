@@ -224,7 +224,7 @@ func (c *Client) attemptOnce(ctx context.Context, svc service, action, method st
 	}
 
 	started := time.Now()
-	resp, err := client.sdk.ProcessCommonRequest(req)
+	resp, err := processCommonRequest(client.sdk, req)
 	fields := map[string]any{"action": action, "attempt": attempt, "duration_ms": time.Since(started).Milliseconds()}
 	if err != nil {
 		err = toAPIError(action, err)

@@ -5,7 +5,9 @@ import (
 	"net"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
+	"unicode"
 )
 
 // regionPattern is the SDK's own rule for region IDs, checked early so a
@@ -73,8 +75,20 @@ func ParseEndpoint(raw string) (Endpoint, error) {
 	if u.Host == "" || u.Hostname() == "" {
 		return Endpoint{}, fmt.Errorf("endpoint %q has no host", raw)
 	}
+	// url.Parse lets non-ASCII through for internationalised names, C1
+	// controls and Unicode spaces included; no DNS name contains them.
+	if strings.IndexFunc(u.Host, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
+		return Endpoint{}, fmt.Errorf("endpoint %q: host contains whitespace or control characters", raw)
+	}
 	if u.User != nil || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
 		return Endpoint{}, fmt.Errorf("endpoint %q must be only scheme://host[:port], without user info, path or query", raw)
+	}
+	// url.Parse only checks that a port is digits: 0, 99999 or an empty
+	// port after ':' would fail later, at dial time, during apply.
+	if port := u.Port(); port != "" || strings.HasSuffix(u.Host, ":") {
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 || port[0] == '0' {
+			return Endpoint{}, fmt.Errorf("endpoint %q: port must be a number from 1 to 65535, got %q", raw, port)
+		}
 	}
 	return Endpoint{Scheme: scheme, Host: u.Host}, nil
 }

@@ -8,7 +8,10 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
 	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/responses"
 )
 
 // ErrorClass tells a caller what to do with a failed call.
@@ -230,6 +233,20 @@ func toAPIError(action string, err error) error {
 		return &APIError{Action: action, Code: client.ErrorCode(), Message: client.Message(), Class: ClassifyCode(client.ErrorCode())}
 	}
 	return &TransportError{Action: action, Err: err}
+}
+
+// processCommonRequest sends req and turns a panic of the SDK into an error.
+// The SDK type-asserts the error body's RequestId, Code, Message etc. to
+// strings, so an answer like {"Code":500} from a proxy or a misbehaving
+// gateway would otherwise crash the whole provider (found by
+// FuzzClassifyResponse).
+func processCommonRequest(client *sdk.Client, req *requests.CommonRequest) (resp *responses.CommonResponse, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			resp, err = nil, &TransportError{Action: req.ApiName, Err: fmt.Errorf("the endpoint's answer could not be read (malformed error body): %v", r)}
+		}
+	}()
+	return client.ProcessCommonRequest(req)
 }
 
 // TransportError is a call that got no answer from the service.
