@@ -1,0 +1,123 @@
+package enginetest
+
+import (
+	"context"
+	"fmt"
+	"os/exec"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/emulator"
+)
+
+func providerConfig(srv *emulator.Server) string {
+	return fmt.Sprintf(`
+terraform {
+  required_providers {
+    apsaramq = { source = "apsaramq/apsaramq" }
+  }
+}
+
+provider "apsaramq" {
+  region     = %q
+  access_key = %q
+  secret_key = %q
+  endpoints {
+    onsmqtt = %q
+    sts     = %q
+  }
+}
+`, emulator.DemoRegion, emulator.DemoAccessKeyID, emulator.DemoAccessKeySecret, srv.URL, srv.URL)
+}
+
+func fleetConfig(srv *emulator.Server, n int, status string) string {
+	return providerConfig(srv) + fmt.Sprintf(`
+resource "apsaramq_mqtt_device_certificate_state" "fleet" {
+  count       = %d
+  instance_id = %q
+  ca_sn       = "ca01"
+  device_sn   = format("kill%%03d", count.index)
+  status      = %q
+}
+`, n, emulator.DemoInstanceID, status)
+}
+
+// The engine is SIGKILLed in the middle of an apply that inactivates a
+// fleet: whatever state it left must not claim a status the API does not
+// hold, and the next plan and apply converge.
+func TestAccEngine_sigkillMidApplyConverges(t *testing.T) {
+	e := newEngine(t)
+	srv, err := emulator.Start(emulator.DemoSeed(), emulator.Options{Latency: 150 * time.Millisecond}, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	const n = 60
+	for i := 0; i < n; i++ {
+		if err := srv.PutDevice(emulator.DeviceCertificate{InstanceID: emulator.DemoInstanceID, CaSn: "ca01",
+			DeviceSn: fmt.Sprintf("kill%03d", i), DeviceName: "d", Status: "1"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.writeConfig(fleetConfig(srv, n, "inactive"))
+
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd, out := e.command(ctx, nil, "apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=10")
+	// Own process group, so the provider child can be cleaned up after the
+	// engine (and only the engine) was killed.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pgid := cmd.Process.Pid
+	// Kill once part of the fleet was inactivated, well before the end.
+	deadline := time.Now().Add(2 * time.Minute)
+	for srv.Calls()["InactivateDeviceCertificate"] < n/4 {
+		if time.Now().After(deadline) {
+			_ = syscall.Kill(-pgid, syscall.SIGKILL)
+			t.Fatalf("the apply never got going:\n%s", out)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	err = cmd.Wait()
+	if exit, ok := err.(*exec.ExitError); !ok || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+		t.Fatalf("the engine was not killed mid-apply (it finished first?): %v\n%s", err, out)
+	}
+	time.Sleep(200 * time.Millisecond)
+	_ = syscall.Kill(-pgid, syscall.SIGKILL) // the orphaned provider, if still alive
+
+	inactivated := 0
+	for i := 0; i < n; i++ {
+		if d, _ := srv.Device(emulator.DemoInstanceID, "ca01", fmt.Sprintf("kill%03d", i)); d.Status == "0" {
+			inactivated++
+		}
+	}
+	left := readState(t, e.dir)
+	t.Logf("killed after %d InactivateDeviceCertificate calls: the API holds %d/%d inactive, the state file lists %d instances",
+		srv.Calls()["InactivateDeviceCertificate"], inactivated, n, len(left))
+	checkStateHonest(t, srv, left)
+	if inactivated == n {
+		t.Fatalf("all %d certificates were inactivated before the kill: the test proved nothing", n)
+	}
+
+	// The next plan shows the remaining work; apply converges; a final plan is empty.
+	e.mustRun(2, nil, "plan", "-detailed-exitcode", "-input=false", "-no-color")
+	e.mustRun(0, nil, "apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=10")
+	e.mustRun(0, nil, "plan", "-detailed-exitcode", "-input=false", "-no-color")
+	final := readState(t, e.dir)
+	if len(final) != n {
+		t.Fatalf("state lists %d instances after convergence, want %d", len(final), n)
+	}
+	checkStateHonest(t, srv, final)
+	for i := 0; i < n; i++ {
+		if d, _ := srv.Device(emulator.DemoInstanceID, "ca01", fmt.Sprintf("kill%03d", i)); d.Status != "0" {
+			t.Errorf("kill%03d: the API holds status %q after convergence, want inactive", i, d.Status)
+		}
+	}
+	e.mustRun(0, nil, "destroy", "-auto-approve", "-input=false", "-no-color")
+}

@@ -1,0 +1,81 @@
+package enginetest
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/emulator"
+)
+
+// stateInstance is what the local state file says about one device state
+// resource instance.
+type stateInstance struct {
+	Address  string
+	Instance string
+	CaSn     string
+	DeviceSn string
+	Status   string
+}
+
+// readState parses terraform.tfstate; a missing file is an empty state.
+func readState(t *testing.T, dir string) []stateInstance {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "terraform.tfstate"))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b) == 0 {
+		return nil
+	}
+	var st struct {
+		Resources []struct {
+			Type      string `json:"type"`
+			Name      string `json:"name"`
+			Instances []struct {
+				IndexKey   any            `json:"index_key"`
+				Attributes map[string]any `json:"attributes"`
+			} `json:"instances"`
+		} `json:"resources"`
+	}
+	if err := json.Unmarshal(b, &st); err != nil {
+		t.Fatalf("state file is not JSON (a torn write?): %v\n%s", err, b)
+	}
+	var out []stateInstance
+	for _, r := range st.Resources {
+		if r.Type != "apsaramq_mqtt_device_certificate_state" {
+			continue
+		}
+		for _, in := range r.Instances {
+			s := func(k string) string { v, _ := in.Attributes[k].(string); return v }
+			out = append(out, stateInstance{
+				Address:  fmt.Sprintf("%s.%s[%v]", r.Type, r.Name, in.IndexKey),
+				Instance: s("instance_id"), CaSn: s("ca_sn"), DeviceSn: s("device_sn"), Status: s("status"),
+			})
+		}
+	}
+	return out
+}
+
+// checkStateHonest fails when state claims a status the emulator does not
+// hold for any instance.
+func checkStateHonest(t *testing.T, srv *emulator.Server, st []stateInstance) {
+	t.Helper()
+	for _, in := range st {
+		d, ok := srv.Device(in.Instance, in.CaSn, in.DeviceSn)
+		if !ok {
+			t.Errorf("%s: state holds a certificate the API does not have", in.Address)
+			continue
+		}
+		want := map[string]string{"1": "active", "0": "inactive"}[d.Status]
+		if in.Status != want {
+			t.Errorf("%s: state claims status %q, the API holds %q", in.Address, in.Status, want)
+		}
+	}
+}
