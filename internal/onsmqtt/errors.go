@@ -218,7 +218,7 @@ func toAPIError(action string, err error) error {
 		return &APIError{
 			Action:     action,
 			Code:       code,
-			Message:    server.Message(),
+			Message:    withoutStringToSign(server.Message()),
 			RequestID:  server.RequestId(),
 			HTTPStatus: server.HttpStatus(),
 			Recommend:  server.Recommend(),
@@ -247,6 +247,22 @@ func processCommonRequest(client *sdk.Client, req *requests.CommonRequest) (resp
 		}
 	}()
 	return client.ProcessCommonRequest(req)
+}
+
+// stringToSignMarker starts the part of a SignatureDoesNotMatch message in
+// which the gateway echoes its string to sign: every request parameter,
+// the SecurityToken of temporary credentials included.
+const stringToSignMarker = "server string to sign is:"
+
+// withoutStringToSign drops the echoed string to sign, so an error shown to
+// the user or logged never carries the security token (found by the
+// TF_LOG=TRACE secrets scan in internal/enginetest).
+func withoutStringToSign(msg string) string {
+	i := strings.Index(msg, stringToSignMarker)
+	if i < 0 {
+		return msg
+	}
+	return strings.TrimSpace(msg[:i]) + " (the server's string to sign is withheld: it contains the security token)"
 }
 
 // TransportError is a call that got no answer from the service.
