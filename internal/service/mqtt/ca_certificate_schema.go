@@ -75,8 +75,9 @@ func caCertificateSchema(ctx context.Context) schema.Schema {
 			"verification_certificate_pem": schema.StringAttribute{
 				MarkdownDescription: "The verification certificate, PEM-encoded: signed by the CA, its subject common name set to the " +
 					"registration code. It is only used at registration and kept in state as given. Changing it replaces the " +
-					"resource (a new registration, which needs a new code); when it is derived from the register-code data " +
-					"source, see the note on one-time codes in that data source's documentation.",
+					"resource (a new registration, which needs a new code): when it is derived from the " +
+					"`apsaramq_mqtt_register_code` data source in the same configuration, see \"Registration codes are used once\" " +
+					"on this page.",
 				Required:      true,
 				PlanModifiers: replace,
 			},

@@ -56,7 +56,7 @@ func deviceCertificateStateSchema(ctx context.Context) schema.Schema {
 			"the registration record itself is kept.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
-				MarkdownDescription: "`instance_id:ca_sn:device_sn`, also the import ID.",
+				MarkdownDescription: "`instance_id:ca_sn:device_sn`, also the import ID (append `@<region>` to import from another region).",
 				Computed:            true,
 				PlanModifiers:       keep,
 			},
