@@ -53,6 +53,17 @@ func clientFrom(providerData any) (*onsmqtt.Client, diag.Diagnostics) {
 // the code, the service's message, the request ID for a support ticket, and
 // what to do.
 func apiErrorDetail(what string, err error) string {
+	// A timeout wraps the last failure; say first that time ran out, or the
+	// user sees only a transient code the provider had been retrying.
+	var timeout *onsmqtt.TimeoutError
+	if errors.As(err, &timeout) {
+		detail := fmt.Sprintf("%s timed out after %d attempt(s): the operation's timeout (%v) ended while the service kept failing "+
+			"with retryable errors. Raise the resource's timeouts, or retry once the service recovers.", what, timeout.Attempts, timeout.Cause)
+		if timeout.Last == nil {
+			return detail
+		}
+		return detail + "\n\nLast error: " + apiErrorDetail(what, timeout.Last)
+	}
 	var apiErr *onsmqtt.APIError
 	if errors.As(err, &apiErr) {
 		detail := fmt.Sprintf("%s failed.\n\nCode: %s\nMessage: %s", what, apiErr.Code, apiErr.Message)
