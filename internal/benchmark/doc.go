@@ -1,0 +1,7 @@
+// Package benchmark measures the provider at fleet scale: it drives a real
+// engine binary (Terraform or OpenTofu) against an in-process emulator with N
+// seeded device certificates, and compares every step with the same steps on
+// N terraform_data resources, the engine's own cost. cmd/bench is the
+// command behind `make bench`; the guide templates/guides/performance.md.tmpl
+// explains the method and the figures.
+package benchmark

@@ -1,0 +1,123 @@
+package benchmark
+
+import (
+	"bufio"
+	"errors"
+	"math"
+	"net"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+)
+
+// Meter wraps the emulator's handler and timestamps every API answer, so a
+// step's call rate can be measured over the window the calls actually span
+// (the engine's own start-up and state handling fall outside it).
+type Meter struct {
+	next http.Handler
+
+	mu        sync.Mutex
+	successes []time.Time
+	failures  int64
+}
+
+// NewMeter wraps next.
+func NewMeter(next http.Handler) *Meter { return &Meter{next: next} }
+
+func (m *Meter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != "/" { // admin API: not a call
+		m.next.ServeHTTP(w, r)
+		return
+	}
+	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+	m.next.ServeHTTP(sw, r)
+	now := time.Now()
+	m.mu.Lock()
+	if sw.status < 300 {
+		m.successes = append(m.successes, now)
+	} else {
+		m.failures++
+	}
+	m.mu.Unlock()
+}
+
+// Reset forgets everything recorded.
+func (m *Meter) Reset() {
+	m.mu.Lock()
+	m.successes, m.failures = nil, 0
+	m.mu.Unlock()
+}
+
+// Rate summarises the recorded calls.
+func (m *Meter) Rate() Rate {
+	m.mu.Lock()
+	ts := slices.Clone(m.successes)
+	failures := m.failures
+	m.mu.Unlock()
+	return rateOf(ts, failures)
+}
+
+// Rate is the throughput of successful calls over the window from the first
+// to the last successful answer.
+type Rate struct {
+	Successes     int64   `json:"successes"`
+	Failures      int64   `json:"failures"`
+	WindowSeconds float64 `json:"window_seconds"`
+	PerSecond     float64 `json:"per_second"`
+	// MinSecond and MedianSecond are over the whole one-second buckets
+	// inside the window (first and last partial buckets excluded).
+	MinSecond    float64 `json:"min_second"`
+	MedianSecond float64 `json:"median_second"`
+}
+
+func rateOf(ts []time.Time, failures int64) Rate {
+	r := Rate{Successes: int64(len(ts)), Failures: failures}
+	if len(ts) < 2 {
+		return r
+	}
+	slices.SortFunc(ts, func(a, b time.Time) int { return a.Compare(b) })
+	first, last := ts[0], ts[len(ts)-1]
+	r.WindowSeconds = last.Sub(first).Seconds()
+	if r.WindowSeconds <= 0 {
+		return r
+	}
+	// n answers span n-1 intervals.
+	r.PerSecond = float64(len(ts)-1) / r.WindowSeconds
+	full := int(math.Floor(r.WindowSeconds))
+	if full < 3 {
+		return r
+	}
+	buckets := make([]float64, full)
+	for _, t := range ts {
+		if i := int(t.Sub(first) / time.Second); i < full {
+			buckets[i]++
+		}
+	}
+	inner := buckets[1:] // the first bucket holds the ramp-up
+	slices.Sort(inner)
+	r.MinSecond = inner[0]
+	r.MedianSecond = inner[len(inner)/2]
+	return r
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// Hijack keeps the emulator's injected connection resets working through
+// the wrapper.
+func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	hj, ok := w.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, errors.New("the response writer cannot be hijacked")
+	}
+	w.status = http.StatusBadGateway // a reset is a failed call
+	return hj.Hijack()
+}
