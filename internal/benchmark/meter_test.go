@@ -1,0 +1,64 @@
+package benchmark
+
+import (
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+)
+
+func TestRateOf(t *testing.T) {
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	// 501 answers 10 ms apart (100/s over 5 s), shuffled: order must not matter.
+	var ts []time.Time
+	for i := 500; i >= 0; i-- {
+		ts = append(ts, start.Add(time.Duration(i)*10*time.Millisecond))
+	}
+	r := rateOf(ts, 7)
+	if r.Successes != 501 || r.Failures != 7 {
+		t.Fatalf("counts = %d/%d", r.Successes, r.Failures)
+	}
+	if math.Abs(r.WindowSeconds-5) > 1e-9 || math.Abs(r.PerSecond-100) > 1e-9 {
+		t.Fatalf("window %.3fs rate %.3f/s, want 5s and 100/s", r.WindowSeconds, r.PerSecond)
+	}
+	if r.MinSecond != 100 || r.MedianSecond != 100 {
+		t.Fatalf("per-second min/median = %v/%v, want 100/100", r.MinSecond, r.MedianSecond)
+	}
+
+	// A stall in the middle shows in the per-second minimum, not the median.
+	var gappy []time.Time
+	for i := range 600 {
+		if i >= 200 && i < 300 { // second 2 is empty
+			continue
+		}
+		gappy = append(gappy, start.Add(time.Duration(i)*10*time.Millisecond))
+	}
+	g := rateOf(gappy, 0)
+	if g.MinSecond != 0 || g.MedianSecond != 100 {
+		t.Fatalf("gappy min/median = %v/%v, want 0/100", g.MinSecond, g.MedianSecond)
+	}
+
+	if r := rateOf([]time.Time{start}, 0); r.PerSecond != 0 || r.Successes != 1 {
+		t.Fatalf("one answer: %+v", r)
+	}
+}
+
+func TestMeterCountsAPIAnswersOnly(t *testing.T) {
+	m := NewMeter(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("fail") != "" {
+			w.WriteHeader(http.StatusBadRequest)
+		}
+	}))
+	for _, target := range []string{"/?Action=a", "/?Action=b", "/?fail=1", "/_emulator/counters"} {
+		m.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, target, nil))
+	}
+	r := m.Rate()
+	if r.Successes != 2 || r.Failures != 1 {
+		t.Fatalf("successes/failures = %d/%d, want 2/1 (admin calls are not API calls)", r.Successes, r.Failures)
+	}
+	m.Reset()
+	if r := m.Rate(); r.Successes != 0 || r.Failures != 0 {
+		t.Fatalf("after Reset: %+v", r)
+	}
+}

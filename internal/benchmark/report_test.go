@@ -1,0 +1,155 @@
+package benchmark
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestCheckBudget(t *testing.T) {
+	want := map[string]int64{ActionGet: 10, ActionActivate: 1}
+	cases := []struct {
+		name      string
+		calls     map[string]int64
+		errs      map[string]int64
+		throttled bool
+		ok        bool
+		note      string
+	}{
+		{"exact", map[string]int64{ActionGet: 10, ActionActivate: 1}, nil, false, true, "exact"},
+		{"one retry", map[string]int64{ActionGet: 11, ActionActivate: 1}, nil, false, false, "GetDeviceCertificate 11 (budget 10)"},
+		{"unexpected action", map[string]int64{ActionGet: 10, ActionActivate: 1, "ListDeviceCertificate": 1}, nil, false, false, "ListDeviceCertificate 1 (budget 0)"},
+		{"error answer", map[string]int64{ActionGet: 10, ActionActivate: 1}, map[string]int64{"InternalError": 1}, false, false, "1× InternalError"},
+		{"throttle retries allowed", map[string]int64{ActionGet: 13, ActionActivate: 2}, map[string]int64{"Throttling.User": 4}, true, true, "exact + 4 retries of throttled answers"},
+		{"throttle retries not allowed", map[string]int64{ActionGet: 13, ActionActivate: 2}, map[string]int64{"Throttling.User": 4}, false, false, "4× Throttling.User"},
+		{"retry without cause", map[string]int64{ActionGet: 14, ActionActivate: 2}, map[string]int64{"Throttling.User": 4}, true, false, "5 calls beyond the budget for 4 throttled answers"},
+		{"missing call", map[string]int64{ActionGet: 10}, nil, true, false, "ActiveDeviceCertificate 0 (budget 1)"},
+	}
+	for _, c := range cases {
+		ok, note := CheckBudget(c.calls, c.errs, want, c.throttled)
+		if ok != c.ok || !strings.Contains(note, c.note) {
+			t.Errorf("%s: CheckBudget = %v %q, want %v containing %q", c.name, ok, note, c.ok, c.note)
+		}
+	}
+	if ok, note := CheckBudget(nil, nil, nil, false); !ok || note != "exact" {
+		t.Errorf("baseline with no calls: %v %q", ok, note)
+	}
+}
+
+func step(kind Kind, s Step, wall float64, calls, expected map[string]int64, peakKiB int64) StepResult {
+	return StepResult{Step: s, Kind: kind, CommandResult: CommandResult{WallSeconds: wall}, Calls: calls, Expected: expected,
+		Provider: ProcPeak{Processes: 1, PeakKiB: peakKiB}, OK: true, StateOK: true}
+}
+
+func sampleReport() *Report {
+	tf := Engine{Name: "terraform", Version: "1.11.4"}
+	get := func(n int64) map[string]int64 { return map[string]int64{ActionGet: n} }
+	return &Report{Runs: []Run{
+		{Scenario: ScenarioFleet, Engine: tf, N: 1000, Steps: []StepResult{
+			step(KindBaseline, StepApply, 10, nil, nil, 0),
+			step(KindProvider, StepApply, 14, get(1000), get(1000), 40*1024),
+			step(KindBaseline, StepPlan, 4, nil, nil, 0),
+			step(KindProvider, StepPlan, 8, get(1001), get(1000), 45*1024),
+		}},
+		{Scenario: ScenarioFleet, Engine: tf, N: 5000, Steps: []StepResult{
+			step(KindProvider, StepApply, 100, get(5000), get(5000), 150*1024),
+		}},
+		{Scenario: ScenarioThroughput, Engine: tf, N: 5000, EmulatorRateLimit: 500, Steps: []StepResult{
+			func() StepResult {
+				s := step(KindProvider, StepApply, 12, get(5000), get(5000), 60*1024)
+				s.Rate = Rate{Successes: 5000, PerSecond: 460, WindowSeconds: 10.9}
+				return s
+			}(),
+		}},
+		{Scenario: ScenarioThroughput, Engine: tf, N: 5000, EmulatorRateLimit: 100, Steps: []StepResult{
+			func() StepResult {
+				s := step(KindProvider, StepApply, 60, map[string]int64{ActionGet: 5300}, get(5000), 60*1024)
+				s.Errors = map[string]int64{"Throttling.User": 300}
+				s.Rate = Rate{Successes: 5000, PerSecond: 97, WindowSeconds: 51}
+				return s
+			}(),
+		}},
+	}}
+}
+
+func TestEvaluate(t *testing.T) {
+	r := sampleReport()
+	r.Evaluate()
+	got := map[string]Target{}
+	for _, tg := range r.Targets {
+		got[tg.Name] = tg
+	}
+	want := map[string]string{
+		"API calls":             statusMiss, // the plan made one extra Get
+		"Overhead apply N=1000": statusPass, // 1.40×
+		"Overhead plan N=1000":  statusMiss, // 2.00×
+		"Throughput 500/s":      statusPass, // 460/s ≥ 450/s, zero errors
+		"Throughput 100/s":      statusPass, // throttled, retried with cause, finished
+		"Memory N=5000":         statusMiss, // 150 MB
+	}
+	for name, status := range want {
+		if got[name].Status != status {
+			t.Errorf("%s: %s (%s), want %s", name, got[name].Status, got[name].Figure, status)
+		}
+	}
+	if f := got["API calls"].Figure; !strings.Contains(f, "fleet N=1000 plan: GetDeviceCertificate 1001 (budget 1000)") {
+		t.Errorf("API calls figure %q does not name the miss", f)
+	}
+	if f := got["Overhead apply N=1000"].Figure; !strings.HasPrefix(f, "1.40×") {
+		t.Errorf("overhead figure %q", f)
+	}
+
+	// Below 90% of the limit, or with an error answer, 500/s misses.
+	r.Runs[2].Steps[0].Rate.PerSecond = 440
+	r.Evaluate()
+	for _, tg := range r.Targets {
+		if tg.Name == "Throughput 500/s" && tg.Status != statusMiss {
+			t.Errorf("440/s judged %s", tg.Status)
+		}
+	}
+}
+
+func TestEvaluateNotRun(t *testing.T) {
+	r := &Report{Runs: []Run{{Scenario: ScenarioFleet, Engine: Engine{Name: "tofu"}, N: 100, Steps: []StepResult{
+		step(KindProvider, StepApply, 1, map[string]int64{ActionGet: 100}, map[string]int64{ActionGet: 100}, 1024),
+	}}}}
+	r.Evaluate()
+	for _, tg := range r.Targets {
+		if tg.Name != "API calls" && tg.Status != statusNotRun {
+			t.Errorf("%s: %s, want %q without the runs it needs", tg.Name, tg.Status, statusNotRun)
+		}
+	}
+}
+
+func TestMarkdownAndJSONRoundTrip(t *testing.T) {
+	r := sampleReport()
+	r.Evaluate()
+	md := r.Markdown()
+	for _, want := range []string{"### terraform 1.11.4", "| 1000 | apply | 14.0s | 10.0s | 1.40× |", "Get 1001",
+		"| 500/s + 0ms | 5000 |", "**MISS**", "**PASS**", "150.0 MB"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("markdown lacks %q:\n%s", want, md)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "r.json")
+	if err := r.WriteJSON(path); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadReport(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back.Evaluate()
+	if back.Markdown() != md {
+		t.Error("a report read back renders differently")
+	}
+}
+
+func TestFormatCalls(t *testing.T) {
+	if got := FormatCalls(map[string]int64{ActionInactivate: 2, ActionGet: 5, "ListDeviceCertificate": 1}); got != "Get 5, Inactivate 2, ListDeviceCertificate 1" {
+		t.Errorf("FormatCalls = %q", got)
+	}
+	if got := FormatCalls(nil); got != "0" {
+		t.Errorf("FormatCalls(nil) = %q", got)
+	}
+}
