@@ -487,7 +487,6 @@ func TestAccDeviceCertificateState_waitForRegistrationTimesOut(t *testing.T) {
 // Without wait_for_registration create still fails at once.
 func TestAccDeviceCertificateState_noWaitFailsAtOnce(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
-	started := time.Now()
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
@@ -500,7 +499,6 @@ func TestAccDeviceCertificateState_noWaitFailsAtOnce(t *testing.T) {
 	if n := srv.Calls()["GetDeviceCertificate"]; n != 1 {
 		t.Errorf("want exactly one GetDeviceCertificate, got %d", n)
 	}
-	t.Logf("failed after %v", time.Since(started))
 }
 
 func regionStateConfig(srv *emulator.Server, region, instanceID, caSn, deviceSn string) string {
