@@ -1,0 +1,247 @@
+package mqtt_test
+
+import (
+	"bufio"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/acctest"
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/emulator"
+)
+
+// faultServer serves an emulator behind a thin wrapper that counts the
+// stalls the client abandoned: the emulator answers (and counts) a stall
+// only when the client is still waiting, so Errors() alone would miss them.
+type faultServer struct {
+	*emulator.Emulator
+	URL       string
+	abandoned atomic.Int64
+}
+
+func startFaultServer(t *testing.T, opts emulator.Options) *faultServer {
+	t.Helper()
+	e, err := emulator.New(emulator.DemoSeed(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := &faultServer{Emulator: e}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rw := &recordingWriter{ResponseWriter: w}
+		e.ServeHTTP(rw, r)
+		if r.URL.Path == "/" && !rw.wrote && !rw.hijacked && r.Context().Err() != nil {
+			fs.abandoned.Add(1)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	fs.URL = srv.URL
+	return fs
+}
+
+type recordingWriter struct {
+	http.ResponseWriter
+	wrote, hijacked bool
+}
+
+func (w *recordingWriter) WriteHeader(code int) { w.wrote = true; w.ResponseWriter.WriteHeader(code) }
+func (w *recordingWriter) Write(b []byte) (int, error) {
+	w.wrote = true
+	return w.ResponseWriter.Write(b)
+}
+func (w *recordingWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	w.hijacked = true
+	return w.ResponseWriter.(http.Hijacker).Hijack()
+}
+
+func (fs *faultServer) providerBlock() string {
+	return fmt.Sprintf(`
+provider "apsaramq" {
+  region     = %q
+  access_key = %q
+  secret_key = %q
+  endpoints {
+    onsmqtt = %q
+  }
+}
+`, emulator.DemoRegion, emulator.DemoAccessKeyID, emulator.DemoAccessKeySecret, fs.URL)
+}
+
+// A fleet of 200 certificates under 20% transient faults of every kind
+// (InternalError, ServiceUnavailable, connection resets, stalls past the
+// client's 15 s attempt timeout) and throttling: apply, refresh and destroy
+// succeed without a user-visible error, and the API ends up holding exactly
+// what the configuration says.
+func TestAccFaultCampaign_fleetOf200UnderTransientFaultsAndThrottling(t *testing.T) {
+	const n = 200
+	fs := startFaultServer(t, emulator.Options{
+		// The engine's 10 workers exceed 30 calls/s: throttling answers.
+		RateLimit:    30,
+		ThrottleCode: emulator.CodeSystemOverFlow,
+		Faults:       emulator.FaultConfig{Rate: 0.2, Stall: 16 * time.Second},
+		RandSeed:     20260601,
+	})
+	// Every other certificate starts active and must become inactive, so the
+	// apply mixes reads and status changes.
+	want := map[string]string{}
+	for i := 0; i < n; i++ {
+		sn := fmt.Sprintf("f%03d", i)
+		status := "1"
+		if i%2 == 0 {
+			want[sn] = "0"
+		} else {
+			want[sn] = "1"
+			if i%4 == 1 {
+				status = "0" // configured active, starts inactive
+			}
+		}
+		if err := fs.PutDevice(acctest.Device("ca01", sn, status)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := fs.providerBlock() + fmt.Sprintf(`
+resource "apsaramq_mqtt_device_certificate_state" "fleet" {
+  count       = %d
+  instance_id = %q
+  ca_sn       = "ca01"
+  device_sn   = format("f%%03d", count.index)
+  status      = count.index %% 2 == 0 ? "inactive" : "active"
+}
+`, n, emulator.DemoInstanceID)
+
+	started := time.Now()
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			ConfigStateChecks: []statecheck.StateCheck{acctest.CheckFunc(func() error {
+				// The API holds exactly the configuration: every status, and no
+				// certificate touched that the configuration does not name.
+				for sn, status := range want {
+					d, ok := fs.Device(emulator.DemoInstanceID, "ca01", sn)
+					if !ok || d.Status != status {
+						return fmt.Errorf("certificate %s: the API holds %q (registered %v), the configuration says %q", sn, d.Status, ok, status)
+					}
+				}
+				return nil
+			})},
+		}},
+	})
+	errs := fs.Errors()
+	injected := errs["InternalError"] + errs["ServiceUnavailable"] + errs["reset"] + fs.abandoned.Load()
+	throttled := errs[emulator.CodeSystemOverFlow]
+	t.Logf("fault campaign (%s): %d calls; faults injected and survived: %d (InternalError %d incl. stalls the client outwaited, ServiceUnavailable %d, reset %d, stalls abandoned after the attempt timeout %d); throttling answers %d; %s",
+		time.Since(started).Round(time.Second), sum(fs.Calls()), injected, errs["InternalError"], errs["ServiceUnavailable"], errs["reset"], fs.abandoned.Load(), throttled, acctest.FormatCalls(errs))
+	if errs["InternalError"] == 0 || errs["ServiceUnavailable"] == 0 || errs["reset"] == 0 || fs.abandoned.Load() == 0 {
+		t.Errorf("not every fault kind was injected (%s, stalls abandoned %d): the campaign proves less than it claims", acctest.FormatCalls(errs), fs.abandoned.Load())
+	}
+	if throttled == 0 {
+		t.Errorf("no throttling answer was sent: the campaign proves less than it claims")
+	}
+}
+
+func sum(m map[string]int64) int64 {
+	var n int64
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
+// Permanent errors fail on the first attempt, with code, message, request
+// ID and the fix.
+func TestAccFaultCampaign_permanentErrorsFailFastWithoutRetries(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	acctest.PutDevices(t, srv, acctest.Device("ca01", "perm01", "1"))
+	var otherInstance string
+	for _, in := range emulator.DemoSeed().Instances {
+		if in.AccountID != emulator.DemoAccountID {
+			otherInstance = in.ID
+		}
+	}
+	res := func(instance string) string {
+		return fmt.Sprintf(`
+resource "apsaramq_mqtt_device_certificate_state" "test" {
+  instance_id = %q
+  ca_sn       = "ca01"
+  device_sn   = "perm01"
+}
+`, instance)
+	}
+	cases := []struct{ name, config, want string }{
+		{"MqttOwnerCheckError", acctest.ProviderBlock(srv, "") + res(otherInstance),
+			`Code: MqttOwnerCheckError Message: \S.* Request ID: [0-9A-F-]{36} .*another Alibaba Cloud account; use credentials of the owning account`},
+		{"InvalidAccessKeyId", strings.Replace(acctest.ProviderBlock(srv, ""), emulator.DemoAccessKeyID, "LTAI5tNoSuchKey000000001", 1) + res(emulator.DemoInstanceID),
+			`Code: InvalidAccessKeyId.NotFound Message: \S.* Request ID: [0-9A-F-]{36} .*check access_key`},
+		{"SignatureDoesNotMatch", strings.Replace(acctest.ProviderBlock(srv, ""), emulator.DemoAccessKeySecret, "not-the-secret", 1) + res(emulator.DemoInstanceID),
+			`Code: SignatureDoesNotMatch Message: \S.* Request ID: [0-9A-F-]{36} .*check that secret_key belongs to access_key`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv.ResetCounters()
+			started := time.Now()
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { acctest.PreCheck(t) },
+				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+				Steps:                    []resource.TestStep{{Config: tc.config, ExpectError: wrapTolerant(tc.want)}},
+			})
+			if got := srv.Calls()["GetDeviceCertificate"]; got != 1 {
+				t.Errorf("%s: %d GetDeviceCertificate calls, want exactly 1 (no retries); all calls %s", tc.name, got, acctest.FormatCalls(srv.Calls()))
+			}
+			if errs := srv.Errors(); errs[tc.name] == 0 && errs[tc.name+".NotFound"] == 0 {
+				t.Errorf("the emulator answered no %s: %s", tc.name, acctest.FormatCalls(errs))
+			}
+			if d := time.Since(started); d > 20*time.Second {
+				t.Errorf("%s took %s: not failing fast", tc.name, d)
+			}
+		})
+	}
+}
+
+// An operation timeout shorter than the fault window ends with a clear
+// timeout error, well before the default timeouts.
+func TestAccFaultCampaign_operationTimeoutShorterThanFaultWindow(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{
+		Faults: emulator.FaultConfig{Rate: 1, Kinds: []string{emulator.FaultServiceUnavailable}},
+	})
+	acctest.PutDevices(t, srv, acctest.Device("ca01", "slow01", "1"))
+	cfg := acctest.ProviderBlock(srv, "") + fmt.Sprintf(`
+resource "apsaramq_mqtt_device_certificate_state" "test" {
+  instance_id = %q
+  ca_sn       = "ca01"
+  device_sn   = "slow01"
+  status      = "inactive"
+  timeouts = {
+    create = "4s"
+  }
+}
+`, emulator.DemoInstanceID)
+	started := time.Now()
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		Steps: []resource.TestStep{{
+			Config:      cfg,
+			ExpectError: wrapTolerant(`GetDeviceCertificate timed out after \d+ attempt\(s\).*Raise the resource's timeouts.*Last error: .*Code: ServiceUnavailable.*Request ID: [0-9A-F-]{36}`),
+		}},
+	})
+	elapsed := time.Since(started)
+	if calls := srv.Calls()["GetDeviceCertificate"]; calls < 2 {
+		t.Errorf("%d attempts before the timeout: the fault window was not retried", calls)
+	}
+	if elapsed > 60*time.Second {
+		t.Errorf("the 4 s create timeout ended after %s", elapsed)
+	}
+	if d, _ := srv.Device(emulator.DemoInstanceID, "ca01", "slow01"); d.Status != "1" {
+		t.Errorf("the certificate changed (%q) although every call failed", d.Status)
+	}
+	t.Logf("timed out after %s and %d attempts", elapsed.Round(100*time.Millisecond), srv.Calls()["GetDeviceCertificate"])
+}
