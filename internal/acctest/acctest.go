@@ -12,7 +12,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/emulator"
@@ -23,7 +22,7 @@ import (
 // engine through TF_REATTACH_PROVIDERS, so no registry is needed.
 func ProtoV6ProviderFactories() map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
-		"apsaramq": providerserver.NewProtocol6WithError(provider.New("acctest")()),
+		"apsaramq": func() (tfprotov6.ProviderServer, error) { return provider.NewProtocol6Server("acctest")(), nil },
 	}
 }
 

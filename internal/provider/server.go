@@ -1,0 +1,104 @@
+package provider
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+)
+
+// NewProtocol6Server is the provider's protocol 6 server: the framework's,
+// with every per-resource RPC given a context that lets go of the request
+// when the RPC returns.
+//
+// terraform-plugin-framework (v1.19.0, internal/proto6server/serve.go
+// registerContext) keeps the cancel func of every RPC's context until
+// StopProvider, and with it the whole context chain: per-request loggers,
+// fields and gRPC metadata, about 30 KB per RPC. At fleet scale (several RPCs
+// per resource instance) that held 165 MB after 1000 certificates; detached,
+// the provider stays near 35 MB whatever N is (see docs/guides/performance).
+func NewProtocol6Server(version string) func() tfprotov6.ProviderServer {
+	framework := providerserver.NewProtocol6(New(version)())
+	return func() tfprotov6.ProviderServer { return detachingServer{framework()} }
+}
+
+type detachingServer struct {
+	tfprotov6.ProviderServer
+}
+
+func (s detachingServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
+	d := detach(ctx)
+	defer d.release()
+	return s.ProviderServer.ValidateResourceConfig(d, req)
+}
+
+func (s detachingServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
+	d := detach(ctx)
+	defer d.release()
+	return s.ProviderServer.UpgradeResourceState(d, req)
+}
+
+func (s detachingServer) UpgradeResourceIdentity(ctx context.Context, req *tfprotov6.UpgradeResourceIdentityRequest) (*tfprotov6.UpgradeResourceIdentityResponse, error) {
+	d := detach(ctx)
+	defer d.release()
+	return s.ProviderServer.UpgradeResourceIdentity(d, req)
+}
+
+func (s detachingServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	d := detach(ctx)
+	defer d.release()
+	return s.ProviderServer.ReadResource(d, req)
+}
+
+func (s detachingServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
+	d := detach(ctx)
+	defer d.release()
+	return s.ProviderServer.PlanResourceChange(d, req)
+}
+
+func (s detachingServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	d := detach(ctx)
+	defer d.release()
+	return s.ProviderServer.ApplyResourceChange(d, req)
+}
+
+func (s detachingServer) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
+	d := detach(ctx)
+	defer d.release()
+	return s.ProviderServer.ImportResourceState(d, req)
+}
+
+func (s detachingServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	d := detach(ctx)
+	defer d.release()
+	return s.ProviderServer.ReadDataSource(d, req)
+}
+
+// detachedContext forwards to the request's context until released, then
+// behaves like context.Background, so a reference kept past the RPC keeps
+// only this small value alive.
+type detachedContext struct {
+	mu     sync.RWMutex
+	parent context.Context
+}
+
+func detach(parent context.Context) *detachedContext { return &detachedContext{parent: parent} }
+
+func (c *detachedContext) release() {
+	c.mu.Lock()
+	c.parent = context.Background()
+	c.mu.Unlock()
+}
+
+func (c *detachedContext) get() context.Context {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.parent
+}
+
+func (c *detachedContext) Deadline() (time.Time, bool) { return c.get().Deadline() }
+func (c *detachedContext) Done() <-chan struct{}       { return c.get().Done() }
+func (c *detachedContext) Err() error                  { return c.get().Err() }
+func (c *detachedContext) Value(key any) any           { return c.get().Value(key) }

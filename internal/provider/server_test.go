@@ -1,0 +1,105 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+)
+
+type ctxKey struct{}
+
+// recordingServer keeps the context of the last RPC, like the framework's
+// registerContext keeps a cancel func (and so the context) of every RPC.
+type recordingServer struct {
+	tfprotov6.ProviderServer
+	kept    context.Context
+	cancels []context.CancelFunc
+	inRPC   any
+}
+
+func (s *recordingServer) ReadResource(ctx context.Context, _ *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	kept, cancel := context.WithCancel(ctx)
+	s.kept, s.cancels = kept, append(s.cancels, cancel)
+	s.inRPC = ctx.Value(ctxKey{})
+	return &tfprotov6.ReadResourceResponse{}, nil
+}
+
+func TestDetachingServerLetsGoOfTheRequest(t *testing.T) {
+	inner := &recordingServer{}
+	srv := detachingServer{inner}
+	big := make([]byte, 1<<20)
+	ctx, cancel := context.WithCancel(context.WithValue(context.Background(), ctxKey{}, big))
+	defer cancel()
+
+	if _, err := srv.ReadResource(ctx, &tfprotov6.ReadResourceRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := inner.inRPC.([]byte); len(v) != len(big) {
+		t.Fatal("during the RPC the request's values were not visible")
+	}
+	if inner.kept.Value(ctxKey{}) != nil {
+		t.Fatal("a context kept past the RPC still reaches the request's values (and keeps them alive)")
+	}
+}
+
+func TestDetachedContextForwardsUntilReleased(t *testing.T) {
+	deadline := time.Now().Add(time.Hour)
+	parent, cancel := context.WithDeadline(context.WithValue(context.Background(), ctxKey{}, "v"), deadline)
+	d := detach(parent)
+	if got, ok := d.Deadline(); !ok || !got.Equal(deadline) {
+		t.Fatalf("Deadline = %v, %v", got, ok)
+	}
+	if d.Value(ctxKey{}) != "v" || d.Err() != nil {
+		t.Fatal("value or error not forwarded")
+	}
+	// Cancellation reaches children derived from the detached context.
+	child, stop := context.WithCancel(d)
+	defer stop()
+	cancel()
+	select {
+	case <-child.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("a child of the detached context was not cancelled with the request")
+	}
+	if !errors.Is(d.Err(), context.Canceled) {
+		t.Fatalf("Err = %v", d.Err())
+	}
+
+	d.release()
+	if d.Value(ctxKey{}) != nil || d.Err() != nil || d.Done() != nil {
+		t.Fatal("a released context still forwards to the request")
+	}
+	if _, ok := d.Deadline(); ok {
+		t.Fatal("a released context still has the request's deadline")
+	}
+}
+
+func TestDetachedContextConcurrentRelease(t *testing.T) {
+	d := detach(context.WithValue(context.Background(), ctxKey{}, "v"))
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 1000 {
+				_ = d.Value(ctxKey{})
+				_, _ = d.Deadline()
+			}
+		})
+	}
+	d.release()
+	wg.Wait()
+}
+
+func TestNewProtocol6ServerServesTheProvider(t *testing.T) {
+	srv := NewProtocol6Server("test")()
+	if _, ok := srv.(detachingServer); !ok {
+		t.Fatalf("server is %T, want the detaching wrapper", srv)
+	}
+	resp, err := srv.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil || resp.ResourceSchemas["apsaramq_mqtt_device_certificate_state"] == nil {
+		t.Fatalf("GetProviderSchema through the wrapper: %v, %v", err, resp)
+	}
+}
