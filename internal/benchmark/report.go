@@ -364,6 +364,33 @@ func ReadReport(path string) (*Report, error) {
 	return &r, nil
 }
 
+// MergeReports reads several reports (e.g. one per engine, run side by side)
+// into one: runs in the given order, the earliest start and latest finish.
+func MergeReports(paths []string) (*Report, error) {
+	var out *Report
+	for _, p := range paths {
+		r, err := ReadReport(strings.TrimSpace(p))
+		if err != nil {
+			return nil, err
+		}
+		if out == nil {
+			out = r
+			continue
+		}
+		out.Runs = append(out.Runs, r.Runs...)
+		if r.StartedAt < out.StartedAt {
+			out.StartedAt = r.StartedAt
+		}
+		if r.Finished > out.Finished {
+			out.Finished = r.Finished
+		}
+	}
+	if out == nil {
+		return nil, fmt.Errorf("no report to read")
+	}
+	return out, nil
+}
+
 // WriteJSON writes the report to path.
 func (r *Report) WriteJSON(path string) error {
 	b, err := json.MarshalIndent(r, "", "  ")

@@ -145,6 +145,37 @@ func TestMarkdownAndJSONRoundTrip(t *testing.T) {
 	}
 }
 
+func TestMergeReports(t *testing.T) {
+	dir := t.TempDir()
+	a, b := sampleReport(), sampleReport()
+	a.StartedAt, a.Finished = "2026-01-01T10:00:00Z", "2026-01-01T11:00:00Z"
+	b.StartedAt, b.Finished = "2026-01-01T09:00:00Z", "2026-01-01T12:00:00Z"
+	for i := range b.Runs {
+		b.Runs[i].Engine = Engine{Name: "tofu", Version: "1.12.6"}
+	}
+	pa, pb := filepath.Join(dir, "a.json"), filepath.Join(dir, "b.json")
+	if err := a.WriteJSON(pa); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.WriteJSON(pb); err != nil {
+		t.Fatal(err)
+	}
+	m, err := MergeReports([]string{pa, " " + pb})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Runs) != len(a.Runs)+len(b.Runs) || m.StartedAt != b.StartedAt || m.Finished != b.Finished {
+		t.Fatalf("merged: %d runs, %s..%s", len(m.Runs), m.StartedAt, m.Finished)
+	}
+	m.Evaluate()
+	if md := m.Markdown(); !strings.Contains(md, "### terraform 1.11.4") || !strings.Contains(md, "### tofu 1.12.6") {
+		t.Errorf("merged markdown lacks an engine:\n%s", md)
+	}
+	if _, err := MergeReports([]string{filepath.Join(dir, "missing.json")}); err == nil {
+		t.Error("a missing file merged")
+	}
+}
+
 func TestFormatCalls(t *testing.T) {
 	if got := FormatCalls(map[string]int64{ActionInactivate: 2, ActionGet: 5, "ListDeviceCertificate": 1}); got != "Get 5, Inactivate 2, ListDeviceCertificate 1" {
 		t.Errorf("FormatCalls = %q", got)

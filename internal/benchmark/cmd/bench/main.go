@@ -63,17 +63,25 @@ func run(args []string) error {
 		o.env = append(o.env, v)
 		return nil
 	})
-	report := fs.String("report", "", "only judge and print an existing results JSON (runs nothing)")
+	report := fs.String("report", "", "only judge and print existing results: a JSON file, or several comma-separated (merged, e.g. one run per engine); runs nothing")
+	merged := fs.String("merged-out", "", "with -report: also write the merged results here (JSON, and Markdown beside it)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *report != "" {
-		r, err := benchmark.ReadReport(*report)
+		r, err := benchmark.MergeReports(strings.Split(*report, ","))
 		if err != nil {
 			return err
 		}
 		r.Evaluate()
-		fmt.Print(r.Markdown())
+		md := r.Markdown()
+		fmt.Print(md)
+		if *merged != "" {
+			if err := r.WriteJSON(*merged); err != nil {
+				return err
+			}
+			return os.WriteFile(strings.TrimSuffix(*merged, ".json")+".md", []byte(md), 0o644)
+		}
 		return nil
 	}
 	if o.quick {

@@ -4,11 +4,11 @@
 // and a heap profile at exit (cpu-<pid>.pprof, heap-<pid>.pprof); with
 // APSARAMQ_PPROF_ADDR set it also serves net/http/pprof there. Build it as
 // terraform-provider-apsaramq into its own directory and point dev_overrides
-// at that directory (tools/bench.sh -profile does this).
+// at that directory (tools/bench.sh -profile does this). detach.go holds an
+// experiment on the framework's per-RPC context retention.
 package main
 
 import (
-	"context"
 	"fmt"
 	"log"
 	"net/http"
@@ -19,15 +19,20 @@ import (
 	"runtime/pprof"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/provider"
 )
 
 func main() {
 	stop := startProfiles()
-	err := providerserver.Serve(context.Background(), provider.New("bench-profile"), providerserver.ServeOpts{
-		Address: provider.Address,
-	})
+	server := providerserver.NewProtocol6(provider.New("bench-profile")())
+	factory := server
+	if os.Getenv("APSARAMQ_BENCH_DETACH_CONTEXTS") != "" {
+		factory = func() tfprotov6.ProviderServer { return detachingServer{server()} }
+	}
+	err := tf6server.Serve(provider.Address, factory)
 	stop()
 	if err != nil {
 		log.Fatal(err.Error())
