@@ -4,8 +4,9 @@
 // and a heap profile at exit (cpu-<pid>.pprof, heap-<pid>.pprof); with
 // APSARAMQ_PPROF_ADDR set it also serves net/http/pprof there. Build it as
 // terraform-provider-apsaramq into its own directory and point dev_overrides
-// at that directory (tools/bench.sh -profile does this). detach.go holds an
-// experiment on the framework's per-RPC context retention.
+// at that directory (tools/bench.sh -profile does this). With
+// APSARAMQ_BENCH_BARE_FRAMEWORK set it serves the framework's server without
+// provider.NewProtocol6Server's context release, to measure what that saves.
 package main
 
 import (
@@ -19,7 +20,6 @@ import (
 	"runtime/pprof"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/provider"
@@ -27,10 +27,10 @@ import (
 
 func main() {
 	stop := startProfiles()
-	server := providerserver.NewProtocol6(provider.New("bench-profile")())
-	factory := server
-	if os.Getenv("APSARAMQ_BENCH_DETACH_CONTEXTS") != "" {
-		factory = func() tfprotov6.ProviderServer { return detachingServer{server()} }
+	factory := provider.NewProtocol6Server("bench-profile")
+	if os.Getenv("APSARAMQ_BENCH_BARE_FRAMEWORK") != "" {
+		// A/B: the framework's server without the provider's context release.
+		factory = providerserver.NewProtocol6(provider.New("bench-profile")())
 	}
 	err := tf6server.Serve(provider.Address, factory)
 	stop()
