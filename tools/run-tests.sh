@@ -12,7 +12,7 @@ trap 'rm -f "$cli_config"' EXIT
 export TF_CLI_CONFIG_FILE="$cli_config"
 export CHECKPOINT_DISABLE=1
 
-acc_pkgs=(./internal/provider/... ./internal/service/...)
+acc_pkgs=(./internal/provider/... ./internal/service/... ./internal/enginetest/...)
 
 run_unit() {
   echo "== unit and emulator tests (race detector on)"
