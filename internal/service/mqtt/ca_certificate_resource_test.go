@@ -38,6 +38,7 @@ func TestAccCaCertificate_lifecycle(t *testing.T) {
 	code := acctest.RegisterCode(t, srv, emulator.DemoInstanceID)
 	ca := acctest.NewCA(t, "fleet CA")
 	ver := acctest.Issue(t, ca, code, true)
+	reissued := acctest.Issue(t, ca, "next-registration-code", true)
 	sn, id := ca.Sn(), emulator.DemoInstanceID+":"+ca.Sn()
 	cfg := func(extra string) string {
 		return caConfig(srv, "fleet-ca", string(ca.CertPEM), string(ver.CertPEM), extra)
@@ -102,6 +103,26 @@ func TestAccCaCertificate_lifecycle(t *testing.T) {
 				ImportState:   true,
 				ImportStateId: emulator.DemoInstanceID + "/" + sn,
 				ExpectError:   regexp.MustCompile(`(?s)Unexpected Import Identifier.*instance_id:sn`),
+			},
+			{
+				// A re-issued verification certificate (the code rotates after
+				// registration) is recorded in place, with no API call.
+				PreConfig: srv.ResetCounters,
+				Config:    caConfig(srv, "fleet-ca", string(ca.CertPEM), string(reissued.CertPEM), `status = "inactive"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(caAddr, plancheck.ResourceActionUpdate)},
+				},
+				Check: func(*terraform.State) error {
+					calls := srv.Calls()
+					if calls["RegisterCaCertificate"]+calls["DeleteCaCertificate"]+calls["ActiveCaCertificate"]+calls["InactivateCaCertificate"] != 0 {
+						return fmt.Errorf("a verification certificate change made calls: %s", acctest.FormatCalls(calls))
+					}
+					return acctest.CheckEmulatorCA(srv, emulator.DemoInstanceID, sn, "0")(nil)
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("verification_certificate_pem"), knownvalue.StringExact(string(reissued.CertPEM))),
+					statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("sn"), knownvalue.StringExact(sn)),
+				},
 			},
 			{
 				// Renaming is impossible in the API: it replaces.

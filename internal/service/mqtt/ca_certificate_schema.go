@@ -74,12 +74,9 @@ func caCertificateSchema(ctx context.Context) schema.Schema {
 			},
 			"verification_certificate_pem": schema.StringAttribute{
 				MarkdownDescription: "The verification certificate, PEM-encoded: signed by the CA, its subject common name set to the " +
-					"registration code. It is only used at registration and kept in state as given. Changing it replaces the " +
-					"resource (a new registration, which needs a new code): when it is derived from the " +
-					"`apsaramq_mqtt_register_code` data source in the same configuration, see \"Registration codes are used once\" " +
-					"on this page.",
-				Required:      true,
-				PlanModifiers: replace,
+					"registration code. The API uses it only at registration, so a later change is recorded in state " +
+					"without any API call and never replaces the CA (the code is used once: see \"Registration codes are used once\" on this page).",
+				Required: true,
 			},
 			"status": schema.StringAttribute{
 				MarkdownDescription: "`active` (default): devices whose certificates it signed may register and connect. `inactive`: " +
