@@ -129,7 +129,7 @@ func Hint(code string) string {
 	case "FindCaBySnError":
 		return "No CA certificate with this serial number is registered on the instance; check ca_sn"
 	case "MqttInstanceNotFound":
-		return "The instance does not exist in this region; check instance_id and the provider's region"
+		return "The instance does not exist in this region; check instance_id and the region (the resource's region, or the provider's)"
 	case "MqttOwnerCheckError", "InstancePermissionCheckFailed":
 		return "The instance belongs to another Alibaba Cloud account; use credentials of the owning account or check instance_id"
 	case "ParameterFieldCheckFailed", "MissingParameter", "InvalidParameter":

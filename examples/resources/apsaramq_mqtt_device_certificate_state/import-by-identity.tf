@@ -5,5 +5,6 @@ import {
     instance_id = "post-cn-7mz2d1a2b3c"
     ca_sn       = "007269004887ab12"
     device_sn   = "356217374433cd34"
+    region      = "cn-hangzhou" # optional: defaults to the provider's region
   }
 }

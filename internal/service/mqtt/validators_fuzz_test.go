@@ -47,7 +47,8 @@ func FuzzInstanceIDProblem(f *testing.F) {
 			t.Fatalf("instanceIDProblem accepted %q without a documented prefix", s)
 		}
 		for _, r := range s {
-			if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+			allowed := r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-'
+			if !allowed {
 				t.Fatalf("instanceIDProblem accepted %q containing %q", s, r)
 			}
 		}
