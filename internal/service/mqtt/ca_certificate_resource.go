@@ -15,11 +15,12 @@ import (
 )
 
 var (
-	_ resource.Resource                   = (*caCertificateResource)(nil)
-	_ resource.ResourceWithConfigure      = (*caCertificateResource)(nil)
-	_ resource.ResourceWithImportState    = (*caCertificateResource)(nil)
-	_ resource.ResourceWithIdentity       = (*caCertificateResource)(nil)
-	_ resource.ResourceWithValidateConfig = (*caCertificateResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*caCertificateResource)(nil)
+	_ resource.Resource                     = (*caCertificateResource)(nil)
+	_ resource.ResourceWithConfigure        = (*caCertificateResource)(nil)
+	_ resource.ResourceWithImportState      = (*caCertificateResource)(nil)
+	_ resource.ResourceWithIdentity         = (*caCertificateResource)(nil)
+	_ resource.ResourceWithValidateConfig   = (*caCertificateResource)(nil)
 )
 
 type caCertificateResource struct {
@@ -29,6 +30,11 @@ type caCertificateResource struct {
 // NewCaCertificateResource is the constructor the provider registers.
 func NewCaCertificateResource() resource.Resource {
 	return &caCertificateResource{}
+}
+
+// ConfigValidators checks the whole configuration at plan time.
+func (r *caCertificateResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{positiveTimeouts{}}
 }
 
 func (r *caCertificateResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {

@@ -16,10 +16,11 @@ import (
 )
 
 var (
-	_ resource.Resource                = (*deviceCertificateStateResource)(nil)
-	_ resource.ResourceWithConfigure   = (*deviceCertificateStateResource)(nil)
-	_ resource.ResourceWithImportState = (*deviceCertificateStateResource)(nil)
-	_ resource.ResourceWithIdentity    = (*deviceCertificateStateResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*deviceCertificateStateResource)(nil)
+	_ resource.Resource                     = (*deviceCertificateStateResource)(nil)
+	_ resource.ResourceWithConfigure        = (*deviceCertificateStateResource)(nil)
+	_ resource.ResourceWithImportState      = (*deviceCertificateStateResource)(nil)
+	_ resource.ResourceWithIdentity         = (*deviceCertificateStateResource)(nil)
 )
 
 const (
@@ -36,6 +37,11 @@ type deviceCertificateStateResource struct {
 // NewDeviceCertificateStateResource is the constructor the provider registers.
 func NewDeviceCertificateStateResource() resource.Resource {
 	return &deviceCertificateStateResource{}
+}
+
+// ConfigValidators checks the whole configuration at plan time.
+func (r *deviceCertificateStateResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{positiveTimeouts{}}
 }
 
 func (r *deviceCertificateStateResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {

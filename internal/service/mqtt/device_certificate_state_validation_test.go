@@ -113,6 +113,8 @@ resource "apsaramq_mqtt_device_certificate_state" "test" {
 		{name: "timeout empty", config: res(inst, "ca01", "dev01", `timeouts = { delete = "" }`), want: `"" must be a string containing a sequence of decimal numbers`},
 		// An unknown key (timeouts = { creat = "5m" }) is silently dropped by the
 		// engine's object conversion, so it cannot be part of this catalogue.
+		{name: "timeout negative", config: res(inst, "ca01", "dev01", `timeouts = { create = "-5m" }`), want: `(?s)Invalid Timeout.*timeouts.create must be a positive duration`},
+		{name: "timeout zero", config: res(inst, "ca01", "dev01", `timeouts = { delete = "0s" }`), want: `(?s)Invalid Timeout.*timeouts.delete must be a positive duration`},
 		{name: "timeout with a space", config: res(inst, "ca01", "dev01", `timeouts = { read = "5 m" }`), want: `"5 m" must be a string containing a sequence of decimal numbers`},
 		{name: "timeouts written as a block", config: res(inst, "ca01", "dev01", "timeouts {\n    create = \"5m\"\n  }"), want: `Unsupported block type.*timeouts`},
 		// Malformed import IDs.
