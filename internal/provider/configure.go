@@ -65,9 +65,11 @@ func (p *apsaramqProvider) Configure(ctx context.Context, req provider.Configure
 		Credentials: onsmqtt.Credentials{
 			AccessKeyID: creds.AccessKey, AccessKeySecret: creds.SecretKey, SecurityToken: creds.SecurityToken,
 		},
-		RateLimit: cfg.RateLimit.ValueFloat64(),
-		UserAgent: fmt.Sprintf("terraform-provider-apsaramq/%s Terraform/%s", p.version, req.TerraformVersion),
-		Logger:    newTFLogger(creds.SecretKey, creds.SecurityToken),
+		RateLimit:      cfg.RateLimit.ValueFloat64(),
+		AttemptTimeout: time.Duration(cfg.ClientReadTimeout.ValueInt64()) * time.Millisecond,
+		ConnectTimeout: time.Duration(cfg.ClientConnectTimeout.ValueInt64()) * time.Millisecond,
+		UserAgent:      fmt.Sprintf("terraform-provider-apsaramq/%s Terraform/%s", p.version, req.TerraformVersion),
+		Logger:         newTFLogger(creds.SecretKey, creds.SecurityToken),
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Create the API Client", err.Error())
@@ -173,6 +175,8 @@ func rejectUnknown(cfg providerModel, diags *diag.Diagnostics) {
 	check(cfg.Profile, path.Root("profile"))
 	check(cfg.SharedCredentialsFile, path.Root("shared_credentials_file"))
 	check(cfg.RateLimit, path.Root("rate_limit"))
+	check(cfg.ClientReadTimeout, path.Root("client_read_timeout"))
+	check(cfg.ClientConnectTimeout, path.Root("client_connect_timeout"))
 	if cfg.Endpoints != nil {
 		check(cfg.Endpoints.OnsMqtt, path.Root("endpoints").AtName("onsmqtt"))
 		check(cfg.Endpoints.STS, path.Root("endpoints").AtName("sts"))

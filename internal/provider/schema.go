@@ -19,6 +19,8 @@ type providerModel struct {
 	Profile               types.String     `tfsdk:"profile"`
 	SharedCredentialsFile types.String     `tfsdk:"shared_credentials_file"`
 	RateLimit             types.Float64    `tfsdk:"rate_limit"`
+	ClientReadTimeout     types.Int64      `tfsdk:"client_read_timeout"`
+	ClientConnectTimeout  types.Int64      `tfsdk:"client_connect_timeout"`
 	AssumeRole            *assumeRoleModel `tfsdk:"assume_role"`
 	Endpoints             *endpointsModel  `tfsdk:"endpoints"`
 }
@@ -83,6 +85,18 @@ func providerSchema() schema.Schema {
 					"between 1 and 500 (the account's documented limit). Defaults to 400, leaving headroom for other tools of the account.",
 				Optional:   true,
 				Validators: []validator.Float64{float64validator.Between(1, 500)},
+			},
+			"client_read_timeout": schema.Int64Attribute{
+				MarkdownDescription: "Milliseconds one HTTP attempt may wait for an answer before it is abandoned and retried " +
+					"(the operation's own timeout still bounds all attempts), 100 to 600000. Defaults to 15000. " +
+					"Same name and unit as the alicloud provider's setting.",
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(100, 600000)},
+			},
+			"client_connect_timeout": schema.Int64Attribute{
+				MarkdownDescription: "Milliseconds one attempt may take to open its TCP and TLS connection, 100 to 600000. Defaults to 5000.",
+				Optional:            true,
+				Validators:          []validator.Int64{int64validator.Between(100, 600000)},
 			},
 		},
 		Blocks: map[string]schema.Block{

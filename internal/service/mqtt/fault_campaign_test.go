@@ -61,12 +61,13 @@ func (w *recordingWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	return w.ResponseWriter.(http.Hijacker).Hijack()
 }
 
-func (fs *faultServer) providerBlock() string {
+func (fs *faultServer) providerBlock(extra ...string) string {
 	return fmt.Sprintf(`
 provider "apsaramq" {
   region     = %q
   access_key = %q
   secret_key = %q
+  `+strings.Join(extra, "\n  ")+`
   endpoints {
     onsmqtt = %q
   }
@@ -76,7 +77,7 @@ provider "apsaramq" {
 
 // A fleet of 200 certificates under 20% transient faults of every kind
 // (InternalError, ServiceUnavailable, connection resets, stalls past the
-// client's 15 s attempt timeout) and throttling: apply, refresh and destroy
+// client's attempt timeout, here client_read_timeout = 2 s) and throttling: apply, refresh and destroy
 // succeed without a user-visible error, and the API ends up holding exactly
 // what the configuration says.
 func TestAccFaultCampaign_fleetOf200UnderTransientFaultsAndThrottling(t *testing.T) {
@@ -85,7 +86,7 @@ func TestAccFaultCampaign_fleetOf200UnderTransientFaultsAndThrottling(t *testing
 		// The engine's 10 workers exceed 30 calls/s: throttling answers.
 		RateLimit:    30,
 		ThrottleCode: emulator.CodeSystemOverFlow,
-		Faults:       emulator.FaultConfig{Rate: 0.2, Stall: 16 * time.Second},
+		Faults:       emulator.FaultConfig{Rate: 0.2, Stall: 3 * time.Second},
 		RandSeed:     20260601,
 	})
 	// Every other certificate starts active and must become inactive, so the
@@ -106,7 +107,7 @@ func TestAccFaultCampaign_fleetOf200UnderTransientFaultsAndThrottling(t *testing
 			t.Fatal(err)
 		}
 	}
-	cfg := fs.providerBlock() + fmt.Sprintf(`
+	cfg := fs.providerBlock("client_read_timeout = 2000") + fmt.Sprintf(`
 resource "apsaramq_mqtt_device_certificate_state" "fleet" {
   count       = %d
   instance_id = %q
