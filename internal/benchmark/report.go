@@ -143,6 +143,9 @@ func (r *Report) Evaluate() {
 func (r *Report) evaluate(engine string) []Target {
 	fleet := r.runs(engine, ScenarioFleet)
 	tp := r.runs(engine, ScenarioThroughput)
+	if engine == ClientEngine {
+		tp = r.runs(engine, ScenarioClient)
+	}
 	var out []Target
 	add := func(name, goal, figure, status string) {
 		out = append(out, Target{Engine: engine, Name: name, Goal: goal, Figure: figure, Status: status})
@@ -153,7 +156,7 @@ func (r *Report) evaluate(engine string) []Target {
 	steps := 0
 	for _, run := range append(slices.Clone(fleet), tp...) {
 		for _, s := range run.Steps {
-			if s.Kind != KindProvider {
+			if s.Kind == KindBaseline {
 				continue
 			}
 			steps++
@@ -178,6 +181,9 @@ func (r *Report) evaluate(engine string) []Target {
 
 	// Overhead at N=1000 against terraform_data.
 	for _, step := range []Step{StepApply, StepPlan} {
+		if engine == ClientEngine {
+			break
+		}
 		name := fmt.Sprintf("Overhead %s N=%d", step, OverheadN)
 		goal := fmt.Sprintf("≤ %.1f× terraform_data", MaxOverheadRatio)
 		run, ok := findN(fleet, OverheadN)
@@ -194,6 +200,9 @@ func (r *Report) evaluate(engine string) []Target {
 	// Throughput.
 	for _, run := range tp {
 		s, ok := run.Find(StepApply, KindProvider)
+		if engine == ClientEngine {
+			s, ok = run.Find(StepApply, Kind(ClientEngine))
+		}
 		limit := run.EmulatorRateLimit
 		name := fmt.Sprintf("Throughput %.0f/s", limit)
 		if !ok {
@@ -212,6 +221,9 @@ func (r *Report) evaluate(engine string) []Target {
 	}
 	if len(tp) == 0 {
 		add("Throughput", "", "", statusNotRun)
+	}
+	if engine == ClientEngine {
+		return out
 	}
 
 	// Memory at N=5000.
@@ -260,11 +272,15 @@ func (r *Report) Markdown() string {
 			}
 			b.WriteString("\n")
 		}
-		if tp := r.runs(e.Name, ScenarioThroughput); len(tp) > 0 {
+		tp, kind := r.runs(e.Name, ScenarioThroughput), KindProvider
+		if e.Name == ClientEngine {
+			tp, kind = r.runs(e.Name, ScenarioClient), Kind(ClientEngine)
+		}
+		if len(tp) > 0 {
 			b.WriteString("| throughput | N | -parallelism | provider rate_limit | apply | engine / provider CPU | calls ok | throttled | calls/s (window) | of limit | median/min per s | provider peak RSS |\n")
 			b.WriteString("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 			for _, run := range tp {
-				s, ok := run.Find(StepApply, KindProvider)
+				s, ok := run.Find(StepApply, kind)
 				if !ok {
 					continue
 				}
@@ -272,9 +288,12 @@ func (r *Report) Markdown() string {
 				if run.ProviderRateLimit > 0 {
 					rl = fmt.Sprintf("%g", run.ProviderRateLimit)
 				}
-				fmt.Fprintf(&b, "| %g/s + %gms | %d | %d | %s | %s | %.1fs / %.1fs | %d | %d | %.0f/s over %.1fs | %.0f%% | %.0f / %.0f | %s |\n",
-					run.EmulatorRateLimit, run.EmulatorLatencyMS, run.N, run.Parallelism, rl, seconds(s, true),
-					s.EngineCPU, s.Provider.CPUSeconds, s.Rate.Successes, total(s.Errors), s.Rate.PerSecond, s.Rate.WindowSeconds,
+				cpu := fmt.Sprintf("%.1fs / %.1fs", s.EngineCPU, s.Provider.CPUSeconds)
+				if e.Name == ClientEngine {
+					cpu = "–"
+				}
+				fmt.Fprintf(&b, "| %g/s + %gms | %d | %d | %s | %s | %s | %d | %d | %.0f/s over %.1fs | %.0f%% | %.0f / %.0f | %s |\n",
+					run.EmulatorRateLimit, run.EmulatorLatencyMS, run.N, run.Parallelism, rl, seconds(s, true), cpu, s.Rate.Successes, total(s.Errors), s.Rate.PerSecond, s.Rate.WindowSeconds,
 					100*Ratio(s.Rate.PerSecond, run.EmulatorRateLimit), s.Rate.MedianSecond, s.Rate.MinSecond, rssCell(s, true))
 			}
 			b.WriteString("\n")

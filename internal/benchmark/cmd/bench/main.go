@@ -33,6 +33,7 @@ type options struct {
 	work, out, profile                                    string
 	env                                                   []string
 	steps                                                 string
+	client, engineTP                                      bool
 }
 
 func run(args []string) error {
@@ -50,6 +51,8 @@ func run(args []string) error {
 	fs.IntVar(&o.tpN, "throughput-n", 5000, "N of the throttled applies")
 	fs.IntVar(&o.tpParallelism, "throughput-parallelism", 64, "engine -parallelism of the throttled applies")
 	fs.DurationVar(&o.tpLatency, "throughput-latency", 20*time.Millisecond, "emulator latency per call in the throttled applies")
+	fs.BoolVar(&o.engineTP, "engine-throughput", true, "run the throttled applies on the engines")
+	fs.BoolVar(&o.client, "client-throughput", true, "also run each throttled case through the provider's API client alone (no engine)")
 	fs.BoolVar(&o.quick, "quick", false, "smoke run: -n 100,1000 -throughput-n 1000 unless those are set explicitly")
 	fs.DurationVar(&o.stepTimeout, "step-timeout", 20*time.Minute, "bound of one engine command")
 	fs.DurationVar(&o.timeout, "timeout", 3*time.Hour, "bound of the whole benchmark")
@@ -186,6 +189,9 @@ func bench(o options) error {
 				Parallelism: o.parallelism, Baseline: o.baseline, Steps: steps})
 		}
 		for _, c := range cases {
+			if !o.engineTP {
+				break
+			}
 			w, err := workload(o.tpN)
 			if err != nil {
 				return err
@@ -196,12 +202,28 @@ func bench(o options) error {
 		}
 	}
 
+	if o.client {
+		for _, c := range cases {
+			w, err := workload(o.tpN)
+			if err != nil {
+				return err
+			}
+			specs = append(specs, benchmark.Spec{Scenario: benchmark.ScenarioClient, Workload: w,
+				Engine:      benchmark.Engine{Name: benchmark.ClientEngine, Version: "(no engine)"},
+				Parallelism: o.tpParallelism, EmulatorRateLimit: c.EmulatorLimit, EmulatorLatency: o.tpLatency, ProviderRateLimit: c.RateLimit})
+		}
+	}
+
 	failed := false
 	started := time.Now()
 	for _, spec := range specs {
 		fmt.Printf("== %s on %s %s, N=%d (%s elapsed)\n", spec.Scenario, spec.Engine.Name, spec.Engine.Version,
 			spec.Workload.N(), time.Since(started).Round(time.Second))
-		r, err := rn.Execute(ctx, spec)
+		run := rn.Execute
+		if spec.Scenario == benchmark.ScenarioClient {
+			run = rn.Client
+		}
+		r, err := run(ctx, spec)
 		report.Runs = append(report.Runs, r)
 		for _, s := range r.Steps {
 			failed = failed || !s.OK
