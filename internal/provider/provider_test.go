@@ -168,7 +168,7 @@ func TestAccProvider_credentialSources(t *testing.T) {
     onsmqtt = "ftp://127.0.0.1:1"
   }
 }`, `(?s)Invalid Endpoint.*scheme must be https or http`},
-			"read timeout too short": {acctest.ProviderBlock(srv, "client_read_timeout = 10"), `(?s)client_read_timeout value must be between 100 and 600000`},
+			"read timeout too short":         {acctest.ProviderBlock(srv, "client_read_timeout = 10"), `(?s)client_read_timeout value must be between 100 and 600000`},
 			"rate limit above the account's": {acctest.ProviderBlock(srv, "rate_limit = 1000"), `(?s)rate_limit value must be between 1.000000 and 500.000000`},
 		}
 		srv.ResetCounters()
