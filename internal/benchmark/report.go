@@ -384,9 +384,14 @@ func ReadReport(path string) (*Report, error) {
 }
 
 // MergeReports reads several reports (e.g. one per engine, run side by side)
-// into one: runs in the given order, the earliest start and latest finish.
+// into one: runs in the given order, the earliest start and latest finish. A
+// later file's run replaces an earlier one of the same scenario, engine, N
+// and limits (e.g. a re-run of an interrupted case).
 func MergeReports(paths []string) (*Report, error) {
 	var out *Report
+	key := func(r Run) string {
+		return fmt.Sprintf("%s|%s|%d|%g|%g", r.Scenario, r.Engine.Name, r.N, r.EmulatorRateLimit, r.ProviderRateLimit)
+	}
 	for _, p := range paths {
 		r, err := ReadReport(strings.TrimSpace(p))
 		if err != nil {
@@ -396,7 +401,13 @@ func MergeReports(paths []string) (*Report, error) {
 			out = r
 			continue
 		}
-		out.Runs = append(out.Runs, r.Runs...)
+		for _, run := range r.Runs {
+			if i := slices.IndexFunc(out.Runs, func(o Run) bool { return key(o) == key(run) }); i >= 0 {
+				out.Runs[i] = run
+			} else {
+				out.Runs = append(out.Runs, run)
+			}
+		}
 		if r.StartedAt < out.StartedAt {
 			out.StartedAt = r.StartedAt
 		}

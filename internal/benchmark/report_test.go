@@ -171,6 +171,20 @@ func TestMergeReports(t *testing.T) {
 	if md := m.Markdown(); !strings.Contains(md, "### terraform 1.11.4") || !strings.Contains(md, "### tofu 1.12.6") {
 		t.Errorf("merged markdown lacks an engine:\n%s", md)
 	}
+	// A re-run replaces the earlier run of the same case instead of adding a row.
+	rerun := &Report{Runs: []Run{b.Runs[0]}}
+	rerun.Runs[0].Steps = rerun.Runs[0].Steps[:1]
+	pc := filepath.Join(dir, "c.json")
+	if err := rerun.WriteJSON(pc); err != nil {
+		t.Fatal(err)
+	}
+	m2, err := MergeReports([]string{pa, pb, pc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m2.Runs) != len(m.Runs) || len(m2.Runs[len(a.Runs)].Steps) != 1 {
+		t.Fatalf("re-run not replaced: %d runs, %d steps", len(m2.Runs), len(m2.Runs[len(a.Runs)].Steps))
+	}
 	if _, err := MergeReports([]string{filepath.Join(dir, "missing.json")}); err == nil {
 		t.Error("a missing file merged")
 	}
