@@ -102,14 +102,10 @@ func (r *caCertificateResource) Create(ctx context.Context, req resource.CreateR
 		return
 	}
 	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
-	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+	ctx, cancel, client, ok := startOperation(ctx, r.client, plan.Region, timeout, diags, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	client, diags := regionalClient(r.client, plan.Region)
-	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	sn, err := client.RegisterCaCertificate(ctx, plan.registerInput())
@@ -144,14 +140,10 @@ func (r *caCertificateResource) Read(ctx context.Context, req resource.ReadReque
 		return
 	}
 	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
-	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+	ctx, cancel, client, ok := startOperation(ctx, r.client, state.Region, timeout, diags, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	client, diags := regionalClient(r.client, state.Region)
-	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	key := state.key()
@@ -178,14 +170,10 @@ func (r *caCertificateResource) Update(ctx context.Context, req resource.UpdateR
 		return
 	}
 	timeout, diags := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
-	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+	ctx, cancel, client, ok := startOperation(ctx, r.client, plan.Region, timeout, diags, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	client, diags := regionalClient(r.client, plan.Region)
-	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	if want := plan.plannedStatus(); !plan.Status.Equal(state.Status) {
@@ -206,14 +194,10 @@ func (r *caCertificateResource) Delete(ctx context.Context, req resource.DeleteR
 		return
 	}
 	timeout, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
-	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+	ctx, cancel, client, ok := startOperation(ctx, r.client, state.Region, timeout, diags, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	client, diags := regionalClient(r.client, state.Region)
-	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	if err := client.DeleteCaCertificate(ctx, state.key()); err != nil && !onsmqtt.IsNotFound(err) {

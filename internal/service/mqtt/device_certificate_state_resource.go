@@ -71,14 +71,10 @@ func (r *deviceCertificateStateResource) Create(ctx context.Context, req resourc
 		return
 	}
 	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
-	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+	ctx, cancel, client, ok := startOperation(ctx, r.client, plan.Region, timeout, diags, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	client, diags := regionalClient(r.client, plan.Region)
-	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	key := plan.key()
@@ -107,14 +103,10 @@ func (r *deviceCertificateStateResource) Read(ctx context.Context, req resource.
 		return
 	}
 	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
-	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+	ctx, cancel, client, ok := startOperation(ctx, r.client, state.Region, timeout, diags, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	client, diags := regionalClient(r.client, state.Region)
-	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	key := state.key()
@@ -144,14 +136,10 @@ func (r *deviceCertificateStateResource) Update(ctx context.Context, req resourc
 		return
 	}
 	timeout, diags := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
-	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+	ctx, cancel, client, ok := startOperation(ctx, r.client, plan.Region, timeout, diags, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	client, diags := regionalClient(r.client, plan.Region)
-	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	if want := plan.plannedStatus(); !plan.Status.Equal(state.Status) {
@@ -176,14 +164,10 @@ func (r *deviceCertificateStateResource) Delete(ctx context.Context, req resourc
 		return
 	}
 	timeout, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
-	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+	ctx, cancel, client, ok := startOperation(ctx, r.client, state.Region, timeout, diags, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	client, diags := regionalClient(r.client, state.Region)
-	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	err := client.SetDeviceCertificateStatus(ctx, state.key(), onsmqtt.StatusInactive)

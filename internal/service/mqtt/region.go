@@ -1,8 +1,10 @@
 package mqtt
 
 import (
+	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -84,6 +86,24 @@ func regionalClient(base *onsmqtt.Client, region types.String) (*onsmqtt.Client,
 		diags.AddAttributeError(path.Root("region"), "Invalid Region", err.Error())
 	}
 	return c, diags
+}
+
+// startOperation prepares one CRUD operation: it resolves the client for the
+// resource's region and bounds ctx by the operation's timeout. Problems go to
+// respDiags (with timeoutDiags from parsing the timeouts block); ok is false
+// when the operation must stop. The caller defers cancel.
+func startOperation(ctx context.Context, base *onsmqtt.Client, region types.String, timeout time.Duration,
+	timeoutDiags diag.Diagnostics, respDiags *diag.Diagnostics) (context.Context, context.CancelFunc, *onsmqtt.Client, bool) {
+	respDiags.Append(timeoutDiags...)
+	if respDiags.HasError() {
+		return ctx, func() {}, nil, false
+	}
+	client, diags := regionalClient(base, region)
+	if respDiags.Append(diags...); respDiags.HasError() {
+		return ctx, func() {}, nil, false
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	return ctx, cancel, client, true
 }
 
 // splitImportRegion splits an optional "@region" suffix off an import ID
