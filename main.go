@@ -21,6 +21,7 @@ func main() {
 	if debug {
 		opts = append(opts, tf6server.WithManagedDebug())
 	}
+	provider.SilenceLogsTheEngineDrops()
 	// What providerserver.Serve does, with the server that releases each
 	// RPC's context (see provider.NewProtocol6Server).
 	err := tf6server.Serve(provider.Address, provider.NewProtocol6Server(version), opts...)

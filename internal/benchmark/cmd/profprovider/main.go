@@ -6,7 +6,9 @@
 // terraform-provider-apsaramq into its own directory and point dev_overrides
 // at that directory (tools/bench.sh -profile does this). With
 // APSARAMQ_BENCH_BARE_FRAMEWORK set it serves the framework's server without
-// provider.NewProtocol6Server's context release, to measure what that saves.
+// provider.NewProtocol6Server's context release, to measure what that saves;
+// with APSARAMQ_BENCH_ALL_LOGS set it keeps the SDK's default TRACE loggers
+// (no provider.SilenceLogsTheEngineDrops), to measure what silencing saves.
 package main
 
 import (
@@ -27,6 +29,9 @@ import (
 
 func main() {
 	stop := startProfiles()
+	if os.Getenv("APSARAMQ_BENCH_ALL_LOGS") == "" {
+		provider.SilenceLogsTheEngineDrops() // as main.go does
+	}
 	factory := provider.NewProtocol6Server("bench-profile")
 	if os.Getenv("APSARAMQ_BENCH_BARE_FRAMEWORK") != "" {
 		// A/B: the framework's server without the provider's context release.
