@@ -19,9 +19,11 @@ func main() {
 
 	var opts []tf6server.ServeOpt
 	if debug {
+		// The provider runs in the developer's terminal, which shows its log lines.
 		opts = append(opts, tf6server.WithManagedDebug())
+	} else {
+		provider.SilenceLogsTheEngineDrops()
 	}
-	provider.SilenceLogsTheEngineDrops()
 	// What providerserver.Serve does, with the server that releases each
 	// RPC's context (see provider.NewProtocol6Server).
 	err := tf6server.Serve(provider.Address, provider.NewProtocol6Server(version), opts...)
