@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/acctest"
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/emulator"
 )
 
@@ -15,34 +16,14 @@ import (
 // TF_LOG, must still bring the provider's debug lines to TF_LOG_PATH.
 func TestAccEngine_providerLogsWithTFLogProviderOnly(t *testing.T) {
 	e := newEngine(t)
-	srv, err := emulator.Start(emulator.DemoSeed(), emulator.Options{}, "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
-	e.writeConfig(fmt.Sprintf(`
-terraform {
-  required_providers {
-    apsaramq = { source = "apsaramq/apsaramq" }
-  }
-}
-
-provider "apsaramq" {
-  region     = %q
-  access_key = %q
-  secret_key = %q
-  endpoints {
-    onsmqtt = %q
-  }
-}
-
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	e.writeConfig(providerConfig(srv) + fmt.Sprintf(`
 data "apsaramq_mqtt_device_certificate" "one" {
   instance_id = %q
   ca_sn       = %q
   device_sn   = %q
 }
-`, emulator.DemoRegion, emulator.DemoAccessKeyID, emulator.DemoAccessKeySecret, srv.URL,
-		emulator.DemoInstanceID, emulator.DemoCASn, emulator.DemoDeviceSn))
+`, emulator.DemoInstanceID, emulator.DemoCASn, emulator.DemoDeviceSn))
 
 	logPath := filepath.Join(t.TempDir(), "provider.log")
 	e.mustRun(0, []string{"TF_LOG_PROVIDER=DEBUG", "TF_LOG_PATH=" + logPath}, "plan", "-input=false", "-no-color")

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/acctest"
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/emulator"
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
 )
@@ -20,16 +21,8 @@ import (
 // security token to the engine's log, its output or the state file.
 func TestAccEngine_traceLogsAndStateHoldNoSecrets(t *testing.T) {
 	e := newEngine(t)
-	srv, err := emulator.Start(emulator.DemoSeed(), emulator.Options{}, "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
-	for _, sn := range []string{"sec01", "sec02", "sec03"} {
-		if err := srv.PutDevice(emulator.DeviceCertificate{InstanceID: emulator.DemoInstanceID, CaSn: "ca01", DeviceSn: sn, DeviceName: sn, Status: "1"}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	acctest.PutDevices(t, srv, acctest.Device("ca01", "sec01", "1"), acctest.Device("ca01", "sec02", "1"), acctest.Device("ca01", "sec03", "1"))
 	temp := assumeRole(t, srv)
 	secrets := map[string]string{
 		"secret key":     temp.AccessKeySecret,

@@ -8,27 +8,20 @@ import (
 	"testing"
 	"time"
 
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/acctest"
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/emulator"
 )
 
+// providerConfig is the required_providers block (the engine resolves the
+// dev_overrides source) and the demo account's provider block for srv.
 func providerConfig(srv *emulator.Server) string {
-	return fmt.Sprintf(`
+	return `
 terraform {
   required_providers {
     apsaramq = { source = "apsaramq/apsaramq" }
   }
 }
-
-provider "apsaramq" {
-  region     = %q
-  access_key = %q
-  secret_key = %q
-  endpoints {
-    onsmqtt = %q
-    sts     = %q
-  }
-}
-`, emulator.DemoRegion, emulator.DemoAccessKeyID, emulator.DemoAccessKeySecret, srv.URL, srv.URL)
+` + acctest.ProviderBlock(srv, "")
 }
 
 func fleetConfig(srv *emulator.Server, n int, status string) string {
@@ -48,17 +41,10 @@ resource "apsaramq_mqtt_device_certificate_state" "fleet" {
 // hold, and the next plan and apply converge.
 func TestAccEngine_sigkillMidApplyConverges(t *testing.T) {
 	e := newEngine(t)
-	srv, err := emulator.Start(emulator.DemoSeed(), emulator.Options{Latency: 150 * time.Millisecond}, "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
+	srv := acctest.StartEmulator(t, emulator.Options{Latency: 150 * time.Millisecond})
 	const n = 60
 	for i := 0; i < n; i++ {
-		if err := srv.PutDevice(emulator.DeviceCertificate{InstanceID: emulator.DemoInstanceID, CaSn: "ca01",
-			DeviceSn: fmt.Sprintf("kill%03d", i), DeviceName: "d", Status: "1"}); err != nil {
-			t.Fatal(err)
-		}
+		acctest.PutDevices(t, srv, acctest.Device("ca01", fmt.Sprintf("kill%03d", i), "1"))
 	}
 	e.writeConfig(fleetConfig(srv, n, "inactive"))
 
@@ -84,7 +70,7 @@ func TestAccEngine_sigkillMidApplyConverges(t *testing.T) {
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	err = cmd.Wait()
+	err := cmd.Wait()
 	if exit, ok := err.(*exec.ExitError); !ok || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
 		t.Fatalf("the engine was not killed mid-apply (it finished first?): %v\n%s", err, out)
 	}
