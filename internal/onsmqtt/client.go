@@ -95,6 +95,7 @@ type Client struct {
 	log         Logger
 	transport   *http.Transport
 	pool        sync.Pool // of *pooledSDKClient
+	regional    sync.Map  // region → *Client, made once by ForRegion
 }
 
 // New returns a client for cfg.

@@ -11,14 +11,23 @@ func (c *Client) HasEndpointOverride() bool {
 // ForRegion returns a client for region: c itself for "" or c's own region;
 // otherwise a client sharing c's credentials, rate limiter (the limit is per
 // account) and connections, that talks to the region's default endpoint, or
-// to c's endpoint when that is an override.
+// to c's endpoint when that is an override. The client for a region is made
+// once and kept, so a fleet in another region reuses its pooled SDK clients.
 func (c *Client) ForRegion(region string) (*Client, error) {
 	if region == "" || region == c.region {
 		return c, nil
+	}
+	if kept, ok := c.regional.Load(region); ok {
+		return kept.(*Client), nil
 	}
 	var endpoint Endpoint
 	if c.HasEndpointOverride() {
 		endpoint = c.endpoint
 	}
-	return c.WithRegion(region, endpoint)
+	n, err := c.WithRegion(region, endpoint)
+	if err != nil {
+		return nil, err
+	}
+	kept, _ := c.regional.LoadOrStore(region, n)
+	return kept.(*Client), nil
 }

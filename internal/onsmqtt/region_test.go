@@ -57,6 +57,9 @@ func TestForRegionAddressesTheOtherRegion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if again, _ := hz.ForRegion("cn-shanghai"); again != sh {
+		t.Fatal("ForRegion made a second client for the same region; each operation would build new SDK clients")
+	}
 	ctx := context.Background()
 	if _, err := sh.GetRegisterCode(ctx, shanghaiInstance); err != nil {
 		t.Fatalf("shanghai instance through the shanghai client: %v", err)
