@@ -95,7 +95,8 @@ type Client struct {
 	log         Logger
 	transport   *http.Transport
 	pool        sync.Pool // of *pooledSDKClient
-	regional    sync.Map  // region → *Client, made once by ForRegion
+	regionalMu  sync.Mutex
+	regional    map[string]*Client // made once per region by ForRegion
 }
 
 // New returns a client for cfg.

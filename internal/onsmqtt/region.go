@@ -17,8 +17,10 @@ func (c *Client) ForRegion(region string) (*Client, error) {
 	if region == "" || region == c.region {
 		return c, nil
 	}
-	if kept, ok := c.regional.Load(region); ok {
-		return kept.(*Client), nil
+	c.regionalMu.Lock()
+	defer c.regionalMu.Unlock()
+	if kept, ok := c.regional[region]; ok {
+		return kept, nil
 	}
 	var endpoint Endpoint
 	if c.HasEndpointOverride() {
@@ -28,6 +30,9 @@ func (c *Client) ForRegion(region string) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	kept, _ := c.regional.LoadOrStore(region, n)
-	return kept.(*Client), nil
+	if c.regional == nil {
+		c.regional = map[string]*Client{}
+	}
+	c.regional[region] = n
+	return n, nil
 }
