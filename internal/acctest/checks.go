@@ -83,3 +83,22 @@ func (f funcStateCheck) CheckState(_ context.Context, _ statecheck.CheckStateReq
 		resp.Error = err
 	}
 }
+
+// CheckEmulatorCA checks the CA record the emulator holds: status "1"/"0",
+// or "" for "must not exist".
+func CheckEmulatorCA(srv *emulator.Server, instanceID, sn, status string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		ca, ok := srv.CA(instanceID, sn)
+		switch {
+		case status == "" && ok:
+			return fmt.Errorf("CA %s is still registered on %s", sn, instanceID)
+		case status == "":
+			return nil
+		case !ok:
+			return fmt.Errorf("CA %s is not registered on %s", sn, instanceID)
+		case ca.Status != status:
+			return fmt.Errorf("CA %s: emulator holds status %q, want %q", sn, ca.Status, status)
+		}
+		return nil
+	}
+}

@@ -8,18 +8,14 @@ import (
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/emulator"
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt/onsmqtttest"
 )
 
-// shanghaiInstance is a demo-account instance in a second region.
-const shanghaiInstance = "post-cn-sh0001"
-
-// fleetEmulator serves the demo seed plus shanghaiInstance over HTTP; wrap,
-// when not nil, may put a handler in front of the emulator.
+// fleetEmulator serves onsmqtttest.FleetSeed over HTTP; wrap, when not nil,
+// may put a handler in front of the emulator.
 func fleetEmulator(t *testing.T, wrap func(http.Handler) http.Handler) (*emulator.Emulator, string) {
 	t.Helper()
-	seed := emulator.DemoSeed()
-	seed.Instances = append(seed.Instances, emulator.Instance{ID: shanghaiInstance, AccountID: emulator.DemoAccountID, Region: "cn-shanghai"})
-	e, err := emulator.New(seed, emulator.Options{})
+	e, err := emulator.New(onsmqtttest.FleetSeed(), emulator.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,21 +31,10 @@ func fleetEmulator(t *testing.T, wrap func(http.Handler) http.Handler) (*emulato
 // fleetClient is a demo-account client of url with fast retries.
 func fleetClient(t *testing.T, url string, rateLimit float64) *onsmqtt.Client {
 	t.Helper()
-	ep, err := onsmqtt.ParseEndpoint(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := onsmqtt.New(onsmqtt.Config{
-		Region:      emulator.DemoRegion,
-		Endpoint:    ep,
-		Credentials: onsmqtt.Credentials{AccessKeyID: emulator.DemoAccessKeyID, AccessKeySecret: emulator.DemoAccessKeySecret},
-		RateLimit:   rateLimit,
-		Retry:       onsmqtt.RetryPolicy{InitialInterval: 10 * time.Millisecond, MaxInterval: 50 * time.Millisecond},
+	return onsmqtttest.Client(t, url, func(cfg *onsmqtt.Config) {
+		cfg.RateLimit = rateLimit
+		cfg.Retry = onsmqtt.RetryPolicy{InitialInterval: 10 * time.Millisecond, MaxInterval: 50 * time.Millisecond}
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
 }
 
 // newCA makes a CA and the verification certificate for code.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/emulator"
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt/onsmqtttest"
 )
 
 func TestForRegionKeepsAnEndpointOverrideOnly(t *testing.T) {
@@ -53,18 +54,18 @@ func TestForRegionKeepsAnEndpointOverrideOnly(t *testing.T) {
 func TestForRegionAddressesTheOtherRegion(t *testing.T) {
 	_, url := fleetEmulator(t, nil)
 	hz := fleetClient(t, url, 0)
-	sh, err := hz.ForRegion("cn-shanghai")
+	sh, err := hz.ForRegion(onsmqtttest.SecondRegion)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again, _ := hz.ForRegion("cn-shanghai"); again != sh {
+	if again, _ := hz.ForRegion(onsmqtttest.SecondRegion); again != sh {
 		t.Fatal("ForRegion made a second client for the same region; each operation would build new SDK clients")
 	}
 	ctx := context.Background()
-	if _, err := sh.GetRegisterCode(ctx, shanghaiInstance); err != nil {
+	if _, err := sh.GetRegisterCode(ctx, onsmqtttest.SecondInstanceID); err != nil {
 		t.Fatalf("shanghai instance through the shanghai client: %v", err)
 	}
-	if _, err := hz.GetRegisterCode(ctx, shanghaiInstance); !onsmqtt.IsNotFound(err) {
+	if _, err := hz.GetRegisterCode(ctx, onsmqtttest.SecondInstanceID); !onsmqtt.IsNotFound(err) {
 		t.Fatalf("shanghai instance through the hangzhou client: want MqttInstanceNotFound, got %v", err)
 	}
 	if _, err := sh.ListDeviceCertificates(ctx, emulator.DemoInstanceID, ""); !onsmqtt.IsNotFound(err) {
@@ -77,7 +78,7 @@ func TestForRegionSharesTheRateLimiter(t *testing.T) {
 	_, url := fleetEmulator(t, nil)
 	const limit, calls = 20.0, 24 // burst 2: 22 waits of 50ms, at least ~1.1s in all
 	hz := fleetClient(t, url, limit)
-	sh, _ := hz.ForRegion("cn-shanghai")
+	sh, _ := hz.ForRegion(onsmqtttest.SecondRegion)
 	ctx := context.Background()
 	started := time.Now()
 	var wg sync.WaitGroup
@@ -88,7 +89,7 @@ func TestForRegionSharesTheRateLimiter(t *testing.T) {
 			defer wg.Done()
 			c, inst := hz, emulator.DemoInstanceID
 			if i%2 == 1 {
-				c, inst = sh, shanghaiInstance
+				c, inst = sh, onsmqtttest.SecondInstanceID
 			}
 			_, err := c.GetRegisterCode(ctx, inst)
 			errs <- err

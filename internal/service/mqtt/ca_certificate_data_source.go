@@ -76,11 +76,12 @@ func (d *caCertificateDataSource) Read(ctx context.Context, req datasource.ReadR
 	if resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...); resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, client, diags := startRead(ctx, d.client, cfg.Region, cfg.Timeouts)
-	defer cancel()
-	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+	timeout, diags := cfg.Timeouts.Read(ctx, defaultDataSourceReadTimeout)
+	ctx, cancel, client, ok := startOperation(ctx, d.client, cfg.Region, timeout, diags, &resp.Diagnostics)
+	if !ok {
 		return
 	}
+	defer cancel()
 	ca, err := client.GetCaCertificate(ctx, onsmqtt.CaKey{InstanceID: cfg.InstanceID.ValueString(), Sn: cfg.Sn.ValueString()})
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Read CA Certificate", apiErrorDetail("GetCaCertificate", err))

@@ -88,3 +88,9 @@ func caIdentity(k onsmqtt.CaKey, region string) caCertificateIdentityModel {
 		Region:     types.StringValue(region),
 	}
 }
+
+func (m caCertificateIdentityModel) importID() string {
+	return formatCaID(onsmqtt.CaKey{InstanceID: m.InstanceID.ValueString(), Sn: m.Sn.ValueString()})
+}
+
+func (m caCertificateIdentityModel) importRegion() string { return m.Region.ValueString() }

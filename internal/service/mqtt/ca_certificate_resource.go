@@ -208,7 +208,7 @@ func (r *caCertificateResource) Delete(ctx context.Context, req resource.DeleteR
 // ImportState accepts "instance_id:sn[@region]" or, on engines with resource
 // identity, the identity's attributes (region optional).
 func (r *caCertificateResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	key, region, diags := caImportTarget(ctx, req)
+	key, region, diags := importTarget[onsmqtt.CaKey, caCertificateIdentityModel](ctx, req, parseCaID)
 	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
 		return
 	}
@@ -220,32 +220,4 @@ func (r *caCertificateResource) ImportState(ctx context.Context, req resource.Im
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("sn"), key.Sn)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("region"), optionalString(region))...)
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, caIdentity(key, region))...)
-}
-
-func caImportTarget(ctx context.Context, req resource.ImportStateRequest) (onsmqtt.CaKey, string, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	if req.ID != "" {
-		id, region, err := splitImportRegion(req.ID)
-		if err == nil {
-			var key onsmqtt.CaKey
-			if key, err = parseCaID(id); err == nil {
-				return key, region, diags
-			}
-		}
-		diags.AddError("Unexpected Import Identifier", err.Error()+" (an optional @region suffix selects another region)")
-		return onsmqtt.CaKey{}, "", diags
-	}
-	var identity caCertificateIdentityModel
-	if diags.Append(req.Identity.Get(ctx, &identity)...); diags.HasError() {
-		return onsmqtt.CaKey{}, "", diags
-	}
-	key := onsmqtt.CaKey{InstanceID: identity.InstanceID.ValueString(), Sn: identity.Sn.ValueString()}
-	if _, err := parseCaID(formatCaID(key)); err != nil {
-		diags.AddError("Unexpected Import Identity", err.Error())
-	}
-	region := identity.Region.ValueString()
-	if problem := regionValidator.problem(region); region != "" && problem != "" {
-		diags.AddError("Unexpected Import Identity", "region "+problem)
-	}
-	return key, region, diags
 }

@@ -146,11 +146,12 @@ func (d *caCertificatesDataSource) Read(ctx context.Context, req datasource.Read
 		resp.Diagnostics.AddAttributeError(path.Root("name_regex"), "Invalid Regular Expression", err.Error())
 		return
 	}
-	ctx, cancel, client, diags := startRead(ctx, d.client, cfg.Region, cfg.Timeouts)
-	defer cancel()
-	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+	timeout, diags := cfg.Timeouts.Read(ctx, defaultDataSourceReadTimeout)
+	ctx, cancel, client, ok := startOperation(ctx, d.client, cfg.Region, timeout, diags, &resp.Diagnostics)
+	if !ok {
 		return
 	}
+	defer cancel()
 	cas, err := client.ListCaCertificates(ctx, cfg.InstanceID.ValueString())
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to List CA Certificates", apiErrorDetail("ListCaCertificate", err))

@@ -1,37 +1,19 @@
 package mqtt
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
 )
 
-// What every data source of this package shares: the regional client and
-// the read timeout, and the list filters.
+// What every data source of this package shares: the read timeout and the
+// list filters.
 
 const defaultDataSourceReadTimeout = 5 * time.Minute
-
-// startRead returns the client for region and a context bounded by the
-// data source's read timeout; callers defer cancel when diags has no error.
-func startRead(ctx context.Context, base *onsmqtt.Client, region types.String, t timeouts.Value) (context.Context, context.CancelFunc, *onsmqtt.Client, diag.Diagnostics) {
-	timeout, diags := t.Read(ctx, defaultDataSourceReadTimeout)
-	if diags.HasError() {
-		return ctx, func() {}, nil, diags
-	}
-	client, d := regionalClient(base, region)
-	if diags.Append(d...); diags.HasError() {
-		return ctx, func() {}, nil, diags
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	return ctx, cancel, client, diags
-}
 
 var nameRegexValidator = stringCheck{
 	description: "a regular expression in Go (RE2) syntax",

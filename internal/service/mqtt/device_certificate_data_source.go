@@ -75,11 +75,12 @@ func (d *deviceCertificateDataSource) Read(ctx context.Context, req datasource.R
 	if resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...); resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, client, diags := startRead(ctx, d.client, cfg.Region, cfg.Timeouts)
-	defer cancel()
-	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+	timeout, diags := cfg.Timeouts.Read(ctx, defaultDataSourceReadTimeout)
+	ctx, cancel, client, ok := startOperation(ctx, d.client, cfg.Region, timeout, diags, &resp.Diagnostics)
+	if !ok {
 		return
 	}
+	defer cancel()
 	key := onsmqtt.DeviceKey{InstanceID: cfg.InstanceID.ValueString(), CaSn: cfg.CaSn.ValueString(), DeviceSn: cfg.DeviceSn.ValueString()}
 	cert, err := client.GetDeviceCertificate(ctx, key)
 	if onsmqtt.IsNotFound(err) {

@@ -53,3 +53,9 @@ func identityFromKey(k onsmqtt.DeviceKey, region string) deviceCertificateIdenti
 		Region:     types.StringValue(region),
 	}
 }
+
+func (m deviceCertificateIdentityModel) importID() string {
+	return formatDeviceID(onsmqtt.DeviceKey{InstanceID: m.InstanceID.ValueString(), CaSn: m.CaSn.ValueString(), DeviceSn: m.DeviceSn.ValueString()})
+}
+
+func (m deviceCertificateIdentityModel) importRegion() string { return m.Region.ValueString() }

@@ -179,7 +179,7 @@ func (r *deviceCertificateStateResource) Delete(ctx context.Context, req resourc
 // ImportState accepts "instance_id:ca_sn:device_sn[@region]" or, on engines
 // with resource identity, the identity's attributes (region optional).
 func (r *deviceCertificateStateResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	key, region, diags := deviceImportTarget(ctx, req)
+	key, region, diags := importTarget[onsmqtt.DeviceKey, deviceCertificateIdentityModel](ctx, req, parseDeviceID)
 	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
 		return
 	}
@@ -193,34 +193,6 @@ func (r *deviceCertificateStateResource) ImportState(ctx context.Context, req re
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("region"), optionalString(region))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("wait_for_registration"), false)...)
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityFromKey(key, region))...)
-}
-
-func deviceImportTarget(ctx context.Context, req resource.ImportStateRequest) (onsmqtt.DeviceKey, string, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	if req.ID != "" {
-		id, region, err := splitImportRegion(req.ID)
-		if err == nil {
-			var key onsmqtt.DeviceKey
-			if key, err = parseDeviceID(id); err == nil {
-				return key, region, diags
-			}
-		}
-		diags.AddError("Unexpected Import Identifier", err.Error()+" (an optional @region suffix selects another region)")
-		return onsmqtt.DeviceKey{}, "", diags
-	}
-	var identity deviceCertificateIdentityModel
-	if diags.Append(req.Identity.Get(ctx, &identity)...); diags.HasError() {
-		return onsmqtt.DeviceKey{}, "", diags
-	}
-	key := onsmqtt.DeviceKey{InstanceID: identity.InstanceID.ValueString(), CaSn: identity.CaSn.ValueString(), DeviceSn: identity.DeviceSn.ValueString()}
-	if _, err := parseDeviceID(formatDeviceID(key)); err != nil {
-		diags.AddError("Unexpected Import Identity", err.Error())
-	}
-	region := identity.Region.ValueString()
-	if problem := regionValidator.problem(region); region != "" && problem != "" {
-		diags.AddError("Unexpected Import Identity", "region "+problem)
-	}
-	return key, region, diags
 }
 
 func statusAction(s onsmqtt.Status) string {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/acctest"
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/emulator"
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt/onsmqtttest"
 )
 
 const stateAddr = "apsaramq_mqtt_device_certificate_state.test"
@@ -520,17 +521,17 @@ resource "apsaramq_mqtt_device_certificate_state" "test" {
 // One provider configuration (cn-hangzhou) manages a device of an instance
 // in cn-shanghai through the resource's region.
 func TestAccDeviceCertificateState_regionOverride(t *testing.T) {
-	srv := acctest.StartEmulatorWithSeed(t, acctest.FleetSeed(), emulator.Options{})
-	dev := emulator.DeviceCertificate{InstanceID: acctest.SecondInstanceID, CaSn: "ca-sh", DeviceSn: "dev-sh", DeviceName: "shanghai-device", Status: "1"}
+	srv := acctest.StartEmulatorWithSeed(t, onsmqtttest.FleetSeed(), emulator.Options{})
+	dev := emulator.DeviceCertificate{InstanceID: onsmqtttest.SecondInstanceID, CaSn: "ca-sh", DeviceSn: "dev-sh", DeviceName: "shanghai-device", Status: "1"}
 	acctest.PutDevices(t, srv, dev)
-	cfg := regionStateConfig(srv, acctest.SecondRegion, acctest.SecondInstanceID, "ca-sh", "dev-sh")
-	id := acctest.SecondInstanceID + ":ca-sh:dev-sh"
+	cfg := regionStateConfig(srv, onsmqtttest.SecondRegion, onsmqtttest.SecondInstanceID, "ca-sh", "dev-sh")
+	id := onsmqtttest.SecondInstanceID + ":ca-sh:dev-sh"
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
 		CheckDestroy: func(*terraform.State) error {
-			d, _ := srv.Device(acctest.SecondInstanceID, "ca-sh", "dev-sh")
+			d, _ := srv.Device(onsmqtttest.SecondInstanceID, "ca-sh", "dev-sh")
 			if d.Status != "0" {
 				return fmt.Errorf("after destroy the device is %q", d.Status)
 			}
@@ -539,27 +540,27 @@ func TestAccDeviceCertificateState_regionOverride(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				// Without region the provider's region is used: the instance is not there.
-				Config:      regionStateConfig(srv, "", acctest.SecondInstanceID, "ca-sh", "dev-sh"),
+				Config:      regionStateConfig(srv, "", onsmqtttest.SecondInstanceID, "ca-sh", "dev-sh"),
 				ExpectError: regexp.MustCompile(`(?s)MqttInstanceNotFound.*region`),
 			},
 			{
 				Config: cfg,
 				Check: func(*terraform.State) error {
-					d, _ := srv.Device(acctest.SecondInstanceID, "ca-sh", "dev-sh")
+					d, _ := srv.Device(onsmqtttest.SecondInstanceID, "ca-sh", "dev-sh")
 					if d.Status != "0" {
 						return fmt.Errorf("emulator holds status %q, want \"0\"", d.Status)
 					}
 					return nil
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(stateAddr, tfjsonpath.New("region"), knownvalue.StringExact(acctest.SecondRegion)),
+					statecheck.ExpectKnownValue(stateAddr, tfjsonpath.New("region"), knownvalue.StringExact(onsmqtttest.SecondRegion)),
 					statecheck.ExpectKnownValue(stateAddr, tfjsonpath.New("device_name"), knownvalue.StringExact("shanghai-device")),
 				},
 			},
 			{
 				ResourceName:            stateAddr,
 				ImportState:             true,
-				ImportStateId:           id + "@" + acctest.SecondRegion,
+				ImportStateId:           id + "@" + onsmqtttest.SecondRegion,
 				ImportStateVerify:       true,
 				ImportStateVerifyIgnore: []string{"timeouts"},
 			},
@@ -578,7 +579,7 @@ func TestAccDeviceCertificateState_regionOverride(t *testing.T) {
 			},
 			{
 				// Moving the resource to another region replaces it.
-				Config: regionStateConfig(srv, emulator.DemoRegion, acctest.SecondInstanceID, "ca-sh", "dev-sh"),
+				Config: regionStateConfig(srv, emulator.DemoRegion, onsmqtttest.SecondInstanceID, "ca-sh", "dev-sh"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(stateAddr, plancheck.ResourceActionDestroyBeforeCreate)},
 				},
@@ -590,9 +591,9 @@ func TestAccDeviceCertificateState_regionOverride(t *testing.T) {
 }
 
 func TestAccDeviceCertificateState_regionImportByIdentity(t *testing.T) {
-	srv := acctest.StartEmulatorWithSeed(t, acctest.FleetSeed(), emulator.Options{})
-	acctest.PutDevices(t, srv, emulator.DeviceCertificate{InstanceID: acctest.SecondInstanceID, CaSn: "ca-sh", DeviceSn: "dev-id", Status: "1"})
-	cfg := regionStateConfig(srv, acctest.SecondRegion, acctest.SecondInstanceID, "ca-sh", "dev-id")
+	srv := acctest.StartEmulatorWithSeed(t, onsmqtttest.FleetSeed(), emulator.Options{})
+	acctest.PutDevices(t, srv, emulator.DeviceCertificate{InstanceID: onsmqtttest.SecondInstanceID, CaSn: "ca-sh", DeviceSn: "dev-id", Status: "1"})
+	cfg := regionStateConfig(srv, onsmqtttest.SecondRegion, onsmqtttest.SecondInstanceID, "ca-sh", "dev-id")
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
@@ -603,10 +604,10 @@ func TestAccDeviceCertificateState_regionImportByIdentity(t *testing.T) {
 				Config: cfg,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectIdentity(stateAddr, map[string]knownvalue.Check{
-						"instance_id": knownvalue.StringExact(acctest.SecondInstanceID),
+						"instance_id": knownvalue.StringExact(onsmqtttest.SecondInstanceID),
 						"ca_sn":       knownvalue.StringExact("ca-sh"),
 						"device_sn":   knownvalue.StringExact("dev-id"),
-						"region":      knownvalue.StringExact(acctest.SecondRegion),
+						"region":      knownvalue.StringExact(onsmqtttest.SecondRegion),
 					}),
 				},
 			},

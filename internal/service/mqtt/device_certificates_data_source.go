@@ -149,11 +149,12 @@ func (d *deviceCertificatesDataSource) Read(ctx context.Context, req datasource.
 		resp.Diagnostics.AddAttributeError(path.Root("name_regex"), "Invalid Regular Expression", err.Error())
 		return
 	}
-	ctx, cancel, client, diags := startRead(ctx, d.client, cfg.Region, cfg.Timeouts)
-	defer cancel()
-	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+	timeout, diags := cfg.Timeouts.Read(ctx, defaultDataSourceReadTimeout)
+	ctx, cancel, client, ok := startOperation(ctx, d.client, cfg.Region, timeout, diags, &resp.Diagnostics)
+	if !ok {
 		return
 	}
+	defer cancel()
 	instanceID, caSn := cfg.InstanceID.ValueString(), cfg.CaSn.ValueString()
 	certs, err := client.ListDeviceCertificates(ctx, instanceID, caSn)
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/acctest"
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/emulator"
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt/onsmqtttest"
 )
 
 // fleetDevices seeds 120 devices under ca-b (even: active "sensor-NNN", odd:
@@ -173,10 +174,10 @@ data "apsaramq_mqtt_device_certificates" "x" {
 // The list follows the data source's region, and an instance of another
 // region is reported not found there.
 func TestAccDeviceCertificatesDataSource_region(t *testing.T) {
-	srv := acctest.StartEmulatorWithSeed(t, acctest.FleetSeed(), emulator.Options{})
+	srv := acctest.StartEmulatorWithSeed(t, onsmqtttest.FleetSeed(), emulator.Options{})
 	acctest.PutDevices(t, srv,
-		emulator.DeviceCertificate{InstanceID: acctest.SecondInstanceID, CaSn: "ca-sh", DeviceSn: "sh1", Status: "1"},
-		emulator.DeviceCertificate{InstanceID: acctest.SecondInstanceID, CaSn: "ca-sh", DeviceSn: "sh2", Status: "0"})
+		emulator.DeviceCertificate{InstanceID: onsmqtttest.SecondInstanceID, CaSn: "ca-sh", DeviceSn: "sh1", Status: "1"},
+		emulator.DeviceCertificate{InstanceID: onsmqtttest.SecondInstanceID, CaSn: "ca-sh", DeviceSn: "sh2", Status: "0"})
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
@@ -187,12 +188,12 @@ data "apsaramq_mqtt_device_certificates" "sh" {
   region      = %q
   instance_id = %q
 }
-`, acctest.SecondRegion, acctest.SecondInstanceID),
+`, onsmqtttest.SecondRegion, onsmqtttest.SecondInstanceID),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.apsaramq_mqtt_device_certificates.sh", tfjsonpath.New("ids"), knownvalue.ListExact(stringsExact([]string{
-						acctest.SecondInstanceID + ":ca-sh:sh1", acctest.SecondInstanceID + ":ca-sh:sh2",
+						onsmqtttest.SecondInstanceID + ":ca-sh:sh1", onsmqtttest.SecondInstanceID + ":ca-sh:sh2",
 					}))),
-					statecheck.ExpectKnownValue("data.apsaramq_mqtt_device_certificates.sh", tfjsonpath.New("region"), knownvalue.StringExact(acctest.SecondRegion)),
+					statecheck.ExpectKnownValue("data.apsaramq_mqtt_device_certificates.sh", tfjsonpath.New("region"), knownvalue.StringExact(onsmqtttest.SecondRegion)),
 				},
 			},
 			{
@@ -200,7 +201,7 @@ data "apsaramq_mqtt_device_certificates" "sh" {
 data "apsaramq_mqtt_device_certificates" "sh" {
   instance_id = %q
 }
-`, acctest.SecondInstanceID),
+`, onsmqtttest.SecondInstanceID),
 				ExpectError: regexp.MustCompile(`(?s)Unable to List Device Certificates.*MqttInstanceNotFound`),
 			},
 		},

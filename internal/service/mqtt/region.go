@@ -9,6 +9,7 @@ import (
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -119,6 +120,48 @@ func splitImportRegion(id string) (string, string, error) {
 		return "", "", fmt.Errorf("import ID %q: the part after '@' must be a region: %v", id, err)
 	}
 	return id[:i], region, nil
+}
+
+// importIdentity is a resource's identity model as an import target: the
+// import ID it names and its optional region.
+type importIdentity interface {
+	importID() string
+	importRegion() string
+}
+
+// importTarget resolves what an import names, from "<id>[@region]" or, on
+// engines with resource identity, from the identity (region optional). Both
+// go through parse, so they are checked alike.
+func importTarget[K any, I importIdentity](ctx context.Context, req resource.ImportStateRequest,
+	parse func(string) (K, error)) (K, string, diag.Diagnostics) {
+	var (
+		diags diag.Diagnostics
+		none  K
+	)
+	if req.ID != "" {
+		id, region, err := splitImportRegion(req.ID)
+		if err == nil {
+			var key K
+			if key, err = parse(id); err == nil {
+				return key, region, diags
+			}
+		}
+		diags.AddError("Unexpected Import Identifier", err.Error()+" (an optional @region suffix selects another region)")
+		return none, "", diags
+	}
+	var identity I
+	if diags.Append(req.Identity.Get(ctx, &identity)...); diags.HasError() {
+		return none, "", diags
+	}
+	key, err := parse(identity.importID())
+	if err != nil {
+		diags.AddError("Unexpected Import Identity", err.Error())
+	}
+	region := identity.importRegion()
+	if problem := regionValidator.problem(region); region != "" && problem != "" {
+		diags.AddError("Unexpected Import Identity", "region "+problem)
+	}
+	return key, region, diags
 }
 
 // optionalString is null for "", for identity attributes that may be unset.

@@ -70,11 +70,12 @@ func (d *registerCodeDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...); resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, client, diags := startRead(ctx, d.client, cfg.Region, cfg.Timeouts)
-	defer cancel()
-	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+	timeout, diags := cfg.Timeouts.Read(ctx, defaultDataSourceReadTimeout)
+	ctx, cancel, client, ok := startOperation(ctx, d.client, cfg.Region, timeout, diags, &resp.Diagnostics)
+	if !ok {
 		return
 	}
+	defer cancel()
 	code, err := client.GetRegisterCode(ctx, cfg.InstanceID.ValueString())
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Read the Registration Code", apiErrorDetail("GetRegisterCode", err))

@@ -12,12 +12,13 @@ import (
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/acctest"
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/emulator"
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt/onsmqtttest"
 )
 
 // The code is the instance's current one, per region; another account's
 // instance is refused with what to do.
 func TestAccRegisterCodeDataSource_basic(t *testing.T) {
-	srv := acctest.StartEmulatorWithSeed(t, acctest.FleetSeed(), emulator.Options{})
+	srv := acctest.StartEmulatorWithSeed(t, onsmqtttest.FleetSeed(), emulator.Options{})
 	hz := acctest.RegisterCode(t, srv, emulator.DemoInstanceID)
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
@@ -33,11 +34,11 @@ data "apsaramq_mqtt_register_code" "sh" {
   instance_id = %q
   region      = %q
 }
-`, emulator.DemoInstanceID, acctest.SecondInstanceID, acctest.SecondRegion),
+`, emulator.DemoInstanceID, onsmqtttest.SecondInstanceID, onsmqtttest.SecondRegion),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.apsaramq_mqtt_register_code.hz", tfjsonpath.New("register_code"), knownvalue.StringExact(hz)),
 					statecheck.ExpectKnownValue("data.apsaramq_mqtt_register_code.hz", tfjsonpath.New("id"), knownvalue.StringExact(emulator.DemoInstanceID)),
-					statecheck.ExpectKnownValue("data.apsaramq_mqtt_register_code.sh", tfjsonpath.New("region"), knownvalue.StringExact(acctest.SecondRegion)),
+					statecheck.ExpectKnownValue("data.apsaramq_mqtt_register_code.sh", tfjsonpath.New("region"), knownvalue.StringExact(onsmqtttest.SecondRegion)),
 					statecheck.ExpectKnownValue("data.apsaramq_mqtt_register_code.sh", tfjsonpath.New("register_code"),
 						knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f-]{36}\d{10}$`))),
 				},

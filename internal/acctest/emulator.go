@@ -1,0 +1,66 @@
+package acctest
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/emulator"
+)
+
+// Emulators for acceptance tests: one per test, seeded, and the provider
+// block that points at it.
+
+// StartEmulator starts an emulator with the demo seed for one test.
+func StartEmulator(t *testing.T, opts emulator.Options) *emulator.Server {
+	t.Helper()
+	return StartEmulatorWithSeed(t, emulator.DemoSeed(), opts)
+}
+
+// StartEmulatorWithSeed starts an emulator with seed for one test.
+func StartEmulatorWithSeed(t *testing.T, seed emulator.Seed, opts emulator.Options) *emulator.Server {
+	t.Helper()
+	srv, err := emulator.Start(seed, opts, "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("starting the emulator: %v", err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	return srv
+}
+
+// ProviderBlock is a provider configuration with the demo account's keys
+// pointing at srv; extra is inserted into the block.
+func ProviderBlock(srv *emulator.Server, extra string) string {
+	return fmt.Sprintf(`
+provider "apsaramq" {
+  region     = %q
+  access_key = %q
+  secret_key = %q
+  %s
+  endpoints {
+    onsmqtt = %q
+    sts     = %q
+  }
+}
+`, emulator.DemoRegion, emulator.DemoAccessKeyID, emulator.DemoAccessKeySecret, extra, srv.URL, srv.URL)
+}
+
+// Device is a device certificate record for the demo instance.
+func Device(caSn, deviceSn, status string) emulator.DeviceCertificate {
+	return emulator.DeviceCertificate{
+		InstanceID: emulator.DemoInstanceID,
+		CaSn:       caSn,
+		DeviceSn:   deviceSn,
+		DeviceName: "device-" + deviceSn,
+		Status:     status,
+	}
+}
+
+// PutDevices registers devices on srv or fails the test.
+func PutDevices(t *testing.T, srv *emulator.Server, devices ...emulator.DeviceCertificate) {
+	t.Helper()
+	for _, d := range devices {
+		if err := srv.PutDevice(d); err != nil {
+			t.Fatalf("seeding device %s: %v", d.DeviceSn, err)
+		}
+	}
+}
