@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/emulator"
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/engine"
 )
 
 // Scenario names.
@@ -156,10 +157,10 @@ func (rn *Runner) Execute(ctx context.Context, spec Spec) (Run, error) {
 			return run, err
 		}
 	}
-	if err := WriteCLIConfig(cli, filepath.Dir(rn.ProviderBin)); err != nil {
+	if err := engine.WriteCLIConfig(cli, filepath.Dir(rn.ProviderBin)); err != nil {
 		return run, err
 	}
-	env := append(EngineEnv(cli), rn.ExtraEnv...)
+	env := engine.Env(engine.Settings{CLIConfig: cli, Home: base, Extra: rn.ExtraEnv})
 
 	failed := map[Kind]bool{}
 	for _, step := range steps {
@@ -213,7 +214,7 @@ func (rn *Runner) step(ctx context.Context, live *liveEmulator, spec Spec, env [
 	watch.Start()
 	cctx, cancel := context.WithTimeout(ctx, rn.StepTimeout)
 	defer cancel()
-	cmd, err := spec.Engine.Run(cctx, dir, env, filepath.Join(dir, string(step)+".log"), args...)
+	cmd, err := runEngine(cctx, spec.Engine, dir, env, filepath.Join(dir, string(step)+".log"), args...)
 	res.Provider = watch.Stop()
 	res.CommandResult = cmd
 	if err != nil {

@@ -196,18 +196,3 @@ func WriteVars(dir string, certs map[string]string) error {
 	}
 	return os.WriteFile(filepath.Join(dir, "terraform.tfvars.json"), b, 0o644)
 }
-
-// WriteCLIConfig writes a CLI configuration that makes both engines use the
-// provider binary in providerDir for their default registry's address, with
-// no `init` and no network.
-func WriteCLIConfig(path, providerDir string) error {
-	cfg := fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "registry.terraform.io/apsaramq/apsaramq" = %q
-    "registry.opentofu.org/apsaramq/apsaramq" = %q
-  }
-  direct {}
-}
-`, providerDir, providerDir)
-	return os.WriteFile(path, []byte(cfg), 0o644)
-}

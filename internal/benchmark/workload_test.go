@@ -122,14 +122,4 @@ func TestWriteConfigs(t *testing.T) {
 		t.Fatalf("tfvars %s: %v", b, err)
 	}
 
-	cli := filepath.Join(dir, "cli.tfrc")
-	if err := WriteCLIConfig(cli, "/opt/p"); err != nil {
-		t.Fatal(err)
-	}
-	b, _ = os.ReadFile(cli)
-	for _, host := range []string{"registry.terraform.io", "registry.opentofu.org"} {
-		if !strings.Contains(string(b), `"`+host+`/apsaramq/apsaramq" = "/opt/p"`) {
-			t.Errorf("CLI config lacks the %s override:\n%s", host, b)
-		}
-	}
 }

@@ -14,9 +14,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/engine"
 )
 
 // providerDir holds the provider binary built once for this test binary.
@@ -63,16 +66,17 @@ func moduleRoot() (string, error) {
 	return filepath.Dir(mod), nil
 }
 
-// engine runs one engine in one working directory with a CLI config whose
-// dev_overrides point at the freshly built provider (no init, no registry).
-type engine struct {
-	t    *testing.T
-	path string
-	dir  string
-	env  []string
+// engineRun is one engine in one working directory, with a CLI config
+// whose dev_overrides point at the freshly built provider (no init, no
+// registry), driven through internal/engine like the demo and the benchmark.
+type engineRun struct {
+	t   *testing.T
+	eng engine.Engine
+	dir string
+	env []string
 }
 
-func newEngine(t *testing.T) *engine {
+func newEngine(t *testing.T) *engineRun {
 	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1 and TF_ACC_TERRAFORM_PATH")
@@ -81,36 +85,19 @@ func newEngine(t *testing.T) *engine {
 	if path == "" {
 		t.Fatal("TF_ACC_TERRAFORM_PATH must name the engine (terraform or tofu)")
 	}
-	if _, err := os.Stat(path); err != nil {
+	eng, err := engine.Detect(context.Background(), path)
+	if err != nil {
 		t.Fatalf("TF_ACC_TERRAFORM_PATH=%s: %v", path, err)
 	}
-	host := "registry.terraform.io"
-	if isTofu(path) {
-		host = "registry.opentofu.org"
-	}
 	dir := t.TempDir()
-	rc := filepath.Join(dir, ".tfrc")
-	cfg := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n", host+"/apsaramq/apsaramq", providerDir)
-	if err := os.WriteFile(rc, []byte(cfg), 0o600); err != nil {
+	cli := filepath.Join(dir, ".tfrc")
+	if err := engine.WriteCLIConfig(cli, providerDir); err != nil {
 		t.Fatal(err)
 	}
-	var env []string
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		switch {
-		case strings.HasPrefix(name, "TF_LOG"), name == "TF_CLI_CONFIG_FILE", name == "TF_REATTACH_PROVIDERS",
-			strings.HasPrefix(name, "ALIBABA_CLOUD_"), strings.HasPrefix(name, "ALICLOUD_"), strings.HasPrefix(name, "APSARAMQ_"):
-			continue
-		}
-		env = append(env, kv)
-	}
-	env = append(env, "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "HOME="+dir)
-	return &engine{t: t, path: path, dir: dir, env: env}
+	return &engineRun{t: t, eng: eng, dir: dir, env: engine.Env(engine.Settings{CLIConfig: cli, Home: dir})}
 }
 
-func isTofu(path string) bool { return strings.Contains(filepath.Base(path), "tofu") }
-
-func (e *engine) writeConfig(hcl string) {
+func (e *engineRun) writeConfig(hcl string) {
 	e.t.Helper()
 	if err := os.WriteFile(filepath.Join(e.dir, "main.tf"), []byte(hcl), 0o600); err != nil {
 		e.t.Fatal(err)
@@ -118,40 +105,32 @@ func (e *engine) writeConfig(hcl string) {
 }
 
 // command prepares an engine command; extraEnv is appended.
-func (e *engine) command(ctx context.Context, extraEnv []string, args ...string) (*exec.Cmd, *bytes.Buffer) {
-	cmd := exec.CommandContext(ctx, e.path, args...)
-	cmd.Dir = e.dir
-	cmd.Env = append(append([]string(nil), e.env...), extraEnv...)
+func (e *engineRun) command(ctx context.Context, extraEnv []string, args ...string) (*exec.Cmd, *bytes.Buffer) {
+	cmd := e.eng.Command(ctx, e.dir, append(slices.Clone(e.env), extraEnv...), args...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	return cmd, &out
 }
 
 // run runs the engine to completion and returns its exit code and output.
-func (e *engine) run(extraEnv []string, args ...string) (int, string) {
+func (e *engineRun) run(extraEnv []string, args ...string) (int, string) {
 	e.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	cmd, out := e.command(ctx, extraEnv, args...)
-	err := cmd.Run()
-	if ctx.Err() != nil {
-		e.t.Fatalf("%s %v did not finish in 5 minutes:\n%s", filepath.Base(e.path), args, out)
-	}
+	res, err := engine.Run(ctx, cmd)
 	if err != nil {
-		if exit, ok := err.(*exec.ExitError); ok {
-			return exit.ExitCode(), out.String()
-		}
-		e.t.Fatalf("%s %v: %v", filepath.Base(e.path), args, err)
+		e.t.Fatalf("%s %v: %v\n%s", e.eng, args, err, out)
 	}
-	return 0, out.String()
+	return res.ExitCode, out.String()
 }
 
 // mustRun runs the engine and fails the test unless the exit code is want.
-func (e *engine) mustRun(want int, extraEnv []string, args ...string) string {
+func (e *engineRun) mustRun(want int, extraEnv []string, args ...string) string {
 	e.t.Helper()
 	code, out := e.run(extraEnv, args...)
 	if code != want {
-		e.t.Fatalf("%s %s: exit code %d, want %d\n%s", filepath.Base(e.path), strings.Join(args, " "), code, want, out)
+		e.t.Fatalf("%s %s: exit code %d, want %d\n%s", e.eng, strings.Join(args, " "), code, want, out)
 	}
 	return out
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/benchmark"
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/engine"
 )
 
 func main() {
@@ -147,11 +148,11 @@ func bench(o options) error {
 			fmt.Fprintf(os.Stderr, "bench: no %s binary given; skipping it\n", name)
 			continue
 		}
-		e := benchmark.Engine{Name: name, Path: paths[name]}
-		if err := e.DetectVersion(ctx, benchmark.EngineEnv(os.DevNull)); err != nil {
+		e, err := engine.Detect(ctx, paths[name])
+		if err != nil {
 			return err
 		}
-		engines = append(engines, e)
+		engines = append(engines, benchmark.EngineOf(e))
 	}
 	if len(engines) == 0 {
 		return errors.New("no engine to run")

@@ -1,0 +1,106 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/emulator"
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/engine"
+)
+
+// session is one demo run: an engine in a configuration directory, with the
+// freshly built provider installed through dev_overrides (no registry), and
+// the emulator it talks to.
+type session struct {
+	ctx context.Context
+	out io.Writer
+	eng engine.Engine
+	dir string
+	env []string
+	srv *emulator.Server
+}
+
+func newSession(ctx context.Context, out io.Writer, eng engine.Engine, work, pluginDir string, srv *emulator.Server) (*session, error) {
+	cli := filepath.Join(work, "cli.tfrc")
+	if err := engine.WriteCLIConfig(cli, pluginDir); err != nil {
+		return nil, err
+	}
+	dir := filepath.Join(work, "config")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	// Credentials reach the provider through the environment, as in CI.
+	env := engine.Env(engine.Settings{CLIConfig: cli, Home: work, Extra: []string{
+		"ALIBABA_CLOUD_ACCESS_KEY_ID=" + emulator.DemoAccessKeyID,
+		"ALIBABA_CLOUD_ACCESS_KEY_SECRET=" + emulator.DemoAccessKeySecret,
+	}})
+	return &session{ctx: ctx, out: out, eng: eng, dir: dir, env: env, srv: srv}, nil
+}
+
+// writeConfig writes main.tf and shows it.
+func (s *session) writeConfig(hcl string) error {
+	path := filepath.Join(s.dir, "main.tf")
+	fmt.Fprintf(s.out, "configuration (%s):\n%s", path, indent(hcl))
+	return os.WriteFile(path, []byte(hcl), 0o600)
+}
+
+// run executes the engine with its output shown and checks its exit code.
+func (s *session) run(wantExit int, args ...string) error {
+	args = append(args, "-no-color")
+	fmt.Fprintf(s.out, "$ %s %s\n", filepath.Base(s.eng.Path), strings.Join(args, " "))
+	cmd := s.eng.Command(s.ctx, s.dir, s.env, args...)
+	cmd.Stdout, cmd.Stderr = s.out, s.out
+	res, err := engine.Run(s.ctx, cmd)
+	if err != nil {
+		return err
+	}
+	if res.ExitCode != wantExit {
+		return fmt.Errorf("%s %s exited with %d, want %d", filepath.Base(s.eng.Path), args[0], res.ExitCode, wantExit)
+	}
+	return nil
+}
+
+// buildProvider builds the provider into pluginDir.
+func buildProvider(ctx context.Context, pluginDir string) error {
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(pluginDir, "terraform-provider-apsaramq"), ".")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("building the provider: %w\n%s", err, stderr.String())
+	}
+	return nil
+}
+
+// reportCalls prints the API calls since the last report and resets them.
+func (s *session) reportCalls() {
+	calls := s.srv.Calls()
+	var parts []string
+	for _, action := range sortedKeys(calls) {
+		parts = append(parts, fmt.Sprintf("%s=%d", action, calls[action]))
+	}
+	fmt.Fprintf(s.out, "API calls in this step: %s\n", strings.Join(parts, ", "))
+	s.srv.ResetCounters()
+}
+
+func (s *session) step(title string) {
+	fmt.Fprintf(s.out, "\n==> %s\n", title)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func indent(s string) string {
+	return "    " + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n    ") + "\n"
+}
