@@ -5,7 +5,7 @@
 #   make bench BENCH_FLAGS="-quick"                    # N=100,1000, throttled N=1000: a few minutes
 #   make bench BENCH_FLAGS="-engines tofu -n 1000 -throughput="
 #   make bench BENCH_FLAGS="-profile"                  # provider with pprof hooks, profiles in bench-results/profiles
-# Results: bench-results/latest.{json,md} (git-ignored); see docs/guides/performance.md.
+# Results: bench-results/latest.{json,md} (git-ignored); see internal/benchmark/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -2,6 +2,6 @@
 // engine binary (Terraform or OpenTofu) against an in-process emulator with N
 // seeded device certificates, and compares every step with the same steps on
 // N terraform_data resources, the engine's own cost. cmd/bench is the
-// command behind `make bench`; the guide templates/guides/performance.md.tmpl
-// explains the method and the figures.
+// command behind `make bench`; README.md says how to run it, and the guide
+// templates/guides/performance.md.tmpl reads the figures.
 package benchmark

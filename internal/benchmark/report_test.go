@@ -1,6 +1,7 @@
 package benchmark
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -196,5 +197,29 @@ func TestFormatCalls(t *testing.T) {
 	}
 	if got := FormatCalls(nil); got != "0" {
 		t.Errorf("FormatCalls(nil) = %q", got)
+	}
+}
+
+// The committed tables are generated output: each results/*.md must be what
+// the report renders from the JSON beside it.
+func TestCommittedTablesAreRenderedFromTheirJSON(t *testing.T) {
+	files, err := filepath.Glob("results/*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no committed results found: %v", err)
+	}
+	for _, path := range files {
+		r, err := MergeReports([]string{path})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Evaluate()
+		md, err := os.ReadFile(strings.TrimSuffix(path, ".json") + ".md")
+		if err != nil {
+			t.Errorf("%s has no table beside it: %v", path, err)
+			continue
+		}
+		if got := r.Markdown(); got != string(md) {
+			t.Errorf("%s.md differs from what %s renders to; regenerate it (internal/benchmark/README.md)", strings.TrimSuffix(path, ".json"), path)
+		}
 	}
 }

@@ -1,5 +1,5 @@
 // Command bench is the fleet-scale benchmark behind `make bench`: see
-// templates/guides/performance.md.tmpl for what it measures and how.
+// internal/benchmark/README.md for what it measures and how.
 package main
 
 import (
