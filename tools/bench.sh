@@ -18,12 +18,6 @@ for a in "$@"; do
   if [ "$a" = "-profile" ] || [ "$a" = "--profile" ]; then profile=1; else args+=("$a"); fi
 done
 
-# The benchmark program itself never touches the engines' CLI config; this only
-# keeps the engine version probes quiet (the image points it at a missing file).
-cli_config="$(mktemp)"
-trap 'rm -f "$cli_config"' EXIT
-export TF_CLI_CONFIG_FILE="$cli_config"
-
 echo "== building the provider and the benchmark"
 if [ "$profile" -eq 1 ]; then
   go build -trimpath -o "$out/provider/terraform-provider-apsaramq" ./internal/benchmark/cmd/profprovider
