@@ -74,13 +74,16 @@ func TestAccDeviceCertificateState_createActiveFlipAndDestroy(t *testing.T) {
 				},
 			},
 			{
-				// Update is exactly one status call.
+				// Update is exactly one status call, after the plan's refresh read.
 				PreConfig: srv.ResetCounters,
 				Config:    stateConfig(srv, "ca01", "dev01", "inactive"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(stateAddr, plancheck.ResourceActionUpdate)},
 				},
-				Check: acctest.CheckEmulatorDeviceStatus(srv, "ca01", "dev01", "0"),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					acctest.CheckCalls(srv, map[string]int64{"GetDeviceCertificate": 1, "InactivateDeviceCertificate": 1}),
+					acctest.CheckEmulatorDeviceStatus(srv, "ca01", "dev01", "0"),
+				),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(stateAddr, tfjsonpath.New("status"), knownvalue.StringExact("inactive")),
 				},
@@ -353,7 +356,7 @@ resource "apsaramq_mqtt_device_certificate_state" "test" {
 // succeeds and the API ends up holding exactly what the configuration says.
 func TestAccDeviceCertificateState_ridesThroughThrottlingAndFaults(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{
-		RateLimit: 20,
+		RateLimit: 10,
 		Faults:    emulator.FaultConfig{Rate: 0.3, Kinds: []string{"InternalError", "ServiceUnavailable", "reset"}},
 		RandSeed:  42,
 	})
@@ -389,6 +392,9 @@ resource "apsaramq_mqtt_device_certificate_state" "fleet" {
 				injected := errs["InternalError"] + errs["ServiceUnavailable"]
 				if injected == 0 {
 					return fmt.Errorf("no fault was injected (errors: %s); the test proves nothing", acctest.FormatCalls(errs))
+				}
+				if errs[emulator.CodeThrottlingUser] == 0 {
+					return fmt.Errorf("the emulator never throttled (errors: %s); the test proves nothing about throttling", acctest.FormatCalls(errs))
 				}
 				t.Logf("faults and throttling survived: %s", acctest.FormatCalls(errs))
 				return nil

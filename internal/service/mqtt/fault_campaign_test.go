@@ -7,12 +7,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/acctest"
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/emulator"
@@ -25,6 +27,12 @@ type faultServer struct {
 	*emulator.Emulator
 	URL       string
 	abandoned atomic.Int64
+	changed   sync.Map // DeviceSn -> true, for every call that asked to change or delete a device certificate
+}
+
+// changingActions may alter a device certificate.
+var changingActions = map[string]bool{
+	"ActiveDeviceCertificate": true, "InactivateDeviceCertificate": true, "DeleteDeviceCertificate": true,
 }
 
 func startFaultServer(t *testing.T, opts emulator.Options) *faultServer {
@@ -35,6 +43,9 @@ func startFaultServer(t *testing.T, opts emulator.Options) *faultServer {
 	}
 	fs := &faultServer{Emulator: e}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if q := r.URL.Query(); changingActions[q.Get("Action")] {
+			fs.changed.Store(q.Get("DeviceSn"), true)
+		}
 		rw := &recordingWriter{ResponseWriter: w}
 		e.ServeHTTP(rw, r)
 		if r.URL.Path == "/" && !rw.wrote && !rw.hijacked && r.Context().Err() != nil {
@@ -75,6 +86,20 @@ provider "apsaramq" {
 `, emulator.DemoRegion, emulator.DemoAccessKeyID, emulator.DemoAccessKeySecret, fs.URL)
 }
 
+// checkUntouched fails when a certificate outside the configuration was the
+// target of a status change or deletion, or no longer holds its status.
+func (fs *faultServer) checkUntouched(outside map[string]string) error {
+	for sn, status := range outside {
+		if _, ok := fs.changed.Load(sn); ok {
+			return fmt.Errorf("certificate %s is not in the configuration, yet a call asked to change it", sn)
+		}
+		if d, ok := fs.Device(emulator.DemoInstanceID, "ca01", sn); !ok || d.Status != status {
+			return fmt.Errorf("certificate %s is not in the configuration, yet the API holds %q (registered %v) instead of %q", sn, d.Status, ok, status)
+		}
+	}
+	return nil
+}
+
 // A fleet of 200 certificates under 20% transient faults of every kind
 // (InternalError, ServiceUnavailable, connection resets, stalls past the
 // client's attempt timeout, here client_read_timeout = 2 s) and throttling: apply, refresh and destroy
@@ -107,6 +132,16 @@ func TestAccFaultCampaign_fleetOf200UnderTransientFaultsAndThrottling(t *testing
 			t.Fatal(err)
 		}
 	}
+	// Certificates under the same CA that the configuration does not name,
+	// in both statuses: no call may target them, during apply or destroy.
+	outside := map[string]string{}
+	for i := 0; i < 20; i++ {
+		sn, status := fmt.Sprintf("out%02d", i), []string{"0", "1"}[i%2]
+		outside[sn] = status
+		if err := fs.PutDevice(acctest.Device("ca01", sn, status)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	cfg := fs.providerBlock("client_read_timeout = 2000") + fmt.Sprintf(`
 resource "apsaramq_mqtt_device_certificate_state" "fleet" {
   count       = %d
@@ -132,9 +167,19 @@ resource "apsaramq_mqtt_device_certificate_state" "fleet" {
 						return fmt.Errorf("certificate %s: the API holds %q (registered %v), the configuration says %q", sn, d.Status, ok, status)
 					}
 				}
-				return nil
+				return fs.checkUntouched(outside)
 			})},
 		}},
+		// Destroy inactivates every configured certificate and still
+		// touches nothing else.
+		CheckDestroy: func(*terraform.State) error {
+			for sn := range want {
+				if d, ok := fs.Device(emulator.DemoInstanceID, "ca01", sn); !ok || d.Status != "0" {
+					return fmt.Errorf("certificate %s after destroy: the API holds %q (registered %v), want inactive", sn, d.Status, ok)
+				}
+			}
+			return fs.checkUntouched(outside)
+		},
 	})
 	errs := fs.Errors()
 	injected := errs["InternalError"] + errs["ServiceUnavailable"] + errs["reset"] + fs.abandoned.Load()
