@@ -119,7 +119,7 @@ func authorize(prod product, action string, c *call) *apiError {
 		return nil
 	}
 	if prod.name == "Sts" {
-		return newErr(CodeNoPermission, "You are not authorized to do this action. You should be authorized by RAM (%s).", strings.Join(ramActions[action], ", "))
+		return newErr(CodeNoPermission, "You are not authorized to do this action. You should be authorized by RAM.")
 	}
 	return newErr(CodePermissionCheckFailed, "Failed to verify API permissions.")
 }

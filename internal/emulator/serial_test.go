@@ -82,7 +82,7 @@ func TestRandomSerialsCoverLeadingZeroRenderings(t *testing.T) {
 		t.Fatal(err)
 	}
 	var padded, lowNibble bool
-	for i := 0; i < 200 && !(padded && lowNibble); i++ {
+	for i := 0; i < 200 && (!padded || !lowNibble); i++ {
 		d, err := ca.IssueDevice("d")
 		if err != nil {
 			t.Fatal(err)
