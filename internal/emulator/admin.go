@@ -59,7 +59,7 @@ func (e *Emulator) PutDevice(d DeviceCertificate) error {
 // RegisterDevicePEM emulates a device connecting with certPEM: the broker
 // auto-registers the certificate when a registered, ACTIVE CA of the
 // instance signed it and it is within its validity. The record gets
-// DeviceSn = lower-case hex serial, DeviceName = subject CN, the cert's
+// DeviceSn = SerialSn of its serial, DeviceName = subject CN, the cert's
 // validity and status "1". Reconnecting with an already registered active
 // certificate returns the existing record; an inactive one is refused
 // (ErrConflict), like the broker refusing the connection.

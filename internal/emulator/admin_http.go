@@ -122,6 +122,20 @@ func (e *Emulator) adminMux() *http.ServeMux {
 		e.SetLatency(time.Duration(body.Latency))
 		writeJSON(w, http.StatusOK, body)
 	})
+	m.HandleFunc("GET /_emulator/behaviour", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, e.CurrentBehaviour())
+	})
+	m.HandleFunc("PUT /_emulator/behaviour", func(w http.ResponseWriter, r *http.Request) {
+		var b Behaviour
+		if !decodeAdmin(w, r, &b) {
+			return
+		}
+		if err := e.SetBehaviour(b); err != nil {
+			adminResult(w, fmt.Errorf("%w: %v", ErrInvalid, err), nil)
+			return
+		}
+		writeJSON(w, http.StatusOK, e.CurrentBehaviour())
+	})
 	m.HandleFunc("/_emulator/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no admin endpoint " + r.Method + " " + r.URL.Path})
 	})

@@ -139,11 +139,11 @@ func (e *Emulator) lookupKey(keyID, token string, now time.Time) (*call, string,
 		if !now.Before(tc.expiration) {
 			return nil, "", newErr(CodeSecurityTokenExpired, "Specified SecurityToken is expired.")
 		}
-		return &call{accountID: tc.accountID, keyID: keyID, temporary: true}, tc.secret, nil
+		return &call{accountID: tc.accountID, keyID: keyID, temporary: true, actions: tc.actions}, tc.secret, nil
 	}
 	k, ok := e.st.keys[keyID]
 	if !ok {
 		return nil, "", newErr(CodeInvalidAccessKeyIDNotFound, "Specified access key is not found.")
 	}
-	return &call{accountID: k.accountID, keyID: keyID}, k.secret, nil
+	return &call{accountID: k.accountID, keyID: keyID, actions: k.actions}, k.secret, nil
 }

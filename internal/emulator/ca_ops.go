@@ -3,6 +3,7 @@ package emulator
 import (
 	"crypto/rand"
 	"crypto/x509"
+	"encoding/hex"
 	"encoding/pem"
 	"fmt"
 	"math/big"
@@ -10,8 +11,9 @@ import (
 )
 
 // CA-certificate operations. CAs are keyed by (MqttInstanceId, Sn); the Sn
-// is the lower-case hex of the CA certificate's serial number and is unique
-// across all instances and accounts (SnNotUnique).
+// is SerialSn of the CA certificate's serial number. A CA certificate can be
+// registered with only one instance per region (SnNotUnique otherwise),
+// across accounts; the same CA on instances of different regions is fine.
 
 func caVO(c CACertificate) map[string]any {
 	return map[string]any{
@@ -26,9 +28,36 @@ func caVO(c CACertificate) map[string]any {
 	}
 }
 
-// SerialSn renders a certificate serial number the way the emulator names
-// CA and device certificates: lower-case hex without leading zeros.
-func SerialSn(serial *big.Int) string { return serial.Text(16) }
+// SerialSn renders a certificate serial number the way the reference's
+// examples show CA and device SNs ("00f26900ba87…", "007269004887…"):
+// lower-case hex of the DER INTEGER's content bytes, i.e. the minimal two's
+// complement encoding. Every byte gives two digits, leading zero nibbles are
+// kept, and a positive serial whose first byte has the high bit set gets a
+// leading "00".
+func SerialSn(serial *big.Int) string { return hex.EncodeToString(derIntegerBytes(serial)) }
+
+// derIntegerBytes returns the content octets of n encoded as a DER INTEGER.
+func derIntegerBytes(n *big.Int) []byte {
+	switch n.Sign() {
+	case 0:
+		return []byte{0}
+	case 1:
+		b := n.Bytes()
+		if b[0]&0x80 != 0 {
+			b = append([]byte{0}, b...)
+		}
+		return b
+	}
+	// Negative: the fewest bytes k whose two's complement 2^(8k)+n has its
+	// top bit set (RFC 5280 forbids negative serials, but parsers meet them).
+	for k := 1; ; k++ {
+		m := new(big.Int).Lsh(big.NewInt(1), uint(8*k))
+		m.Add(m, n)
+		if m.Sign() >= 0 && m.BitLen() == 8*k {
+			return m.FillBytes(make([]byte, k))
+		}
+	}
+}
 
 // newRegisterCode makes a code shaped like the documented sample
 // "13274673-8f90-4630-bea1-9cccb25756ad2089******": a UUID plus ten digits.
@@ -78,17 +107,19 @@ func errContent(format string, args ...any) *apiError {
 	return newErr(CodeCertificateContentError, "Certificate content error. "+format, args...)
 }
 
-// registerCaCertificate checks, in order: parameters, instance, the CA
+// registerCaCertificate checks, in order: parameters, instance (another
+// account's instance answers InstancePermissionCheckFailed), the CA
 // certificate (parsable, BasicConstraints CA=true), the verification
 // certificate (parsable, signed by the CA), its CN against the registration
-// code, the per-instance CA count, then serial uniqueness.
+// code, the per-instance CA count, then serial uniqueness in the instance's
+// region.
 func (e *Emulator) registerCaCertificate(c *call) (map[string]any, *apiError) {
 	p, aerr := requireParams(c, "MqttInstanceId", "CaName", "CaContent", "VerificationContent")
 	if aerr != nil {
 		return nil, aerr
 	}
 	inst := p["MqttInstanceId"]
-	e.read(func(s *store) { aerr = s.ownedInstance(inst, c.accountID) })
+	e.read(func(s *store) { aerr = s.instanceFor(inst, c.accountID, errInstancePermission) })
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -120,7 +151,7 @@ func (e *Emulator) registerCaCertificate(c *call) (map[string]any, *apiError) {
 		ValidEnd:            ca.NotAfter.UTC(),
 	}
 	apiErr := e.mutateAPI(func(s *store) *apiError {
-		if aerr := s.ownedInstance(inst, c.accountID); aerr != nil {
+		if aerr := s.instanceFor(inst, c.accountID, errInstancePermission); aerr != nil {
 			return aerr // deleted concurrently
 		}
 		if current := s.registerCodes[inst]; current == "" || code != current {
@@ -132,7 +163,7 @@ func (e *Emulator) registerCaCertificate(c *call) (map[string]any, *apiError) {
 		if len(s.casOf(inst)) >= e.maxCAs {
 			return newErr(CodeCaNumExceed, "CA certificate num exceed.")
 		}
-		if _, dup := s.caSerials[sn]; dup {
+		if _, dup := s.caSerials[s.serialKey(inst, sn)]; dup {
 			return newErr(CodeSnNotUnique, "Sn is not unique in global.")
 		}
 		s.putCA(rec)
@@ -173,13 +204,15 @@ func (e *Emulator) getCaCertificate(c *call) (map[string]any, *apiError) {
 }
 
 // setCAStatus backs Active/InactivateCaCertificate; both are idempotent
-// (our decision). Inactivating a CA does not change its device records'
-// status, but devices can no longer be registered through it.
+// unless Behaviour.StrictStatusChanges (the docs do not say). Inactivating a
+// CA does not change its device records' status, but devices can no longer
+// be registered through it.
 func (e *Emulator) setCAStatus(c *call, status string) (map[string]any, *apiError) {
 	p, aerr := e.caParams(c)
 	if aerr != nil {
 		return nil, aerr
 	}
+	strict := e.CurrentBehaviour().StrictStatusChanges
 	apiErr := e.mutateAPI(func(s *store) *apiError {
 		if aerr := s.ownedInstance(p["MqttInstanceId"], c.accountID); aerr != nil {
 			return aerr
@@ -188,6 +221,9 @@ func (e *Emulator) setCAStatus(c *call, status string) (map[string]any, *apiErro
 		rec, ok := s.cas[k]
 		if !ok {
 			return errCaNotFound()
+		}
+		if strict && rec.Status == status {
+			return errUnchangedStatus("CA", status)
 		}
 		rec.Status = status
 		s.cas[k] = rec
@@ -207,13 +243,15 @@ func (e *Emulator) inactivateCaCertificate(c *call) (map[string]any, *apiError) 
 	return e.setCAStatus(c, "0")
 }
 
-// deleteCaCertificate removes the CA record and frees its serial. Device
-// records issued under it are left alone (UNCONFIRMED what the real service does).
+// deleteCaCertificate removes the CA record and frees its serial in the
+// instance's region. The device certificates registered under it are deleted
+// too, as the reference says, unless Behaviour.KeepDevicesOnCADelete.
 func (e *Emulator) deleteCaCertificate(c *call) (map[string]any, *apiError) {
 	p, aerr := e.caParams(c)
 	if aerr != nil {
 		return nil, aerr
 	}
+	keep := e.CurrentBehaviour().KeepDevicesOnCADelete
 	apiErr := e.mutateAPI(func(s *store) *apiError {
 		if aerr := s.ownedInstance(p["MqttInstanceId"], c.accountID); aerr != nil {
 			return aerr
@@ -221,7 +259,7 @@ func (e *Emulator) deleteCaCertificate(c *call) (map[string]any, *apiError) {
 		if _, ok := s.cas[caKey{p["MqttInstanceId"], p["Sn"]}]; !ok {
 			return errCaNotFound()
 		}
-		s.deleteCA(p["MqttInstanceId"], p["Sn"])
+		s.deleteCA(p["MqttInstanceId"], p["Sn"], !keep)
 		return nil
 	})
 	if apiErr != nil {
@@ -248,14 +286,18 @@ func (e *Emulator) listCaCertificate(c *call) (map[string]any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
+	items, total, aerr := listPage(e.CurrentBehaviour(), all, pageNo, pageSize, errCaNotFound)
+	if aerr != nil {
+		return nil, aerr
+	}
 	vos := []map[string]any{}
-	for _, rec := range page(all, pageNo, pageSize) {
+	for _, rec := range items {
 		vos = append(vos, caVO(rec))
 	}
 	return map[string]any{"Data": map[string]any{
 		"CaCertificateVOS": vos,
 		"PageNo":           pageNo,
 		"PageSize":         pageSize,
-		"Total":            len(all),
+		"Total":            total,
 	}}, nil
 }

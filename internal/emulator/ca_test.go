@@ -184,11 +184,17 @@ func TestRegisterCaCertificateErrors(t *testing.T) {
 		_, err := c.call("RegisterCaCertificate", p)
 		expectCode(t, err, "ParameterFieldCheckFailed", 400)
 	}
-	// Another account's instance.
+	// Another account's instance: RegisterCaCertificate's reference lists
+	// InstancePermissionCheckFailed (400, in legacy mode too); the other
+	// operations keep MqttOwnerCheckError.
 	p = registerParams(ca, "x", verification(t, ca, code))
 	p["MqttInstanceId"] = emulator.OtherInstanceID
 	_, err = c.call("RegisterCaCertificate", p)
-	expectCode(t, err, "MqttOwnerCheckError", 403)
+	expectCode(t, err, "InstancePermissionCheckFailed", 400)
+	srv.SetLegacyStatuses(true)
+	_, err = c.call("RegisterCaCertificate", p)
+	expectCode(t, err, "InstancePermissionCheckFailed", 400)
+	srv.SetLegacyStatuses(false)
 	_, err = c.call("GetRegisterCode", map[string]string{"MqttInstanceId": emulator.OtherInstanceID})
 	expectCode(t, err, "MqttOwnerCheckError", 403)
 	_, err = c.call("GetRegisterCode", map[string]string{"MqttInstanceId": "post-cn-none"})
@@ -203,7 +209,8 @@ func TestRegisterCaCertificateErrors(t *testing.T) {
 	_, err = c.call("RegisterCaCertificate", registerParams(ca2, "x", verification(t, ca2, code)))
 	expectCode(t, err, "RegisterCodeUsed", 401)
 
-	// Duplicate serial, even on another account's instance: globally unique.
+	// Duplicate serial on another account's instance of the same region: a
+	// CA is registered with only one instance per region, across accounts.
 	dup, err := emulator.NewTestCAWithSerial("dup", ca.Cert.SerialNumber)
 	if err != nil {
 		t.Fatal(err)

@@ -34,8 +34,10 @@ type IssuedCert struct {
 	Sn      string // SerialSn of the certificate, i.e. its DeviceSn once registered
 }
 
-// NewTestCA makes a CA (BasicConstraints CA=true) with a random serial,
-// valid from an hour ago for ten years.
+// NewTestCA makes a CA (BasicConstraints CA=true) with a random 64-bit
+// serial, valid from an hour ago for ten years. About half of random serials
+// have the high bit set (their Sn starts with "00") and one in sixteen has a
+// first byte below 0x10 (their Sn starts with "0").
 func NewTestCA(cn string) (*TestCA, error) {
 	return NewTestCAWithSerial(cn, nil)
 }
@@ -130,13 +132,29 @@ func (ca *TestCA) issue(cn string, serial *big.Int, usage x509.ExtKeyUsage) (*Is
 	return &IssuedCert{Cert: cert, Key: key, CertPEM: encodeCert(der), KeyPEM: keyPEM, Sn: SerialSn(serial)}, nil
 }
 
-// randomSerial returns a positive 63-bit serial (RFC 5280 allows up to 20 octets).
+// randomSerial returns a positive serial of up to 64 bits (RFC 5280 allows
+// up to 20 octets), so both "00…" and "0a…" Sn renderings occur.
 func randomSerial() (*big.Int, error) {
-	n, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 63))
+	n, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 64))
 	if err != nil {
 		return nil, fmt.Errorf("serial: %w", err)
 	}
 	return n.Add(n, big.NewInt(1)), nil
+}
+
+// SerialWithFirstByte returns a random positive 8-byte serial whose first
+// byte is first (1..0xff), for certificates whose Sn must start a certain
+// way: 0x80 and above renders "00<first>…", below 0x10 renders "0<digit>…".
+func SerialWithFirstByte(first byte) (*big.Int, error) {
+	if first == 0 {
+		return nil, fmt.Errorf("serial: the first byte must not be 0 (it would not be the first byte of a minimal encoding)")
+	}
+	b := make([]byte, 8)
+	if _, err := rand.Read(b[1:]); err != nil {
+		return nil, fmt.Errorf("serial: %w", err)
+	}
+	b[0] = first
+	return new(big.Int).SetBytes(b), nil
 }
 
 func encodeCert(der []byte) []byte {

@@ -105,8 +105,8 @@ func DemoSeed() Seed {
 	}
 	return Seed{
 		Accounts: []Account{
-			{ID: DemoAccountID, AccessKeys: []AccessKey{{ID: DemoAccessKeyID, Secret: DemoAccessKeySecret}}, Roles: []string{DemoRoleName}},
-			{ID: OtherAccountID, AccessKeys: []AccessKey{{ID: OtherAccessKeyID, Secret: OtherAccessKeySecret}}, Roles: []string{}},
+			{ID: DemoAccountID, AccessKeys: []AccessKey{{ID: DemoAccessKeyID, Secret: DemoAccessKeySecret}}, Roles: []Role{{Name: DemoRoleName}}},
+			{ID: OtherAccountID, AccessKeys: []AccessKey{{ID: OtherAccessKeyID, Secret: OtherAccessKeySecret}}, Roles: []Role{}},
 		},
 		Instances: []Instance{
 			{ID: DemoInstanceID, AccountID: DemoAccountID, Region: DemoRegion},

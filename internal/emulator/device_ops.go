@@ -43,13 +43,14 @@ func (e *Emulator) getDeviceCertificate(c *call) (map[string]any, *apiError) {
 }
 
 // setDeviceStatus backs Active/Inactivate. Activating an active certificate
-// (or inactivating an inactive one) succeeds: the docs do not say, and an
-// idempotent answer is what a declarative client needs (our decision).
+// (or inactivating an inactive one) succeeds unless
+// Behaviour.StrictStatusChanges: the docs do not say (our default).
 func (e *Emulator) setDeviceStatus(c *call, status string) (map[string]any, *apiError) {
 	p, aerr := requireParams(c, deviceKeyParams...)
 	if aerr != nil {
 		return nil, aerr
 	}
+	strict := e.CurrentBehaviour().StrictStatusChanges
 	apiErr := e.mutateAPI(func(s *store) *apiError {
 		if aerr := s.ownedInstance(p["MqttInstanceId"], c.accountID); aerr != nil {
 			return aerr
@@ -57,6 +58,9 @@ func (e *Emulator) setDeviceStatus(c *call, status string) (map[string]any, *api
 		d, ok := s.devices[keyOf(p)]
 		if !ok {
 			return errDeviceNotFound()
+		}
+		if strict && d.Status == status {
+			return errUnchangedStatus("device", status)
 		}
 		d.Status = status
 		s.devices[keyOf(p)] = d
@@ -108,8 +112,8 @@ func (e *Emulator) listDeviceCertificateByCaSn(c *call) (map[string]any, *apiErr
 }
 
 // listDevices pages through an instance's devices ordered by (CaSn,
-// DeviceSn). Total is the number of items, not of pages (the docs disagree;
-// our decision).
+// DeviceSn). What Total counts, what a page past the end answers and whether
+// an unknown CaSn is an error follow the Behaviour switches.
 func (e *Emulator) listDevices(c *call, byCA bool) (map[string]any, *apiError) {
 	names := []string{"MqttInstanceId"}
 	if byCA {
@@ -123,6 +127,7 @@ func (e *Emulator) listDevices(c *call, byCA bool) (map[string]any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
+	b := e.CurrentBehaviour()
 	var all []DeviceCertificate
 	e.read(func(s *store) {
 		if aerr = s.ownedInstance(p["MqttInstanceId"], c.accountID); aerr != nil {
@@ -131,6 +136,10 @@ func (e *Emulator) listDevices(c *call, byCA bool) (map[string]any, *apiError) {
 		var caSn *string
 		if byCA {
 			v := p["CaSn"]
+			if _, known := s.cas[caKey{p["MqttInstanceId"], v}]; !known && b.UnknownCaListError {
+				aerr = errCaNotFound()
+				return
+			}
 			caSn = &v
 		}
 		all = s.devicesOf(p["MqttInstanceId"], caSn)
@@ -138,14 +147,18 @@ func (e *Emulator) listDevices(c *call, byCA bool) (map[string]any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
+	items, total, aerr := listPage(b, all, pageNo, pageSize, errDeviceNotFound)
+	if aerr != nil {
+		return nil, aerr
+	}
 	vos := []map[string]any{}
-	for _, d := range page(all, pageNo, pageSize) {
+	for _, d := range items {
 		vos = append(vos, deviceVO(d))
 	}
 	return map[string]any{"Data": map[string]any{
 		"DeviceCertificateVOS": vos,
 		"PageNo":               pageNo,
 		"PageSize":             pageSize,
-		"Total":                len(all),
+		"Total":                total,
 	}}, nil
 }

@@ -10,6 +10,7 @@ package emulator
 
 import (
 	"errors"
+	"fmt"
 	"math/rand"
 	"net"
 	"net/http"
@@ -39,6 +40,7 @@ type Emulator struct {
 	legacy       bool
 	latency      time.Duration
 	faults       FaultConfig
+	behaviour    Behaviour
 	rng          *rand.Rand
 	buckets      map[string]*tokenBucket
 
@@ -81,6 +83,9 @@ func New(seed Seed, opts Options) (*Emulator, error) {
 	if err := checkFaults(opts.Faults); err != nil {
 		return nil, err
 	}
+	if err := checkBehaviour(opts.Behaviour); err != nil {
+		return nil, err
+	}
 	if opts.MaxCAsPerInstance <= 0 {
 		opts.MaxCAsPerInstance = 10
 	}
@@ -99,6 +104,7 @@ func New(seed Seed, opts Options) (*Emulator, error) {
 		legacy:       opts.LegacyStatuses,
 		latency:      opts.Latency,
 		faults:       opts.Faults,
+		behaviour:    opts.Behaviour,
 		rng:          rand.New(rand.NewSource(randSeed)),
 		buckets:      map[string]*tokenBucket{},
 		nonces:       newNonceCache(),
@@ -292,4 +298,44 @@ func (e *Emulator) legacyStatuses() bool {
 	e.cfgMu.Lock()
 	defer e.cfgMu.Unlock()
 	return e.legacy
+}
+
+// checkBehaviour rejects unknown values of the string switches.
+func checkBehaviour(b Behaviour) error {
+	switch b.PastEndPage {
+	case "", PastEndEmpty, PastEndError:
+	default:
+		return fmt.Errorf("emulator: PastEndPage must be %q or %q, got %q", PastEndEmpty, PastEndError, b.PastEndPage)
+	}
+	switch b.TotalCounts {
+	case "", TotalItems, TotalPages:
+	default:
+		return fmt.Errorf("emulator: TotalCounts must be %q or %q, got %q", TotalItems, TotalPages, b.TotalCounts)
+	}
+	return nil
+}
+
+// SetBehaviour switches the readings of unconfirmed points at run time.
+func (e *Emulator) SetBehaviour(b Behaviour) error {
+	if err := checkBehaviour(b); err != nil {
+		return err
+	}
+	e.cfgMu.Lock()
+	e.behaviour = b
+	e.cfgMu.Unlock()
+	return nil
+}
+
+// CurrentBehaviour returns the readings in force, with defaults filled in.
+func (e *Emulator) CurrentBehaviour() Behaviour {
+	e.cfgMu.Lock()
+	b := e.behaviour
+	e.cfgMu.Unlock()
+	if b.PastEndPage == "" {
+		b.PastEndPage = PastEndEmpty
+	}
+	if b.TotalCounts == "" {
+		b.TotalCounts = TotalItems
+	}
+	return b
 }

@@ -40,6 +40,10 @@ const (
 	CodeCaNumExceed               = "CaNumExceed"
 	CodeCertificateContentError   = "CertificateContentError"
 	CodeSnNotUnique               = "SnNotUnique"
+	// Product-wide MQTT codes (the "error codes" reference page), whose
+	// statuses are not in the status-change announcement.
+	CodeInstancePermissionCheckFailed = "InstancePermissionCheckFailed"
+	CodePermissionCheckFailed         = "PermissionCheckFailed"
 
 	// STS codes.
 	CodeEntityNotExistRole          = "EntityNotExist.Role"
@@ -51,67 +55,78 @@ const (
 	CodeInvalidSecurityTokenForRole = "InvalidParameter.AccessKeyType"
 )
 
-// codeInfo is one row of the code table: its HTTP status today and whether it
-// is an MQTT-specific code (those answer 500 under Options.LegacyStatuses).
+// codeInfo is one row of the code table: the HTTP status answered today and,
+// when it differs, the one answered under Options.LegacyStatuses (the docs
+// before Alibaba's status-code change).
 type codeInfo struct {
 	status int
-	mqtt   bool
+	legacy int // 0 = same as status
 }
+
+// Status of MQTT-specific codes before the status-code change.
+const preChange = http.StatusInternalServerError
 
 // codeTable is the single place that maps an error code to its HTTP status.
 // Statuses of MQTT codes follow the "MQTT OpenAPI状态码调整" announcement;
 // FindDeviceBySnError's new status is cut off in the stored docs and is taken
 // as 400 by analogy with FindCaBySnError (UNCONFIRMED).
+// InstancePermissionCheckFailed is 400 on both the RegisterCaCertificate page
+// and the older product-wide error page, so legacy mode does not change it.
+// PermissionCheckFailed is 403 on the current GetRegisterCode page and 400 on
+// the older product-wide page; legacy mode answers the older 400.
 var codeTable = map[string]codeInfo{
-	CodeMissingParameter:           {http.StatusBadRequest, false},
-	CodeInvalidParameter:           {http.StatusBadRequest, false},
-	CodeIncompleteSignature:        {http.StatusBadRequest, false},
-	CodeInvalidAccessKeyIDNotFound: {http.StatusNotFound, false},
-	CodeSignatureDoesNotMatch:      {http.StatusBadRequest, false},
-	CodeInvalidTimeStampFormat:     {http.StatusBadRequest, false},
-	CodeInvalidTimeStampExpired:    {http.StatusBadRequest, false},
-	CodeSignatureNonceUsed:         {http.StatusBadRequest, false},
-	CodeInvalidActionNotFound:      {http.StatusNotFound, false},
-	CodeInvalidVersion:             {http.StatusBadRequest, false},
-	CodeUnsupportedHTTPMethod:      {http.StatusBadRequest, false},
-	CodeMissingSecurityToken:       {http.StatusBadRequest, false},
-	CodeSecurityTokenMismatch:      {http.StatusBadRequest, false},
-	CodeSecurityTokenExpired:       {http.StatusBadRequest, false},
-	CodeThrottlingUser:             {http.StatusBadRequest, false},
-	CodeServiceUnavailable:         {http.StatusServiceUnavailable, false},
+	CodeMissingParameter:           {http.StatusBadRequest, 0},
+	CodeInvalidParameter:           {http.StatusBadRequest, 0},
+	CodeIncompleteSignature:        {http.StatusBadRequest, 0},
+	CodeInvalidAccessKeyIDNotFound: {http.StatusNotFound, 0},
+	CodeSignatureDoesNotMatch:      {http.StatusBadRequest, 0},
+	CodeInvalidTimeStampFormat:     {http.StatusBadRequest, 0},
+	CodeInvalidTimeStampExpired:    {http.StatusBadRequest, 0},
+	CodeSignatureNonceUsed:         {http.StatusBadRequest, 0},
+	CodeInvalidActionNotFound:      {http.StatusNotFound, 0},
+	CodeInvalidVersion:             {http.StatusBadRequest, 0},
+	CodeUnsupportedHTTPMethod:      {http.StatusBadRequest, 0},
+	CodeMissingSecurityToken:       {http.StatusBadRequest, 0},
+	CodeSecurityTokenMismatch:      {http.StatusBadRequest, 0},
+	CodeSecurityTokenExpired:       {http.StatusBadRequest, 0},
+	CodeThrottlingUser:             {http.StatusBadRequest, 0},
+	CodeServiceUnavailable:         {http.StatusServiceUnavailable, 0},
 
-	CodeParameterFieldCheckFailed: {http.StatusBadRequest, true},
-	CodeFindDeviceBySnError:       {http.StatusBadRequest, true},
-	CodeFindCaBySnError:           {http.StatusBadRequest, true},
-	CodeMqttInstanceNotFound:      {http.StatusBadRequest, true},
-	CodeMqttOwnerCheckError:       {http.StatusForbidden, true},
-	CodeSystemOverFlow:            {http.StatusForbidden, true},
-	CodeInternalError:             {http.StatusExpectationFailed, true},
-	CodeRegisterCodeError:         {http.StatusBadRequest, true},
-	CodeRegisterCodeUsed:          {http.StatusUnauthorized, true},
-	CodeCaNumExceed:               {http.StatusUnauthorized, true},
-	CodeCertificateContentError:   {http.StatusUnauthorized, true},
-	CodeSnNotUnique:               {http.StatusUnauthorized, true},
+	CodeParameterFieldCheckFailed: {http.StatusBadRequest, preChange},
+	CodeFindDeviceBySnError:       {http.StatusBadRequest, preChange},
+	CodeFindCaBySnError:           {http.StatusBadRequest, preChange},
+	CodeMqttInstanceNotFound:      {http.StatusBadRequest, preChange},
+	CodeMqttOwnerCheckError:       {http.StatusForbidden, preChange},
+	CodeSystemOverFlow:            {http.StatusForbidden, preChange},
+	CodeInternalError:             {http.StatusExpectationFailed, preChange},
+	CodeRegisterCodeError:         {http.StatusBadRequest, preChange},
+	CodeRegisterCodeUsed:          {http.StatusUnauthorized, preChange},
+	CodeCaNumExceed:               {http.StatusUnauthorized, preChange},
+	CodeCertificateContentError:   {http.StatusUnauthorized, preChange},
+	CodeSnNotUnique:               {http.StatusUnauthorized, preChange},
 
-	CodeEntityNotExistRole:          {http.StatusNotFound, false},
-	CodeNoPermission:                {http.StatusForbidden, false},
-	CodeInvalidRoleArn:              {http.StatusBadRequest, false},
-	CodeInvalidRoleSessionName:      {http.StatusBadRequest, false},
-	CodeInvalidDurationSeconds:      {http.StatusBadRequest, false},
-	CodeInvalidPolicyGrammar:        {http.StatusBadRequest, false},
-	CodeInvalidSecurityTokenForRole: {http.StatusBadRequest, false},
+	CodeInstancePermissionCheckFailed: {http.StatusBadRequest, 0},
+	CodePermissionCheckFailed:         {http.StatusForbidden, http.StatusBadRequest},
+
+	CodeEntityNotExistRole:          {http.StatusNotFound, 0},
+	CodeNoPermission:                {http.StatusForbidden, 0},
+	CodeInvalidRoleArn:              {http.StatusBadRequest, 0},
+	CodeInvalidRoleSessionName:      {http.StatusBadRequest, 0},
+	CodeInvalidDurationSeconds:      {http.StatusBadRequest, 0},
+	CodeInvalidPolicyGrammar:        {http.StatusBadRequest, 0},
+	CodeInvalidSecurityTokenForRole: {http.StatusBadRequest, 0},
 }
 
 // HTTPStatus returns the HTTP status the emulator answers for code. legacy
-// selects the pre-change statuses (every MQTT-specific code answers 500).
-// Unknown codes answer 500.
+// selects the statuses documented before the status-code change (500 for
+// most MQTT-specific codes). Unknown codes answer 500.
 func HTTPStatus(code string, legacy bool) int {
 	info, ok := codeTable[code]
 	if !ok {
 		return http.StatusInternalServerError
 	}
-	if legacy && info.mqtt {
-		return http.StatusInternalServerError
+	if legacy && info.legacy != 0 {
+		return info.legacy
 	}
 	return info.status
 }
@@ -145,12 +160,30 @@ func errOwner() *apiError {
 	return newErr(CodeMqttOwnerCheckError, "Failed to validate the instance permission.")
 }
 
+// errInstancePermission is what RegisterCaCertificate answers for another
+// account's instance (its error table lists this code, not MqttOwnerCheckError).
+func errInstancePermission() *apiError {
+	return newErr(CodeInstancePermissionCheckFailed, "An error occurred while validating the permissions of the instance. Please verify the account that created the instance and its permissions settings.")
+}
+
 func errDeviceNotFound() *apiError {
 	return newErr(CodeFindDeviceBySnError, "Failed to find the device certificate by the SN. Please check sn is valid.")
 }
 
 func errCaNotFound() *apiError {
 	return newErr(CodeFindCaBySnError, "Failed to find the CA by the SN. Please check sn is valid.")
+}
+
+// errUnchangedStatus answers a no-op status change under
+// Behaviour.StrictStatusChanges. The code is our guess: the docs list no
+// code for it, and ParameterFieldCheckFailed is the one every certificate
+// operation documents for a request it refuses.
+func errUnchangedStatus(what, status string) *apiError {
+	state := "active"
+	if status == "0" {
+		state = "inactive"
+	}
+	return errField("The %s certificate is already %s.", what, state)
 }
 
 func errInternal() *apiError {

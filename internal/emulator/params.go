@@ -47,23 +47,38 @@ func paging(c *call) (pageNo, pageSize int, aerr *apiError) {
 	return pageNo, pageSize, nil
 }
 
-// page cuts one page out of items; a page past the end is empty, not an error.
-func page[T any](items []T, pageNo, pageSize int) []T {
-	start := (pageNo - 1) * pageSize
-	if start >= len(items) || start < 0 {
-		return []T{}
+// listPage cuts one page out of items and computes Data.Total, following
+// the Behaviour switches: a page past the end (PageNo > 1 with no item on
+// it) is empty or answers pastEnd(); Total counts items or pages.
+func listPage[T any](b Behaviour, items []T, pageNo, pageSize int, pastEnd func() *apiError) ([]T, int, *apiError) {
+	total := len(items)
+	if b.TotalCounts == TotalPages {
+		total = (len(items) + pageSize - 1) / pageSize
 	}
-	return items[start:min(start+pageSize, len(items))]
+	start := (pageNo - 1) * pageSize
+	if start >= len(items) {
+		if pageNo > 1 && b.PastEndPage == PastEndError {
+			return nil, 0, pastEnd()
+		}
+		return []T{}, total, nil
+	}
+	return items[start:min(start+pageSize, len(items))], total, nil
 }
 
 // ownedInstance checks that the instance exists and belongs to the account.
 func (s *store) ownedInstance(id, accountID string) *apiError {
+	return s.instanceFor(id, accountID, errOwner)
+}
+
+// instanceFor is ownedInstance with the error answered for another
+// account's instance chosen by the operation.
+func (s *store) instanceFor(id, accountID string, foreign func() *apiError) *apiError {
 	in, ok := s.instances[id]
 	if !ok {
 		return errInstanceNotFound()
 	}
 	if in.AccountID != accountID {
-		return errOwner()
+		return foreign()
 	}
 	return nil
 }

@@ -23,8 +23,9 @@ type call struct {
 	params    url.Values
 	accountID string // the account the (permanent or temporary) key acts as
 	keyID     string
-	temporary bool   // signed with an STS temporary key
-	nonce     string // the SignatureNonce (or x-acs-signature-nonce) used
+	temporary bool     // signed with an STS temporary key
+	nonce     string   // the SignatureNonce (or x-acs-signature-nonce) used
+	actions   []string // RAM restriction of the key; nil = the account's full rights
 }
 
 func (c *call) get(name string) string { return c.params.Get(name) }
@@ -85,7 +86,8 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // serveAPI runs the gateway pipeline in the order a real gateway does:
 // action/version -> signature fields -> timestamp -> access key -> signature
-// -> nonce -> throttling -> faults -> latency -> instance region -> operation.
+// -> nonce -> RAM authorization -> throttling -> faults -> latency ->
+// instance region -> operation.
 func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 	reqID := newRequestID()
 	host := "onsmqtt." + defaultRegion + ".aliyuncs.com"
@@ -138,6 +140,10 @@ func (e *Emulator) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	c.ctx, c.action = r.Context(), action
 
+	if aerr := authorize(prod, action, c); aerr != nil {
+		fail(aerr)
+		return
+	}
 	if aerr := e.throttle(c.accountID); aerr != nil {
 		fail(aerr)
 		return

@@ -17,9 +17,14 @@ type caKey struct{ instance, sn string }
 
 type deviceKey struct{ instance, caSn, deviceSn string }
 
+// regionSn names a CA serial within one region: a CA certificate can be
+// registered with only one instance per region.
+type regionSn struct{ region, sn string }
+
 type keyOwner struct {
 	accountID string
 	secret    string
+	actions   []string // RAM restriction; nil = the account's full rights
 }
 
 // store is the emulator's state. It is not safe for concurrent use: the
@@ -29,7 +34,7 @@ type store struct {
 	keys          map[string]keyOwner // permanent AccessKeyId -> owner
 	instances     map[string]Instance
 	cas           map[caKey]CACertificate
-	caSerials     map[string]string // CA Sn -> instance; serials are globally unique
+	caSerials     map[regionSn]string // (region, CA Sn) -> instance; unique per region
 	devices       map[deviceKey]DeviceCertificate
 	registerCodes map[string]string // instance -> current registration code
 	usedCodes     map[string]string // consumed registration code -> instance
@@ -43,36 +48,15 @@ func newStore(seed Seed, now time.Time) (*store, error) {
 		keys:          map[string]keyOwner{},
 		instances:     map[string]Instance{},
 		cas:           map[caKey]CACertificate{},
-		caSerials:     map[string]string{},
+		caSerials:     map[regionSn]string{},
 		devices:       map[deviceKey]DeviceCertificate{},
 		registerCodes: map[string]string{},
 		usedCodes:     map[string]string{},
 	}
 	for _, a := range seed.Accounts {
-		if a.ID == "" {
-			return nil, errors.New("seed: account with empty id")
+		if err := s.addAccount(a); err != nil {
+			return nil, fmt.Errorf("seed: %w", err)
 		}
-		if _, dup := s.accounts[a.ID]; dup {
-			return nil, fmt.Errorf("seed: duplicate account %q", a.ID)
-		}
-		for _, k := range a.AccessKeys {
-			if k.ID == "" || k.Secret == "" {
-				return nil, fmt.Errorf("seed: account %q has an access key with empty id or secret", a.ID)
-			}
-			if strings.HasPrefix(k.ID, stsKeyPrefix) {
-				return nil, fmt.Errorf("seed: access key %q: the %q prefix is reserved for STS keys", k.ID, stsKeyPrefix)
-			}
-			if _, dup := s.keys[k.ID]; dup {
-				return nil, fmt.Errorf("seed: duplicate access key %q", k.ID)
-			}
-			s.keys[k.ID] = keyOwner{accountID: a.ID, secret: k.Secret}
-		}
-		for _, r := range a.Roles {
-			if r == "" {
-				return nil, fmt.Errorf("seed: account %q has an empty role name", a.ID)
-			}
-		}
-		s.accounts[a.ID] = a
 	}
 	for _, in := range seed.Instances {
 		if in.ID == "" || in.Region == "" {
@@ -119,6 +103,59 @@ func newStore(seed Seed, now time.Time) (*store, error) {
 	return s, nil
 }
 
+// addAccount validates an account with its keys and roles and indexes it.
+func (s *store) addAccount(a Account) error {
+	if a.ID == "" {
+		return errors.New("account with empty id")
+	}
+	if _, dup := s.accounts[a.ID]; dup {
+		return fmt.Errorf("duplicate account %q", a.ID)
+	}
+	for _, k := range a.AccessKeys {
+		if k.ID == "" || k.Secret == "" {
+			return fmt.Errorf("account %q has an access key with empty id or secret", a.ID)
+		}
+		if strings.HasPrefix(k.ID, stsKeyPrefix) {
+			return fmt.Errorf("access key %q: the %q prefix is reserved for STS keys", k.ID, stsKeyPrefix)
+		}
+		if _, dup := s.keys[k.ID]; dup {
+			return fmt.Errorf("duplicate access key %q", k.ID)
+		}
+		if err := checkRAMPatterns("access key "+k.ID, k.Actions); err != nil {
+			return err
+		}
+		s.keys[k.ID] = keyOwner{accountID: a.ID, secret: k.Secret, actions: slices.Clone(k.Actions)}
+	}
+	seen := map[string]bool{}
+	for _, r := range a.Roles {
+		if r.Name == "" {
+			return fmt.Errorf("account %q has an empty role name", a.ID)
+		}
+		if seen[strings.ToLower(r.Name)] { // RAM role names are case-insensitive
+			return fmt.Errorf("account %q has role %q twice", a.ID, r.Name)
+		}
+		seen[strings.ToLower(r.Name)] = true
+		if err := checkRAMPatterns("role "+r.Name, r.Actions); err != nil {
+			return err
+		}
+	}
+	s.accounts[a.ID] = cloneAccount(a)
+	return nil
+}
+
+// cloneAccount deep-copies an account so callers never share its slices.
+func cloneAccount(a Account) Account {
+	a.AccessKeys = slices.Clone(a.AccessKeys)
+	for i := range a.AccessKeys {
+		a.AccessKeys[i].Actions = slices.Clone(a.AccessKeys[i].Actions)
+	}
+	a.Roles = slices.Clone(a.Roles)
+	for i := range a.Roles {
+		a.Roles[i].Actions = slices.Clone(a.Roles[i].Actions)
+	}
+	return a
+}
+
 // fillValidity gives records without validity a one-year window starting now,
 // so ValidBegin/ValidEnd are always meaningful epoch milliseconds.
 func fillValidity(begin, end *time.Time, now time.Time) {
@@ -149,10 +186,16 @@ func (s *store) checkCA(c CACertificate) error {
 	if !validStatus(c.Status) {
 		return fmt.Errorf("CA %q: status must be \"0\" or \"1\", got %q", c.Sn, c.Status)
 	}
-	if owner, dup := s.caSerials[c.Sn]; dup {
-		return fmt.Errorf("CA sn %q is already registered on instance %q", c.Sn, owner)
+	if owner, dup := s.caSerials[s.serialKey(c.InstanceID, c.Sn)]; dup {
+		return fmt.Errorf("CA sn %q is already registered on instance %q in region %q (one instance per region)",
+			c.Sn, owner, s.instances[c.InstanceID].Region)
 	}
 	return nil
+}
+
+// serialKey is the uniqueness key of a CA serial registered on an instance.
+func (s *store) serialKey(instance, sn string) regionSn {
+	return regionSn{s.instances[instance].Region, sn}
 }
 
 func (s *store) checkDevice(d DeviceCertificate) error {
@@ -173,12 +216,21 @@ func (s *store) checkDevice(d DeviceCertificate) error {
 
 func (s *store) putCA(c CACertificate) {
 	s.cas[caKey{c.InstanceID, c.Sn}] = c
-	s.caSerials[c.Sn] = c.InstanceID
+	s.caSerials[s.serialKey(c.InstanceID, c.Sn)] = c.InstanceID
 }
 
-func (s *store) deleteCA(instance, sn string) {
+// deleteCA removes a CA and frees its serial in its region; with
+// withDevices, the device records issued under it go too.
+func (s *store) deleteCA(instance, sn string, withDevices bool) {
 	delete(s.cas, caKey{instance, sn})
-	delete(s.caSerials, sn)
+	delete(s.caSerials, s.serialKey(instance, sn))
+	if withDevices {
+		for k := range s.devices {
+			if k.instance == instance && k.caSn == sn {
+				delete(s.devices, k)
+			}
+		}
+	}
 }
 
 // casOf returns the CAs of one instance sorted by Sn.
@@ -216,9 +268,7 @@ func sortDevices(ds []DeviceCertificate) {
 func (s *store) snapshot() Seed {
 	var out Seed
 	for _, a := range s.accounts {
-		a.AccessKeys = slices.Clone(a.AccessKeys)
-		a.Roles = slices.Clone(a.Roles)
-		out.Accounts = append(out.Accounts, a)
+		out.Accounts = append(out.Accounts, cloneAccount(a))
 	}
 	slices.SortFunc(out.Accounts, func(a, b Account) int { return cmp.Compare(a.ID, b.ID) })
 	for _, in := range s.instances {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -30,6 +31,7 @@ type tempCredential struct {
 	secret     string
 	token      string
 	expiration time.Time
+	actions    []string // the role's RAM restriction; nil = full rights
 }
 
 var (
@@ -39,8 +41,8 @@ var (
 
 // assumeRole issues temporary credentials for a role of the caller's own
 // account. Only permanent keys may call it here (no role chaining). The
-// optional Policy must be JSON but is not enforced: temporary keys act with
-// the full rights of the account.
+// temporary keys carry the role's RAM restriction (Role.Actions); the
+// optional Policy must be JSON but is not applied on top of it.
 func (e *Emulator) assumeRole(c *call) (map[string]any, *apiError) {
 	arn, session := c.get("RoleArn"), c.get("RoleSessionName")
 	if arn == "" {
@@ -72,17 +74,17 @@ func (e *Emulator) assumeRole(c *call) (map[string]any, *apiError) {
 	}
 	accountID, roleName := m[1], m[2]
 
-	var found string
+	var found Role
 	e.read(func(s *store) {
 		if acct, ok := s.accounts[accountID]; ok {
 			for _, r := range acct.Roles {
-				if strings.EqualFold(r, roleName) { // RAM role names are case-insensitive
-					found = r
+				if strings.EqualFold(r.Name, roleName) { // RAM role names are case-insensitive
+					found = Role{Name: r.Name, Actions: slices.Clone(r.Actions)}
 				}
 			}
 		}
 	})
-	if found == "" {
+	if found.Name == "" {
 		return nil, newErr(CodeEntityNotExistRole, "The role not exists: %s.", arn)
 	}
 	if accountID != c.accountID {
@@ -95,9 +97,10 @@ func (e *Emulator) assumeRole(c *call) (map[string]any, *apiError) {
 		secret:     randomToken(30),
 		token:      "CAIS" + randomToken(180),
 		expiration: e.now().UTC().Add(time.Duration(duration) * time.Second).Truncate(time.Second),
+		actions:    found.Actions,
 	}
 	keyID := stsKeyPrefix + strings.ToUpper(randomToken(20))
-	roleID := roleIDOf(accountID, found)
+	roleID := roleIDOf(accountID, found.Name)
 	e.mu.Lock()
 	e.pruneTempKeys()
 	e.tempKeys[keyID] = tc
@@ -105,7 +108,7 @@ func (e *Emulator) assumeRole(c *call) (map[string]any, *apiError) {
 
 	return map[string]any{
 		"AssumedRoleUser": map[string]any{
-			"Arn":           fmt.Sprintf("acs:ram::%s:assumed-role/%s/%s", accountID, strings.ToLower(found), session),
+			"Arn":           fmt.Sprintf("acs:ram::%s:assumed-role/%s/%s", accountID, strings.ToLower(found.Name), session),
 			"AssumedRoleId": roleID + ":" + session,
 		},
 		"Credentials": map[string]any{

@@ -76,7 +76,7 @@ func TestAssumeRoleAndUseTemporaryCredentials(t *testing.T) {
 
 func TestAssumeRoleErrors(t *testing.T) {
 	seed := emulator.DemoSeed()
-	seed.Accounts[1].Roles = []string{"ops"}
+	seed.Accounts[1].Roles = []emulator.Role{{Name: "ops"}}
 	srv := startServerSeed(t, seed, emulator.Options{})
 	c := demoClient(t, srv)
 	for _, tc := range []struct {

@@ -1,6 +1,11 @@
 package emulator
 
-import "time"
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"time"
+)
 
 // API versions the emulator answers. The OnsMqtt certificate operations and
 // the tiny STS share one listener and are told apart by Version, exactly as a
@@ -31,14 +36,67 @@ type Seed struct {
 type Account struct {
 	ID         string      `json:"id"`
 	AccessKeys []AccessKey `json:"access_keys"`
-	// Roles are role names assumable by STS AssumeRole as acs:ram::<ID>:role/<name>.
-	Roles []string `json:"roles"`
+	// Roles are assumable by STS AssumeRole as acs:ram::<ID>:role/<name>.
+	Roles []Role `json:"roles"`
 }
 
-// AccessKey is a permanent AccessKey pair.
+// AccessKey is a permanent AccessKey pair. Actions, when not nil, restricts
+// it like a RAM user's policy: only these RAM actions ("mq:GetDeviceCertificate",
+// "mq:*", "*"; see RAMActions) are allowed, an empty list allows nothing.
+// nil (absent or null in JSON) gives the account's full rights.
 type AccessKey struct {
-	ID     string `json:"id"`
-	Secret string `json:"secret"`
+	ID      string   `json:"id"`
+	Secret  string   `json:"secret"`
+	Actions []string `json:"actions,omitempty"`
+}
+
+// MarshalJSON writes Actions only when the key is restricted, keeping an
+// empty (allow-nothing) list distinct from an absent (unrestricted) one.
+func (k AccessKey) MarshalJSON() ([]byte, error) {
+	type plain AccessKey
+	if k.Actions != nil && len(k.Actions) == 0 {
+		return json.Marshal(struct {
+			plain
+			Actions []string `json:"actions"`
+		}{plain(k), k.Actions})
+	}
+	return json.Marshal(plain(k))
+}
+
+// Role is a RAM role. Actions restricts the temporary keys AssumeRole hands
+// out for it, like AccessKey.Actions; nil gives the account's full rights.
+// In JSON a role is either its name ("terraform", the older seed format) or
+// {"name": "terraform", "actions": ["mq:*"]}.
+type Role struct {
+	Name    string   `json:"name"`
+	Actions []string `json:"actions"`
+}
+
+// MarshalJSON writes an unrestricted role as its bare name.
+func (r Role) MarshalJSON() ([]byte, error) {
+	if r.Actions == nil {
+		return json.Marshal(r.Name)
+	}
+	type plain Role
+	return json.Marshal(plain(r))
+}
+
+// UnmarshalJSON accepts a name or an object.
+func (r *Role) UnmarshalJSON(b []byte) error {
+	var name string
+	if err := json.Unmarshal(b, &name); err == nil {
+		*r = Role{Name: name}
+		return nil
+	}
+	type plain Role
+	var p plain
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		return errors.New(`a role is a name or {"name": "...", "actions": [...]}: ` + err.Error())
+	}
+	*r = Role(p)
+	return nil
 }
 
 // Instance is an ApsaraMQ for MQTT instance owned by one account.
@@ -74,9 +132,46 @@ type DeviceCertificate struct {
 	ValidEnd   time.Time `json:"valid_end"`
 }
 
+// Behaviour selects, for each point Alibaba's API reference leaves open,
+// which reading the emulator answers. The zero value is the emulator's
+// default reading; README.md ("Guesses to confirm against the real service")
+// says what each alternative does and how to check it on a real account.
+type Behaviour struct {
+	// PastEndPage is what a list page past the last item answers (PageNo > 1
+	// and no item on it): "empty" (default, an empty page) or "error"
+	// (FindDeviceBySnError for device lists, FindCaBySnError for CA lists).
+	PastEndPage string `json:"past_end_page"`
+	// TotalCounts is what Data.Total of a list counts: "items" (default) or
+	// "pages" (ceil(items / PageSize)).
+	TotalCounts string `json:"total_counts"`
+	// StrictStatusChanges makes Active* on an active and Inactivate* on an
+	// inactive certificate answer ParameterFieldCheckFailed instead of
+	// succeeding.
+	StrictStatusChanges bool `json:"strict_status_changes"`
+	// UnknownCaListError makes ListDeviceCertificateByCaSn with a CaSn that
+	// is not a CA of the instance answer FindCaBySnError instead of an empty list.
+	UnknownCaListError bool `json:"unknown_ca_list_error"`
+	// KeepDevicesOnCADelete makes DeleteCaCertificate leave the device
+	// records issued under the CA in place. By default they are deleted with
+	// it, as the DeleteCaCertificate reference says.
+	KeepDevicesOnCADelete bool `json:"keep_devices_on_ca_delete"`
+}
+
+// Values of Behaviour.PastEndPage and Behaviour.TotalCounts.
+const (
+	PastEndEmpty = "empty"
+	PastEndError = "error"
+	TotalItems   = "items"
+	TotalPages   = "pages"
+)
+
 // Options tune the emulator's gateway behaviour. The zero value is a fast,
 // fault-free, unthrottled emulator that uses the real clock.
 type Options struct {
+	// Behaviour selects the reading of points the API reference leaves open;
+	// it can be changed at run time with SetBehaviour or PUT /_emulator/behaviour.
+	Behaviour
+
 	RateLimit      float64       // calls per second per account; 0 = unlimited
 	ThrottleCode   string        // "Throttling.User" (default, HTTP 400) or "SystemOverFlow" (HTTP 403)
 	LegacyStatuses bool          // MQTT codes answer HTTP 500 like the pre-change docs
