@@ -40,7 +40,11 @@ func caCertificateSchema(ctx context.Context) schema.Schema {
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	return schema.Schema{
 		MarkdownDescription: "Registers a **CA certificate** on an ApsaraMQ for MQTT instance (RegisterCaCertificate), holds its " +
-			"status, and deregisters it on destroy (DeleteCaCertificate).\n\n" +
+			"status, and deregisters it on destroy (DeleteCaCertificate). Alibaba's API reference says that deleting a CA " +
+			"also deletes the registrations of the device certificates it signed: after a destroy, those devices are " +
+			"refused, and they register again only on their first connection after the CA is registered again. " +
+			"A CA certificate can be registered with one instance per region (the same CA may serve a `cn-hangzhou` and " +
+			"a `cn-shanghai` instance; a second instance in the same region answers `SnNotUnique`).\n\n" +
 			"Once a CA is registered and active, the broker registers every device certificate it signed on that " +
 			"device's first TLS connection; manage those with `apsaramq_mqtt_device_certificate_state`.\n\n" +
 			"Registration needs a **verification certificate** signed by the CA whose subject common name is the " +
