@@ -40,8 +40,13 @@ resource "apsaramq_mqtt_device_certificate_state" "test" {
 }
 
 // badProvider is a provider block with body, plus a valid resource (which
-// makes the engine configure the provider).
-func badProvider(body string) string {
+// makes the engine configure the provider). Unless body sets endpoints
+// itself, they point at srv: a call that leaked past validation would reach
+// the emulator and be counted, never the public endpoint.
+func badProvider(srv *emulator.Server, body string) string {
+	if !strings.Contains(body, "endpoints {") {
+		body += fmt.Sprintf("\n  endpoints {\n    onsmqtt = %q\n    sts     = %q\n  }", srv.URL, srv.URL)
+	}
 	return fmt.Sprintf("provider \"apsaramq\" {\n%s\n}\n", body) + fmt.Sprintf(`
 resource "apsaramq_mqtt_device_certificate_state" "test" {
   instance_id = %q
@@ -126,19 +131,19 @@ resource "apsaramq_mqtt_device_certificate_state" "test" {
 		{name: "import ID too long in bytes", config: valid, importID: inst + ":ca01:" + strings.Repeat("€", 43), want: `device_sn must be at most 128 bytes, got 129 bytes \(43 characters\)`},
 		{name: "import ID with a bad instance", config: valid, importID: "kafka-cn-1:ca01:dev01", want: `instance_id must look like`},
 		// Endpoints.
-		{name: "endpoint with a path", config: badProvider(endpoint("http://127.0.0.1:8787/api")), want: `Invalid Endpoint.*without user info, path or query`},
-		{name: "endpoint with user info", config: badProvider(endpoint("https://user:pw@onsmqtt.cn-hangzhou.aliyuncs.com")), want: `Invalid Endpoint.*without user info`},
-		{name: "endpoint with a query", config: badProvider(endpoint("https://onsmqtt.cn-hangzhou.aliyuncs.com?x=1")), want: `Invalid Endpoint.*without user info, path or query`},
-		{name: "endpoint with surrounding space", config: badProvider(endpoint(" https://onsmqtt.cn-hangzhou.aliyuncs.com")), want: `Invalid Endpoint.*without surrounding spaces`},
-		{name: "endpoint empty", config: badProvider(endpoint("")), want: `endpoints.onsmqtt.*string length must be at least 1`},
-		{name: "endpoint without host", config: badProvider(endpoint("https://")), want: `Invalid Endpoint.*has no host`},
+		{name: "endpoint with a path", config: badProvider(srv, endpoint("http://127.0.0.1:8787/api")), want: `Invalid Endpoint.*without user info, path or query`},
+		{name: "endpoint with user info", config: badProvider(srv, endpoint("https://user:pw@onsmqtt.cn-hangzhou.aliyuncs.com")), want: `Invalid Endpoint.*without user info`},
+		{name: "endpoint with a query", config: badProvider(srv, endpoint("https://onsmqtt.cn-hangzhou.aliyuncs.com?x=1")), want: `Invalid Endpoint.*without user info, path or query`},
+		{name: "endpoint with surrounding space", config: badProvider(srv, endpoint(" https://onsmqtt.cn-hangzhou.aliyuncs.com")), want: `Invalid Endpoint.*without surrounding spaces`},
+		{name: "endpoint empty", config: badProvider(srv, endpoint("")), want: `endpoints.onsmqtt.*string length must be at least 1`},
+		{name: "endpoint without host", config: badProvider(srv, endpoint("https://")), want: `Invalid Endpoint.*has no host`},
 		// Conflicting or incomplete credentials.
-		{name: "keys and a profile from the environment", config: badProvider(keys), env: map[string]string{"ALIBABA_CLOUD_PROFILE": "dev"}, want: `Invalid Provider Credentials.*conflicting credentials.*profile "dev"`},
-		{name: "security token without keys", config: badProvider(fmt.Sprintf("region = %q\n  security_token = \"token\"", emulator.DemoRegion)), want: `access_key and secret_key must be set together`},
-		{name: "secret key without access key", config: badProvider(fmt.Sprintf("region = %q\n  secret_key = \"s\"", emulator.DemoRegion)), want: `access_key and secret_key must be set together`},
-		{name: "empty access key", config: badProvider(fmt.Sprintf("region = %q\n  access_key = \"\"\n  secret_key = \"s\"", emulator.DemoRegion)), want: `access_key.*string length must be at least 1`},
-		{name: "rate limit zero", config: badProvider(keys + "\n  rate_limit = 0"), want: `rate_limit value must be between 1.000000 and 500.000000`},
-		{name: "assume_role session name too short", config: badProvider(keys + fmt.Sprintf("\n  assume_role {\n    role_arn = %q\n    session_name = \"x\"\n  }", emulator.DemoRoleArn)), want: `must be 2 to 64 characters`},
+		{name: "keys and a profile from the environment", config: badProvider(srv, keys), env: map[string]string{"ALIBABA_CLOUD_PROFILE": "dev"}, want: `Invalid Provider Credentials.*conflicting credentials.*profile "dev"`},
+		{name: "security token without keys", config: badProvider(srv, fmt.Sprintf("region = %q\n  security_token = \"token\"", emulator.DemoRegion)), want: `access_key and secret_key must be set together`},
+		{name: "secret key without access key", config: badProvider(srv, fmt.Sprintf("region = %q\n  secret_key = \"s\"", emulator.DemoRegion)), want: `access_key and secret_key must be set together`},
+		{name: "empty access key", config: badProvider(srv, fmt.Sprintf("region = %q\n  access_key = \"\"\n  secret_key = \"s\"", emulator.DemoRegion)), want: `access_key.*string length must be at least 1`},
+		{name: "rate limit zero", config: badProvider(srv, keys + "\n  rate_limit = 0"), want: `rate_limit value must be between 1.000000 and 500.000000`},
+		{name: "assume_role session name too short", config: badProvider(srv, keys + fmt.Sprintf("\n  assume_role {\n    role_arn = %q\n    session_name = \"x\"\n  }", emulator.DemoRoleArn)), want: `must be 2 to 64 characters`},
 	}
 }
 
@@ -186,4 +191,21 @@ func TestAccBadInputCatalogue_refusedWithoutAPICalls(t *testing.T) {
 		})
 	}
 	t.Logf("bad-input catalogue: %d invalid inputs tried, emulator calls: %s", len(cases), acctest.FormatCalls(srv.Calls()))
+
+	// The control: the same provider block with a valid configuration that
+	// must call the API (a data source read at plan time). The counter sees
+	// that call, so a case that leaked one would fail above.
+	t.Run("control_a_call_that_gets_through_is_counted", func(t *testing.T) {
+		keys := fmt.Sprintf("region = %q\n  access_key = %q\n  secret_key = %q", emulator.DemoRegion, emulator.DemoAccessKeyID, emulator.DemoAccessKeySecret)
+		cfg := badProvider(srv, keys) + fmt.Sprintf("\ndata \"apsaramq_mqtt_register_code\" \"control\" {\n  instance_id = %q\n}\n", emulator.DemoInstanceID)
+		resource.Test(t, resource.TestCase{
+			PreCheck:                 func() { acctest.PreCheck(t) },
+			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+			Steps:                    []resource.TestStep{{Config: cfg, PlanOnly: true, ExpectNonEmptyPlan: true}},
+		})
+		if acctest.CheckNoAPICalls(srv) == nil {
+			t.Fatal("a configuration that calls the API left the counter at zero: the catalogue's zero-call check would catch nothing")
+		}
+		srv.ResetCounters()
+	})
 }
