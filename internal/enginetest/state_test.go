@@ -79,3 +79,22 @@ func checkStateHonest(t *testing.T, srv *emulator.Server, st []stateInstance) {
 		}
 	}
 }
+
+// checkNoUnmadeChange is the honesty rule for a state left by an
+// interrupted apply: an instance may still show its status from before the
+// apply (the next refresh corrects it), but it must never claim the new
+// status while the API does not hold it, and never name a certificate the
+// API does not have.
+func checkNoUnmadeChange(t *testing.T, srv *emulator.Server, st []stateInstance) {
+	t.Helper()
+	for _, in := range st {
+		d, ok := srv.Device(in.Instance, in.CaSn, in.DeviceSn)
+		if !ok {
+			t.Errorf("%s: state holds a certificate the API does not have", in.Address)
+			continue
+		}
+		if in.Status == "inactive" && d.Status != "0" {
+			t.Errorf("%s: state claims the inactivation, the API still holds it active", in.Address)
+		}
+	}
+}

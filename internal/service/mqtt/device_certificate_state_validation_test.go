@@ -142,8 +142,8 @@ resource "apsaramq_mqtt_device_certificate_state" "test" {
 		{name: "security token without keys", config: badProvider(srv, fmt.Sprintf("region = %q\n  security_token = \"token\"", emulator.DemoRegion)), want: `access_key and secret_key must be set together`},
 		{name: "secret key without access key", config: badProvider(srv, fmt.Sprintf("region = %q\n  secret_key = \"s\"", emulator.DemoRegion)), want: `access_key and secret_key must be set together`},
 		{name: "empty access key", config: badProvider(srv, fmt.Sprintf("region = %q\n  access_key = \"\"\n  secret_key = \"s\"", emulator.DemoRegion)), want: `access_key.*string length must be at least 1`},
-		{name: "rate limit zero", config: badProvider(srv, keys + "\n  rate_limit = 0"), want: `rate_limit value must be between 1.000000 and 500.000000`},
-		{name: "assume_role session name too short", config: badProvider(srv, keys + fmt.Sprintf("\n  assume_role {\n    role_arn = %q\n    session_name = \"x\"\n  }", emulator.DemoRoleArn)), want: `must be 2 to 64 characters`},
+		{name: "rate limit zero", config: badProvider(srv, keys+"\n  rate_limit = 0"), want: `rate_limit value must be between 1.000000 and 500.000000`},
+		{name: "assume_role session name too short", config: badProvider(srv, keys+fmt.Sprintf("\n  assume_role {\n    role_arn = %q\n    session_name = \"x\"\n  }", emulator.DemoRoleArn)), want: `must be 2 to 64 characters`},
 	}
 }
 
