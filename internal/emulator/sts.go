@@ -145,3 +145,23 @@ func randomToken(n int) string {
 	_, _ = rand.Read(b)
 	return base64.RawURLEncoding.EncodeToString(b)[:n]
 }
+
+// TemporaryCredential is a key AssumeRole handed out, as the caller got it.
+type TemporaryCredential struct {
+	AccessKeyID     string
+	AccessKeySecret string
+	SecurityToken   string
+}
+
+// IssuedCredentials lists the temporary keys AssumeRole has handed out and
+// still remembers, so tests can look for their secrets where none may be
+// (logs, state, plans).
+func (e *Emulator) IssuedCredentials() []TemporaryCredential {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := make([]TemporaryCredential, 0, len(e.tempKeys))
+	for id, tc := range e.tempKeys {
+		out = append(out, TemporaryCredential{AccessKeyID: id, AccessKeySecret: tc.secret, SecurityToken: tc.token})
+	}
+	return out
+}

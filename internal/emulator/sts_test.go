@@ -270,3 +270,23 @@ func TestACS3Signature(t *testing.T) {
 		t.Fatalf("V3 with STS: %v", res.body)
 	}
 }
+
+func TestIssuedCredentialsListsWhatAssumeRoleReturned(t *testing.T) {
+	srv := startServer(t, emulator.Options{})
+	if n := len(srv.IssuedCredentials()); n != 0 {
+		t.Fatalf("%d credentials before any AssumeRole", n)
+	}
+	c := demoClient(t, srv)
+	out, err := c.do(assumeRoleRequest(c, map[string]string{"RoleArn": emulator.DemoRoleArn, "RoleSessionName": "scan"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := emulator.TemporaryCredential{
+		AccessKeyID:     digStr(out, "Credentials", "AccessKeyId"),
+		AccessKeySecret: digStr(out, "Credentials", "AccessKeySecret"),
+		SecurityToken:   digStr(out, "Credentials", "SecurityToken"),
+	}
+	if got := srv.IssuedCredentials(); len(got) != 1 || got[0] != want {
+		t.Fatalf("IssuedCredentials() = %+v, want [%+v]", got, want)
+	}
+}

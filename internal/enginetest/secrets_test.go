@@ -13,41 +13,78 @@ import (
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/acctest"
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/emulator"
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt/onsmqtttest"
 )
 
-// With TF_LOG=TRACE, a full apply, plan and destroy with temporary STS
-// credentials, plus an apply the gateway refuses (whose error message
-// echoes the string to sign), must never write the secret key or the
-// security token to the engine's log, its output or the state file.
-func TestAccEngine_traceLogsAndStateHoldNoSecrets(t *testing.T) {
-	e := newEngine(t)
-	srv := acctest.StartEmulator(t, emulator.Options{})
+// A permanent access key planted for this test only: its secret reaches
+// the provider (through the environment, as in CI) and nothing else.
+const (
+	canaryKeyID  = "LTAI5tCanaryKeyForScans01"
+	canarySecret = "CANARY-permanent-secret-7d1f0c9e5b2a4e31"
+)
+
+// Canary credentials pass through the provider in both ways a user gives
+// them: (1) a permanent key with which the provider itself assumes a RAM
+// role, so the STS secret and token exist only inside the provider, and (2)
+// temporary keys with a security token handed to the provider. With
+// TF_LOG=TRACE, through apply, a saved plan and its JSON, an apply the
+// gateway refuses (whose SignatureDoesNotMatch message echoes the string to
+// sign, token included) and destroy, none of these secrets may appear in the
+// engine's logs, its output, the plan JSON or the state files.
+func TestAccEngine_canaryCredentialsNeverLeak(t *testing.T) {
+	seed := emulator.DemoSeed()
+	for i, a := range seed.Accounts {
+		if a.ID == emulator.DemoAccountID {
+			seed.Accounts[i].AccessKeys = append(seed.Accounts[i].AccessKeys, emulator.AccessKey{ID: canaryKeyID, Secret: canarySecret})
+		}
+	}
+	srv := acctest.StartEmulatorWithSeed(t, seed, emulator.Options{})
 	acctest.PutDevices(t, srv, acctest.Device("ca01", "sec01", "1"), acctest.Device("ca01", "sec02", "1"), acctest.Device("ca01", "sec03", "1"))
-	temp := assumeRole(t, srv)
-	secrets := map[string]string{
-		"secret key":     temp.AccessKeySecret,
-		"security token": temp.SecurityToken,
-		"demo secret":    emulator.DemoAccessKeySecret, // used only to obtain the temporary keys
+	scan := newSecretScan(t)
+
+	// (1) The provider assumes the role with the canary key.
+	roleRun := newEngine(t)
+	roleRun.writeConfig(secretsConfig(srv, fmt.Sprintf("assume_role {\n    role_arn = %q\n  }", emulator.DemoRoleArn)))
+	scan.phases(roleRun, "assume-role", []string{"ALIBABA_CLOUD_ACCESS_KEY_ID=" + canaryKeyID, "ALIBABA_CLOUD_ACCESS_KEY_SECRET=" + canarySecret},
+		"ALIBABA_CLOUD_ACCESS_KEY_SECRET="+canarySecret+"x", "SignatureDoesNotMatch")
+	issued := srv.IssuedCredentials()
+	if len(issued) == 0 {
+		t.Fatal("the provider never assumed the role: the STS canaries never existed")
+	}
+	scan.secret("canary access key secret", canarySecret)
+	for i, c := range issued {
+		scan.secret(fmt.Sprintf("STS secret issued to the provider #%d", i+1), c.AccessKeySecret)
+		scan.secret(fmt.Sprintf("STS token issued to the provider #%d", i+1), c.SecurityToken)
 	}
 
-	cfg := fmt.Sprintf(`
+	// (2) Temporary keys and their token handed to the provider.
+	temp := assumeRole(t, srv)
+	tokenRun := newEngine(t)
+	tokenRun.writeConfig(secretsConfig(srv, ""))
+	scan.phases(tokenRun, "security-token", []string{
+		"ALIBABA_CLOUD_ACCESS_KEY_ID=" + temp.AccessKeyID, "ALIBABA_CLOUD_ACCESS_KEY_SECRET=" + temp.AccessKeySecret,
+		"ALIBABA_CLOUD_SECURITY_TOKEN=" + temp.SecurityToken,
+	}, "ALIBABA_CLOUD_ACCESS_KEY_SECRET="+temp.AccessKeySecret+"x", "SignatureDoesNotMatch")
+	scan.secret("temporary secret handed to the provider", temp.AccessKeySecret)
+	scan.secret("security token handed to the provider", temp.SecurityToken)
+
+	scan.run(roleRun.dir, tokenRun.dir)
+}
+
+func secretsConfig(srv *emulator.Server, extra string) string {
+	return fmt.Sprintf(`
 terraform {
   required_providers {
     apsaramq = { source = "apsaramq/apsaramq" }
   }
 }
 
-variable "access_key" {}
-variable "secret_key" {}
-variable "security_token" {}
-
 provider "apsaramq" {
-  region         = %q
-  access_key     = var.access_key
-  secret_key     = var.secret_key
-  security_token = var.security_token
+  region = %q
+  %s
   endpoints {
     onsmqtt = %q
+    sts     = %q
   }
 }
 
@@ -58,44 +95,69 @@ resource "apsaramq_mqtt_device_certificate_state" "fleet" {
   device_sn   = format("sec%%02d", count.index + 1)
   status      = count.index == 0 ? "inactive" : "active"
 }
-`, emulator.DemoRegion, srv.URL, emulator.DemoInstanceID)
-	// Percent-encoded forms too: query strings and strings to sign carry them.
-	for what, v := range secrets {
-		if enc := url.QueryEscape(v); enc != v {
-			secrets[what+" (percent-encoded)"] = enc
-		}
-	}
-	e.writeConfig(cfg)
+`, emulator.DemoRegion, extra, srv.URL, srv.URL, emulator.DemoInstanceID)
+}
 
-	logDir := t.TempDir()
-	var outputs []string
-	phase := func(name string, want int, secretKey string, args ...string) {
-		env := []string{
-			"TF_LOG=TRACE", "TF_LOG_PATH=" + filepath.Join(logDir, name+".log"),
-			"TF_VAR_access_key=" + temp.AccessKeyID, "TF_VAR_secret_key=" + secretKey, "TF_VAR_security_token=" + temp.SecurityToken,
-		}
-		outputs = append(outputs, e.mustRun(want, env, args...))
-	}
-	phase("apply", 0, temp.AccessKeySecret, "apply", "-auto-approve", "-input=false", "-no-color")
-	phase("plan", 0, temp.AccessKeySecret, "plan", "-detailed-exitcode", "-input=false", "-no-color")
-	// A wrong secret: the gateway's SignatureDoesNotMatch message carries
-	// the server's string to sign, which includes the SecurityToken.
-	e.writeConfig(strings.Replace(cfg, `count.index == 0 ? "inactive" : "active"`, `"inactive"`, 1))
-	phase("refused", 1, temp.AccessKeySecret+"x", "apply", "-auto-approve", "-input=false", "-no-color")
-	if !strings.Contains(outputs[len(outputs)-1], "SignatureDoesNotMatch") {
-		t.Fatalf("the refused apply did not fail with SignatureDoesNotMatch:\n%s", outputs[len(outputs)-1])
-	}
-	phase("destroy", 0, temp.AccessKeySecret, "destroy", "-auto-approve", "-input=false", "-no-color")
+// secretScan collects engine logs and outputs, then looks for secrets.
+type secretScan struct {
+	t       *testing.T
+	logDir  string
+	outputs map[string]string
+	secrets map[string]string
+}
 
-	// Scan every line of every log, the outputs and the state files.
-	files, _ := filepath.Glob(filepath.Join(logDir, "*.log"))
-	for _, f := range []string{"terraform.tfstate", "terraform.tfstate.backup"} {
-		if _, err := os.Stat(filepath.Join(e.dir, f)); err == nil {
-			files = append(files, filepath.Join(e.dir, f))
+func newSecretScan(t *testing.T) *secretScan {
+	return &secretScan{t: t, logDir: t.TempDir(), outputs: map[string]string{}, secrets: map[string]string{}}
+}
+
+// secret adds a value that must appear nowhere, with its percent-encoded
+// form (query strings and strings to sign carry that).
+func (s *secretScan) secret(what, v string) {
+	if v == "" {
+		s.t.Fatalf("the %s is empty: nothing to look for", what)
+	}
+	s.secrets[what] = v
+	if enc := url.QueryEscape(v); enc != v {
+		s.secrets[what+" (percent-encoded)"] = enc
+	}
+}
+
+// phases runs apply, a saved plan and its JSON, an apply refused with
+// refusedEnv (whose output must mention refusal), and destroy, all at
+// TF_LOG=TRACE, keeping every output and log.
+func (s *secretScan) phases(e *engineRun, name string, creds []string, refusedEnv, refusal string) {
+	s.t.Helper()
+	run := func(phase string, want int, env []string, args ...string) string {
+		env = append(append([]string{"TF_LOG=TRACE", "TF_LOG_PATH=" + filepath.Join(s.logDir, name+"-"+phase+".log")}, creds...), env...)
+		out := e.mustRun(want, env, args...)
+		s.outputs[name+" "+phase] = out
+		return out
+	}
+	run("apply", 0, nil, "apply", "-auto-approve", "-input=false", "-no-color")
+	run("plan", 0, nil, "plan", "-detailed-exitcode", "-input=false", "-no-color", "-out=saved.tfplan")
+	if out := run("show-plan-json", 0, nil, "show", "-json", "saved.tfplan"); !strings.Contains(out, `"planned_values"`) {
+		s.t.Fatalf("%s: show -json printed no plan:\n%.500s", name, out)
+	}
+	e.writeConfig(strings.Replace(mustRead(s.t, filepath.Join(e.dir, "main.tf")), `count.index == 0 ? "inactive" : "active"`, `"inactive"`, 1))
+	if out := run("refused", 1, []string{refusedEnv}, "apply", "-auto-approve", "-input=false", "-no-color"); !strings.Contains(out, refusal) {
+		s.t.Fatalf("%s: the refused apply did not fail with %s:\n%s", name, refusal, out)
+	}
+	run("destroy", 0, nil, "destroy", "-auto-approve", "-input=false", "-no-color")
+}
+
+// run scans every log, every output and the state files of dirs.
+func (s *secretScan) run(dirs ...string) {
+	s.t.Helper()
+	files, _ := filepath.Glob(filepath.Join(s.logDir, "*.log"))
+	for _, dir := range dirs {
+		for _, f := range []string{"terraform.tfstate", "terraform.tfstate.backup"} {
+			if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+				files = append(files, filepath.Join(dir, f))
+			}
 		}
 	}
 	lines, providerLines := 0, 0
-	scan := func(where, text string) {
+	scanText := func(where, text string) {
 		sc := bufio.NewScanner(strings.NewReader(text))
 		sc.Buffer(make([]byte, 1<<20), 64<<20)
 		for n := 1; sc.Scan(); n++ {
@@ -104,44 +166,42 @@ resource "apsaramq_mqtt_device_certificate_state" "fleet" {
 			if strings.Contains(line, "OnsMqtt call succeeded") || strings.Contains(line, "configured the OnsMqtt client") {
 				providerLines++
 			}
-			for what, s := range secrets {
-				if strings.Contains(line, s) {
-					t.Errorf("%s line %d contains the %s: %.300s", where, n, what, line)
+			for what, secret := range s.secrets {
+				if strings.Contains(line, secret) {
+					s.t.Errorf("%s line %d contains the %s: %.300s", where, n, what, line)
 				}
 			}
 		}
 	}
 	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		scan(filepath.Base(f), string(b))
+		scanText(f, mustRead(s.t, f))
 	}
-	for i, out := range outputs {
-		scan(fmt.Sprintf("output of phase %d", i+1), out)
+	for name, out := range s.outputs {
+		scanText("output of "+name, out)
 	}
-	// The scan proves something only if the provider's own debug lines are in the logs.
+	// The scan proves something only if the provider's own lines are in the logs.
 	if providerLines == 0 {
-		t.Fatal("the TRACE logs hold no provider lines; the scan proves nothing")
+		s.t.Fatal("the TRACE logs hold no provider lines; the scan proves nothing")
 	}
-	t.Logf("secrets scan: %d lines in %d files and %d outputs, %d provider log lines", lines, len(files), len(outputs), providerLines)
+	s.t.Logf("secrets scan: %d secrets (with encodings) in %d lines of %d files and %d outputs; %d provider log lines",
+		len(s.secrets), lines, len(files), len(s.outputs), providerLines)
+}
+
+func mustRead(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 // assumeRole obtains temporary STS credentials from the emulator, so the
-// test has a security token to look for.
+// test has a security token to hand to the provider.
 func assumeRole(t *testing.T, srv *emulator.Server) onsmqtt.Credentials {
 	t.Helper()
-	ep, err := onsmqtt.ParseEndpoint(srv.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := onsmqtt.New(onsmqtt.Config{Region: emulator.DemoRegion, Endpoint: ep,
-		Credentials: onsmqtt.Credentials{AccessKeyID: emulator.DemoAccessKeyID, AccessKeySecret: emulator.DemoAccessKeySecret}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	temp, _, err := c.AssumeRole(context.Background(), ep, onsmqtt.AssumeRoleInput{RoleArn: emulator.DemoRoleArn, SessionName: "secrets-scan"})
+	c := onsmqtttest.Client(t, srv.URL)
+	temp, _, err := c.AssumeRole(context.Background(), c.Endpoint(), onsmqtt.AssumeRoleInput{RoleArn: emulator.DemoRoleArn, SessionName: "secrets-scan"})
 	if err != nil {
 		t.Fatal(err)
 	}
