@@ -115,10 +115,19 @@ func (e *APIError) Error() string {
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
 	}
-	if hint := Hint(e.Code); hint != "" {
+	if hint := e.Hint(); hint != "" {
 		fmt.Fprintf(&b, ". %s", hint)
 	}
 	return b.String()
+}
+
+// Hint says what the user should do about this failure: Hint of its code,
+// or, for a permission failure, which RAM actions to grant for its action.
+func (e *APIError) Hint() string {
+	if e.Code == "PermissionCheckFailed" || e.Code == "Forbidden.RAM" || e.Code == "NoPermission" {
+		return permissionHint(e.Action)
+	}
+	return Hint(e.Code)
 }
 
 // Hint says, for a documented code, what the user should do about it.
@@ -142,7 +151,7 @@ func Hint(code string) string {
 		return "The request timestamp was rejected; check this machine's clock"
 	case "InvalidSecurityToken.Expired", "InvalidSecurityToken.Mismatch", "InvalidSecurityToken.Malformed":
 		return "The STS security token is expired or does not match the AccessKey; refresh the temporary credentials"
-	case "Forbidden.RAM", "Forbidden", "NoPermission":
+	case "PermissionCheckFailed", "Forbidden.RAM", "Forbidden", "NoPermission":
 		return "The RAM identity lacks permission for this action; grant the matching mq:* action on the instance"
 	case "EntityNotExist.Role":
 		return "The role in assume_role.role_arn does not exist; check the ARN"
@@ -155,7 +164,9 @@ func Hint(code string) string {
 	case "CertificateContentError":
 		return "The certificate content is invalid; the CA certificate must carry BasicConstraints CA=true and the verification certificate must be signed by it"
 	case "SnNotUnique":
-		return "A CA certificate with this serial number is already registered; each CA serial number must be unique"
+		return "This CA certificate is already registered, on this instance or on another instance in the same region: " +
+			"a CA certificate can be registered with one instance per region (instances in other regions may share it); " +
+			"import the existing registration, delete it from the other instance, or use another CA"
 	}
 	return ""
 }

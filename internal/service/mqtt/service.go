@@ -76,7 +76,7 @@ func apiErrorDetail(what string, err error) string {
 		if apiErr.Attempts > 1 {
 			detail += fmt.Sprintf("\nAttempts: %d", apiErr.Attempts)
 		}
-		if hint := onsmqtt.Hint(apiErr.Code); hint != "" {
+		if hint := apiErr.Hint(); hint != "" {
 			detail += "\n\n" + hint + "."
 		}
 		return detail
