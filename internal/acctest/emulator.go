@@ -30,6 +30,12 @@ func StartEmulatorWithSeed(t *testing.T, seed emulator.Seed, opts emulator.Optio
 // ProviderBlock is a provider configuration with the demo account's keys
 // pointing at srv; extra is inserted into the block.
 func ProviderBlock(srv *emulator.Server, extra string) string {
+	return ProviderBlockWithKey(srv, emulator.DemoAccessKeyID, emulator.DemoAccessKeySecret, extra)
+}
+
+// ProviderBlockWithKey is ProviderBlock signed with another access key of
+// the emulator's seed, e.g. one restricted to a RAM policy's actions.
+func ProviderBlockWithKey(srv *emulator.Server, keyID, secret, extra string) string {
 	return fmt.Sprintf(`
 provider "apsaramq" {
   region     = %q
@@ -41,7 +47,7 @@ provider "apsaramq" {
     sts     = %q
   }
 }
-`, emulator.DemoRegion, emulator.DemoAccessKeyID, emulator.DemoAccessKeySecret, extra, srv.URL, srv.URL)
+`, emulator.DemoRegion, keyID, secret, extra, srv.URL, srv.URL)
 }
 
 // Device is a device certificate record for the demo instance.
