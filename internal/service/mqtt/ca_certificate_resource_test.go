@@ -1,6 +1,7 @@
 package mqtt_test
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -17,6 +18,8 @@ import (
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/acctest"
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/emulator"
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt/onsmqtttest"
 )
 
 const caAddr = "apsaramq_mqtt_ca_certificate.test"
@@ -217,7 +220,7 @@ func TestAccCaCertificate_registrationErrors(t *testing.T) {
 		verCN, want string
 	}{
 		{"wrong code", fresh, "not-the-code", `(?s)RegisterCodeError.*Request ID: [0-9A-F-]+.*apsaramq_mqtt_register_code`},
-		{"serial already registered", demoCA, code, `(?s)SnNotUnique.*serial\s+number\s+must\s+be\s+unique`},
+		{"serial already registered", demoCA, code, `(?s)SnNotUnique.*one\s+instance\s+per\s+region`},
 	}
 	for _, tc := range cases {
 		t.Run(strings.ReplaceAll(tc.name, " ", "_"), func(t *testing.T) {
@@ -308,4 +311,71 @@ resource "apsaramq_mqtt_ca_certificate" "test" {
 	if err := acctest.CheckNoAPICalls(srv); err != nil {
 		t.Error(err)
 	}
+}
+
+// One CA serves a production instance in one region and a development
+// instance in another (a CA may be registered once per region); a second
+// instance in the same region is refused with what to do.
+func TestAccCaCertificate_oneCAInTwoRegions(t *testing.T) {
+	const sameRegionInstance = "post-cn-demo0002"
+	seed := onsmqtttest.FleetSeed()
+	seed.Instances = append(seed.Instances, emulator.Instance{ID: sameRegionInstance, AccountID: emulator.DemoAccountID, Region: emulator.DemoRegion})
+	srv := acctest.StartEmulatorWithSeed(t, seed, emulator.Options{})
+	ca := acctest.NewCA(t, "shared CA")
+	verification := func(instanceID, region string) string {
+		c := onsmqtttest.Client(t, srv.URL, func(cfg *onsmqtt.Config) { cfg.Region = region })
+		code, err := c.GetRegisterCode(context.Background(), instanceID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(acctest.Issue(t, ca, code, true).CertPEM)
+	}
+	block := func(name, instanceID, region, verPEM string) string {
+		return fmt.Sprintf(`
+resource "apsaramq_mqtt_ca_certificate" %q {
+  instance_id                  = %q
+  region                       = %q
+  name                         = "shared-ca"
+  ca_certificate_pem           = %s
+  verification_certificate_pem = %s
+}
+
+data "apsaramq_mqtt_ca_certificates" %q {
+  instance_id = %q
+  region      = %q
+  name_regex  = "^shared-ca$"
+  depends_on  = [apsaramq_mqtt_ca_certificate.%s]
+}
+`, name, instanceID, region, acctest.HCLString(string(ca.CertPEM)), acctest.HCLString(verPEM), name, instanceID, region, name)
+	}
+	twoRegions := acctest.ProviderBlock(srv, "") +
+		block("prod", emulator.DemoInstanceID, emulator.DemoRegion, verification(emulator.DemoInstanceID, emulator.DemoRegion)) +
+		block("dev", onsmqtttest.SecondInstanceID, onsmqtttest.SecondRegion, verification(onsmqtttest.SecondInstanceID, onsmqtttest.SecondRegion))
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config: twoRegions,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					acctest.CheckEmulatorCA(srv, emulator.DemoInstanceID, ca.Sn(), "1"),
+					acctest.CheckEmulatorCA(srv, onsmqtttest.SecondInstanceID, ca.Sn(), "1"),
+				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("apsaramq_mqtt_ca_certificate.prod", tfjsonpath.New("sn"), knownvalue.StringExact(ca.Sn())),
+					statecheck.ExpectKnownValue("apsaramq_mqtt_ca_certificate.dev", tfjsonpath.New("sn"), knownvalue.StringExact(ca.Sn())),
+					statecheck.ExpectKnownValue("apsaramq_mqtt_ca_certificate.dev", tfjsonpath.New("region"), knownvalue.StringExact(onsmqtttest.SecondRegion)),
+					statecheck.ExpectKnownValue("data.apsaramq_mqtt_ca_certificates.prod", tfjsonpath.New("ids"),
+						knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(emulator.DemoInstanceID + ":" + ca.Sn())})),
+					statecheck.ExpectKnownValue("data.apsaramq_mqtt_ca_certificates.dev", tfjsonpath.New("ids"),
+						knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(onsmqtttest.SecondInstanceID + ":" + ca.Sn())})),
+				},
+			},
+			{
+				Config: twoRegions + block("second_in_region", sameRegionInstance, emulator.DemoRegion, verification(sameRegionInstance, emulator.DemoRegion)),
+				ExpectError: wrapTolerant(`Code: SnNotUnique .* one instance per region`),
+			},
+		},
+	})
 }
