@@ -20,12 +20,12 @@ func (m *deviceCertificateStateModel) plannedStatus() onsmqtt.Status {
 }
 
 // fill copies what the API holds into the model; region is the region the
-// client addressed.
+// client addressed. The identifying attributes keep the spelling the
+// configuration (or import ID) gave: the API found the certificate by them,
+// and a different rendering in its answer (letter case, for one) must not
+// become a difference that replaces the resource.
 func (m *deviceCertificateStateModel) fill(cert onsmqtt.DeviceCertificate, region string) {
-	m.ID = types.StringValue(formatDeviceID(cert.DeviceKey))
-	m.InstanceID = types.StringValue(cert.InstanceID)
-	m.CaSn = types.StringValue(cert.CaSn)
-	m.DeviceSn = types.StringValue(cert.DeviceSn)
+	m.ID = types.StringValue(formatDeviceID(m.key()))
 	m.Status = types.StringValue(string(cert.Status))
 	m.DeviceName = types.StringValue(cert.DeviceName)
 	m.CertificatePEM = types.StringValue(cert.Content)
