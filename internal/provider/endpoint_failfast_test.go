@@ -67,6 +67,15 @@ func TestAccEndpointFailFast(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			started := time.Now()
+			// Deferred, so the bound is checked even when resource.Test
+			// stops the test on an unexpected error.
+			defer func() {
+				elapsed := time.Since(started)
+				t.Logf("%s: the engine run ended in %v", tc.name, elapsed.Round(10*time.Millisecond))
+				if elapsed > tc.bound {
+					t.Errorf("%s took %v, want at most %v: the failure was retried", tc.name, elapsed, tc.bound)
+				}
+			}()
 			resource.Test(t, resource.TestCase{
 				PreCheck:                 func() { acctest.PreCheck(t) },
 				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
@@ -76,11 +85,6 @@ func TestAccEndpointFailFast(t *testing.T) {
 					ExpectError: regexp.MustCompile(phrases(tc.want...)),
 				}},
 			})
-			elapsed := time.Since(started)
-			t.Logf("%s: the engine run ended in %v", tc.name, elapsed.Round(10*time.Millisecond))
-			if elapsed > tc.bound {
-				t.Errorf("%s took %v, want at most %v: the failure was retried", tc.name, elapsed, tc.bound)
-			}
 		})
 	}
 	if n := plain.Calls()["GetDeviceCertificate"]; n != 0 {
