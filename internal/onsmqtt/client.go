@@ -229,7 +229,7 @@ func (c *Client) attemptOnce(ctx context.Context, svc service, action, method st
 	resp, err := processCommonRequest(client.sdk, req)
 	fields := map[string]any{"action": action, "attempt": attempt, "duration_ms": time.Since(started).Milliseconds()}
 	if err != nil {
-		err = toAPIError(action, err)
+		err = c.toAPIError(ctx, svc, action, err)
 		var apiErr *APIError
 		if errors.As(err, &apiErr) {
 			fields["request_id"] = apiErr.RequestID

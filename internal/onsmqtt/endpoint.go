@@ -40,6 +40,9 @@ type Endpoint struct {
 
 func (e Endpoint) String() string { return e.Scheme + "://" + e.Host }
 
+// Hostname is the host without the port.
+func (e Endpoint) Hostname() string { return (&url.URL{Host: e.Host}).Hostname() }
+
 // Loopback reports whether the endpoint is on this machine, where plain HTTP
 // (the local emulator) exposes nothing.
 func (e Endpoint) Loopback() bool {

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
 	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
@@ -26,6 +28,10 @@ const (
 	ClassThrottled
 	// ClassTransient means the service or network failed temporarily; retry.
 	ClassTransient
+	// ClassMisconfigured means the endpoint setting (scheme, host or port) or
+	// the trust in its certificate is wrong: no retry can help, so the call
+	// fails at once with the fix (an *EndpointError).
+	ClassMisconfigured
 )
 
 func (c ErrorClass) String() string {
@@ -36,6 +42,8 @@ func (c ErrorClass) String() string {
 		return "throttled"
 	case ClassTransient:
 		return "transient"
+	case ClassMisconfigured:
+		return "endpoint misconfigured"
 	default:
 		return "permanent"
 	}
@@ -179,6 +187,12 @@ func Classify(err error) ErrorClass {
 	if err == nil {
 		return ClassPermanent
 	}
+	// Before *APIError: an EndpointError may wrap the bare answer that led
+	// to it.
+	var endpointErr *EndpointError
+	if errors.As(err, &endpointErr) || endpointProblem(err) != 0 {
+		return ClassMisconfigured
+	}
 	var apiErr *APIError
 	if errors.As(err, &apiErr) {
 		return apiErr.Class
@@ -211,39 +225,57 @@ func Classify(err error) ErrorClass {
 }
 
 // toAPIError converts what the SDK returned into an *APIError when the
-// service answered, or classifies a transport failure. The SDK's own error
-// text is avoided because it dumps response headers.
-func toAPIError(action string, err error) error {
+// service answered, an *EndpointError when the endpoint setting is wrong,
+// or a *TransportError. The SDK's own error text is avoided because it
+// dumps response headers.
+func (c *Client) toAPIError(ctx context.Context, svc service, action string, err error) error {
 	var server *sdkerrors.ServerError
 	if errors.As(err, &server) {
-		code := server.ErrorCode()
-		if code == "" {
-			code = fmt.Sprintf("HTTP%d", server.HttpStatus())
+		apiErr := apiErrorFrom(action, server)
+		// A TLS port may answer plain HTTP with a bare 400 (Go's servers do
+		// when the request is short): no API code, so ask the port itself.
+		if svc.endpoint.Scheme == "http" && server.ErrorCode() == "" && server.HttpStatus() == http.StatusBadRequest &&
+			speaksTLS(ctx, svc.endpoint.Host) {
+			return c.endpointError(svc, action, EndpointSpeaksTLS, apiErr)
 		}
-		class := ClassifyCode(code)
-		if class == ClassPermanent && (server.HttpStatus() >= 502 || strings.HasPrefix(code, "HTTP5")) {
-			// Gateway failures and bodies without a code come from load
-			// balancers in front of the service, not from the API itself.
-			class = ClassTransient
-		}
-		return &APIError{
-			Action:     action,
-			Code:       code,
-			Message:    withoutStringToSign(server.Message()),
-			RequestID:  server.RequestId(),
-			HTTPStatus: server.HttpStatus(),
-			Recommend:  server.Recommend(),
-			Class:      class,
-		}
+		return apiErr
 	}
 	var client *sdkerrors.ClientError
 	if errors.As(err, &client) {
-		if client.OriginError() != nil {
-			return &TransportError{Action: action, Err: client.OriginError()}
+		if client.OriginError() == nil {
+			return &APIError{Action: action, Code: client.ErrorCode(), Message: client.Message(), Class: ClassifyCode(client.ErrorCode())}
 		}
-		return &APIError{Action: action, Code: client.ErrorCode(), Message: client.Message(), Class: ClassifyCode(client.ErrorCode())}
+		err = client.OriginError()
 	}
-	return &TransportError{Action: action, Err: err}
+	if problem := endpointProblem(err); problem != 0 {
+		return c.endpointError(svc, action, problem, err)
+	}
+	if svc.endpoint.Scheme == "http" && exchangeFailed(err) && speaksTLS(ctx, svc.endpoint.Host) {
+		return c.endpointError(svc, action, EndpointSpeaksTLS, err)
+	}
+	return &TransportError{Action: action, Endpoint: svc.endpoint, Setting: svc.setting(), Err: err}
+}
+
+func apiErrorFrom(action string, server *sdkerrors.ServerError) *APIError {
+	code := server.ErrorCode()
+	if code == "" {
+		code = fmt.Sprintf("HTTP%d", server.HttpStatus())
+	}
+	class := ClassifyCode(code)
+	if class == ClassPermanent && (server.HttpStatus() >= 502 || strings.HasPrefix(code, "HTTP5")) {
+		// Gateway failures and bodies without a code come from load
+		// balancers in front of the service, not from the API itself.
+		class = ClassTransient
+	}
+	return &APIError{
+		Action:     action,
+		Code:       code,
+		Message:    withoutStringToSign(server.Message()),
+		RequestID:  server.RequestId(),
+		HTTPStatus: server.HttpStatus(),
+		Recommend:  server.Recommend(),
+		Class:      class,
+	}
 }
 
 // processCommonRequest sends req and turns a panic of the SDK into an error.
@@ -254,7 +286,7 @@ func toAPIError(action string, err error) error {
 func processCommonRequest(client *sdk.Client, req *requests.CommonRequest) (resp *responses.CommonResponse, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			resp, err = nil, &TransportError{Action: req.ApiName, Err: fmt.Errorf("the endpoint's answer could not be read (malformed error body): %v", r)}
+			resp, err = nil, fmt.Errorf("the endpoint's answer could not be read (malformed error body): %v", r)
 		}
 	}()
 	return client.ProcessCommonRequest(req)
@@ -276,20 +308,129 @@ func withoutStringToSign(msg string) string {
 	return strings.TrimSpace(msg[:i]) + " (the server's string to sign is withheld: it contains the security token)"
 }
 
-// TransportError is a call that got no answer from the service.
+// TransportError is a call that got no answer from the service, for a
+// reason that may pass (a reset, a timeout, a refused connection within
+// RetryPolicy.RefusedBudget).
 type TransportError struct {
-	Action string
-	Err    error
+	Action   string
+	Endpoint Endpoint
+	Setting  string // the provider setting that chose Endpoint
+	Err      error
 }
 
 func (e *TransportError) Error() string {
-	// url.Error repeats the whole signed URL; the cause alone is what helps.
-	cause := e.Err
-	var urlErr *url.Error
-	if errors.As(cause, &urlErr) {
-		cause = urlErr.Err
+	cause := withoutURL(e.Err)
+	where := "the endpoint"
+	if e.Endpoint != (Endpoint{}) {
+		where = e.Endpoint.String()
 	}
-	return fmt.Sprintf("%s: no answer from the endpoint: %v", e.Action, cause)
+	return fmt.Sprintf("%s: no answer from %s: %v", e.Action, where, cause)
 }
 
 func (e *TransportError) Unwrap() error { return e.Err }
+
+// withoutURL drops a *url.Error's text, which repeats the whole signed URL;
+// the cause alone is what helps.
+func withoutURL(err error) error {
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
+		return urlErr.Err
+	}
+	return err
+}
+
+// EndpointProblem says what is wrong at an endpoint that no retry can fix.
+type EndpointProblem int
+
+const (
+	// EndpointPlainHTTP: HTTPS was spoken to a server that answers plain HTTP.
+	EndpointPlainHTTP EndpointProblem = iota + 1
+	// EndpointNotTLS: HTTPS was spoken to a port that answers neither TLS nor HTTP.
+	EndpointNotTLS
+	// EndpointSpeaksTLS: plain HTTP was spoken to a port that speaks TLS.
+	EndpointSpeaksTLS
+	// EndpointUntrusted: the server's certificate failed verification.
+	EndpointUntrusted
+	// EndpointUnknownHost: DNS says the endpoint's host does not exist.
+	EndpointUnknownHost
+	// EndpointNothingAnswers: every connection was refused for
+	// RetryPolicy.RefusedBudget.
+	EndpointNothingAnswers
+)
+
+// EndpointError is a call that cannot succeed at its endpoint however often
+// it is retried: the scheme, host or port is wrong, or this machine does not
+// trust the server's certificate. It is ClassMisconfigured.
+type EndpointError struct {
+	Action   string
+	Endpoint Endpoint
+	Setting  string // the provider setting that chose Endpoint
+	Problem  EndpointProblem
+	// Region is set when Endpoint is that region's default endpoint, so
+	// the region, not an endpoint setting, is what to check.
+	Region   string
+	Attempts int
+	Waited   time.Duration // how long refused connections were retried
+	Err      error
+}
+
+func (e *EndpointError) Error() string {
+	return fmt.Sprintf("%s: %s. %s", e.Action, e.Diagnosis(), e.Fix())
+}
+
+func (e *EndpointError) Unwrap() error { return e.Err }
+
+// Diagnosis says what was found at the endpoint, with the underlying failure.
+func (e *EndpointError) Diagnosis() string {
+	cause := withoutURL(e.Err)
+	var answer *APIError
+	if errors.As(e.Err, &answer) {
+		cause = fmt.Errorf("HTTP %d: %s", answer.HTTPStatus, answer.Message)
+	}
+	switch e.Problem {
+	case EndpointPlainHTTP:
+		return fmt.Sprintf("the endpoint %s speaks plain HTTP, not HTTPS (%v)", e.Endpoint, cause)
+	case EndpointNotTLS:
+		return fmt.Sprintf("the endpoint %s does not speak TLS (%v)", e.Endpoint, cause)
+	case EndpointSpeaksTLS:
+		return fmt.Sprintf("the endpoint %s speaks HTTPS (TLS), not plain HTTP: the plain-HTTP exchange failed (%v) and the port completed a TLS handshake", e.Endpoint, cause)
+	case EndpointUntrusted:
+		return fmt.Sprintf("the certificate of the endpoint %s %s (%v)", e.Endpoint, certificateTrouble(e.Err), cause)
+	case EndpointUnknownHost:
+		var dns *net.DNSError
+		if errors.As(e.Err, &dns) {
+			cause = dns
+		}
+		return fmt.Sprintf("the host %s of the endpoint %s does not exist (%v)", e.Endpoint.Hostname(), e.Endpoint, cause)
+	case EndpointNothingAnswers:
+		return fmt.Sprintf("nothing answers at %s: connections were refused for %v, %d attempts (%v)",
+			e.Endpoint, e.Waited.Round(100*time.Millisecond), e.Attempts, cause)
+	default:
+		return fmt.Sprintf("the endpoint %s cannot serve the call (%v)", e.Endpoint, cause)
+	}
+}
+
+// Fix says what the user should change.
+func (e *EndpointError) Fix() string {
+	switch e.Problem {
+	case EndpointPlainHTTP:
+		return fmt.Sprintf("If it is a local emulator, use http://%s in %s; otherwise check the port", e.Endpoint.Host, e.Setting)
+	case EndpointNotTLS:
+		return fmt.Sprintf("Check the scheme and the port in %s", e.Setting)
+	case EndpointSpeaksTLS:
+		return fmt.Sprintf("Use https://%s in %s, or check the port", e.Endpoint.Host, e.Setting)
+	case EndpointUntrusted:
+		return fmt.Sprintf("Check that the host is the API's (%s, else the region's default endpoint). "+
+			"If a corporate proxy inspects TLS, trust its CA: add it to the system's trust store or, on Linux, "+
+			"point SSL_CERT_FILE at a CA bundle that includes it", e.Setting)
+	case EndpointUnknownHost:
+		if e.Region != "" {
+			return fmt.Sprintf("It is the default endpoint of region %q: check region, or set %s", e.Region, e.Setting)
+		}
+		return fmt.Sprintf("Check the host in %s", e.Setting)
+	case EndpointNothingAnswers:
+		return fmt.Sprintf("Start the emulator if it is one, check the port, or check %s", e.Setting)
+	default:
+		return "Check " + e.Setting
+	}
+}

@@ -11,17 +11,24 @@ import (
 
 // RetryPolicy shapes the backoff between attempts of one operation. Attempts
 // continue until the caller's context ends (the resource's operation
-// timeout), or MaxElapsed when the context has no deadline.
+// timeout), or MaxElapsed when the context has no deadline. Refused
+// connections have a budget of their own, RefusedBudget.
 type RetryPolicy struct {
 	InitialInterval     time.Duration
 	MaxInterval         time.Duration
 	Multiplier          float64
 	RandomizationFactor float64
 	MaxElapsed          time.Duration
+	// RefusedBudget is how long an operation retries connections that are
+	// refused in a row before it fails with EndpointNothingAnswers,
+	// whatever its own timeout: long enough for an emulator or proxy that
+	// is starting, short enough that a wrong port fails in seconds.
+	RefusedBudget time.Duration
 }
 
 // DefaultRetryPolicy starts at 200ms, doubles, caps at 10s, and spreads
-// attempts ±50% so many throttled goroutines do not retry in lockstep.
+// attempts ±50% so many throttled goroutines do not retry in lockstep. A
+// port that refuses connections is retried for 8s (about 7 attempts).
 func DefaultRetryPolicy() RetryPolicy {
 	return RetryPolicy{
 		InitialInterval:     200 * time.Millisecond,
@@ -29,6 +36,7 @@ func DefaultRetryPolicy() RetryPolicy {
 		Multiplier:          2,
 		RandomizationFactor: 0.5,
 		MaxElapsed:          20 * time.Minute,
+		RefusedBudget:       8 * time.Second,
 	}
 }
 
@@ -49,6 +57,9 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 	if p.MaxElapsed > 0 {
 		d.MaxElapsed = p.MaxElapsed
 	}
+	if p.RefusedBudget > 0 {
+		d.RefusedBudget = p.RefusedBudget
+	}
 	return d
 }
 
@@ -60,6 +71,43 @@ func (p RetryPolicy) NewBackOff() *backoff.ExponentialBackOff {
 	b.Multiplier = p.Multiplier
 	b.RandomizationFactor = p.RandomizationFactor
 	return b
+}
+
+// budgetBackOff shortens a wait that would end past deadline (when set),
+// so the last attempt at a refusing port lands at the end of the refusal
+// budget rather than up to one interval later.
+type budgetBackOff struct {
+	backoff.BackOff
+	deadline time.Time
+}
+
+func (b *budgetBackOff) NextBackOff() time.Duration {
+	next := b.BackOff.NextBackOff()
+	if b.deadline.IsZero() || next == backoff.Stop {
+		return next
+	}
+	return min(next, max(time.Until(b.deadline), 0))
+}
+
+// refusals tracks connections refused in a row within one operation.
+type refusals struct {
+	since   time.Time
+	backOff *budgetBackOff
+	budget  time.Duration
+}
+
+// spent records one more failure and reports whether err ends a run of
+// refusals that has lasted the whole budget. Any other failure ends the run.
+func (r *refusals) spent(err error) bool {
+	if !isRefused(err) {
+		r.since, r.backOff.deadline = time.Time{}, time.Time{}
+		return false
+	}
+	if r.since.IsZero() {
+		r.since = time.Now()
+		r.backOff.deadline = r.since.Add(r.budget)
+	}
+	return !time.Now().Before(r.backOff.deadline)
 }
 
 // TimeoutError says an operation ran out of time while the service kept
@@ -90,6 +138,8 @@ func (c *Client) retrying(ctx context.Context, action string, attempt func(n int
 	if _, ok := ctx.Deadline(); ok {
 		maxElapsed = 0 // the caller's deadline is the bound
 	}
+	bo := &budgetBackOff{BackOff: c.retry.NewBackOff()}
+	refused := &refusals{backOff: bo, budget: c.retry.RefusedBudget}
 	body, err := backoff.Retry(ctx, func() ([]byte, error) {
 		attempts++
 		b, err := attempt(attempts)
@@ -100,12 +150,15 @@ func (c *Client) retrying(ctx context.Context, action string, attempt func(n int
 			return nil, backoff.Permanent(err)
 		}
 		last = err
+		if refused.spent(err) {
+			return nil, backoff.Permanent(nothingAnswers(err, attempts, time.Since(refused.since)))
+		}
 		if !Classify(err).Retryable() {
 			return nil, backoff.Permanent(err)
 		}
 		return nil, err
 	},
-		backoff.WithBackOff(c.retry.NewBackOff()),
+		backoff.WithBackOff(bo),
 		backoff.WithMaxElapsedTime(maxElapsed),
 		backoff.WithNotify(func(err error, next time.Duration) {
 			c.log.Warn(ctx, "OnsMqtt call will be retried", map[string]any{
@@ -120,9 +173,15 @@ func (c *Client) retrying(ctx context.Context, action string, attempt func(n int
 	if cause := context.Cause(ctx); cause != nil {
 		return nil, &TimeoutError{Action: action, Attempts: attempts, Last: last, Cause: cause}
 	}
-	var apiErr *APIError
+	var (
+		apiErr      *APIError
+		endpointErr *EndpointError
+	)
 	if errors.As(err, &apiErr) {
 		apiErr.Attempts = attempts
+	}
+	if errors.As(err, &endpointErr) {
+		endpointErr.Attempts = attempts
 	}
 	return nil, err
 }

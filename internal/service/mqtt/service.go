@@ -64,6 +64,11 @@ func apiErrorDetail(what string, err error) string {
 		}
 		return detail + "\n\nLast error: " + apiErrorDetail(what, timeout.Last)
 	}
+	// A wrong endpoint first: it may wrap the bare answer that revealed it.
+	var endpointErr *onsmqtt.EndpointError
+	if errors.As(err, &endpointErr) {
+		return fmt.Sprintf("%s failed, and retrying cannot help: %s.\n\n%s.", what, endpointErr.Diagnosis(), endpointErr.Fix())
+	}
 	var apiErr *onsmqtt.APIError
 	if errors.As(err, &apiErr) {
 		detail := fmt.Sprintf("%s failed.\n\nCode: %s\nMessage: %s", what, apiErr.Code, apiErr.Message)

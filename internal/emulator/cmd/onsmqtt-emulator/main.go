@@ -9,6 +9,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -20,15 +22,37 @@ import (
 )
 
 func main() {
-	if err := run(os.Args[1:]); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "onsmqtt-emulator:", err)
 		os.Exit(1)
 	}
 }
 
-func run(args []string) error {
+// usageHeader comes before the flags in -h. The emulator speaks plain HTTP,
+// and the provider takes an endpoint without a scheme as HTTPS, so the
+// endpoint is always shown with http://.
+const usageHeader = `Usage: onsmqtt-emulator [flags]
+
+Serves the OnsMqtt 2020-04-20 certificate API and STS AssumeRole over plain
+HTTP. Point the provider at http:// and the listen address, e.g.
+  endpoints { onsmqtt = "http://127.0.0.1:8787" }   or   APSARAMQ_ONSMQTT_ENDPOINT=http://127.0.0.1:8787
+(without http:// the provider speaks HTTPS, which the emulator does not).
+
+Flags:
+`
+
+// run serves until ctx ends.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("onsmqtt-emulator", flag.ContinueOnError)
-	listen := fs.String("listen", "127.0.0.1:8787", "address to listen on")
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usageHeader)
+		fs.PrintDefaults()
+	}
+	listen := fs.String("listen", "127.0.0.1:8787", "`host:port` to listen on; the provider's endpoint is then http://host:port")
 	seedFile := fs.String("seed", "", "JSON seed file (default: the built-in demo seed)")
 	stateFile := fs.String("state", "", "JSON state file: loaded if it exists, rewritten atomically after every mutation")
 	rateLimit := fs.Float64("rate-limit", 0, "calls per second per account (0 = unlimited)")
@@ -41,12 +65,15 @@ func run(args []string) error {
 	maxCAs := fs.Int("max-cas", 10, "CA certificates per instance before CaNumExceed")
 	writeSeed := fs.String("write-seed", "", "write the demo seed as JSON to this file ('-' = stdout) and exit")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
 		return err
 	}
 
 	if *writeSeed != "" {
 		if *writeSeed == "-" {
-			return writeJSON(os.Stdout, emulator.DemoSeed())
+			return writeJSON(stdout, emulator.DemoSeed())
 		}
 		return emulator.WriteSeedFile(*writeSeed, emulator.DemoSeed())
 	}
@@ -78,12 +105,10 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
-	printBanner(srv, *seedFile == "")
+	printBanner(stdout, srv, *seedFile == "")
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	<-ctx.Done()
-	fmt.Fprintln(os.Stderr, "onsmqtt-emulator: shutting down")
+	fmt.Fprintln(stderr, "onsmqtt-emulator: shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := srv.HTTPServer().Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -92,28 +117,49 @@ func run(args []string) error {
 	return nil
 }
 
-func printBanner(srv *emulator.Server, demo bool) {
-	fmt.Printf("onsmqtt-emulator listening on %s\n", srv.URL)
-	fmt.Printf("  endpoint (provider endpoints.onsmqtt / APSARAMQ_ONSMQTT_ENDPOINT): %s\n", srv.Endpoint)
-	fmt.Printf("  admin API: %s/_emulator/state\n", srv.URL)
+// printBanner prints every address as a URL with its scheme, so each can be
+// pasted into a provider setting as it stands.
+func printBanner(w io.Writer, srv *emulator.Server, demo bool) {
+	endpoint := endpointURL(srv.Endpoint)
+	fmt.Fprintf(w, "onsmqtt-emulator listening on %s (plain HTTP)\n", srv.URL)
+	fmt.Fprintf(w, "  endpoint (provider endpoints.onsmqtt / APSARAMQ_ONSMQTT_ENDPOINT): %s\n", endpoint)
+	fmt.Fprintf(w, "  STS endpoint for assume_role (endpoints.sts / APSARAMQ_STS_ENDPOINT): %s\n", endpoint)
+	fmt.Fprintf(w, "  admin API: %s/_emulator/state\n", endpoint)
 	if demo {
-		fmt.Printf("  demo account:   %s\n", emulator.DemoAccountID)
-		fmt.Printf("  access key:     %s\n", emulator.DemoAccessKeyID)
-		fmt.Printf("  access secret:  %s\n", emulator.DemoAccessKeySecret)
-		fmt.Printf("  region:         %s\n", emulator.DemoRegion)
-		fmt.Printf("  instance:       %s\n", emulator.DemoInstanceID)
-		fmt.Printf("  role ARN:       %s\n", emulator.DemoRoleArn)
-		fmt.Printf("  CA Sn:          %s\n", emulator.DemoCASn)
-		fmt.Printf("  devices:        %s (active), %s (active), %s (inactive)\n",
+		fmt.Fprintf(w, "  demo account:   %s\n", emulator.DemoAccountID)
+		fmt.Fprintf(w, "  access key:     %s\n", emulator.DemoAccessKeyID)
+		fmt.Fprintf(w, "  access secret:  %s\n", emulator.DemoAccessKeySecret)
+		fmt.Fprintf(w, "  region:         %s\n", emulator.DemoRegion)
+		fmt.Fprintf(w, "  instance:       %s\n", emulator.DemoInstanceID)
+		fmt.Fprintf(w, "  role ARN:       %s\n", emulator.DemoRoleArn)
+		fmt.Fprintf(w, "  CA Sn:          %s\n", emulator.DemoCASn)
+		fmt.Fprintf(w, "  devices:        %s (active), %s (active), %s (inactive)\n",
 			emulator.DemoDeviceSn, emulator.DemoDevice2Sn, emulator.DemoInactiveDeviceSn)
 	}
 }
 
-func writeJSON(f *os.File, s emulator.Seed) error {
+// endpointURL is the URL a client on this machine uses for the listen
+// address: http://, and loopback in place of an unspecified address
+// (0.0.0.0 or ::), which is not an address to connect to.
+func endpointURL(listenAddr string) string {
+	host, port, err := net.SplitHostPort(listenAddr)
+	if err != nil {
+		return "http://" + listenAddr
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+		if ip.To4() == nil {
+			host = "::1"
+		}
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+func writeJSON(w io.Writer, s emulator.Seed) error {
 	b, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return err
 	}
-	_, err = f.Write(append(b, '\n'))
+	_, err = w.Write(append(b, '\n'))
 	return err
 }

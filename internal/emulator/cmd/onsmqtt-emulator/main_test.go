@@ -1,15 +1,23 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"net/http"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/emulator"
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
 )
 
 func TestWriteSeedProducesALoadableSeed(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "seed.json")
-	if err := run([]string{"-write-seed", path}); err != nil {
+	if err := run(t.Context(), []string{"-write-seed", path}, io.Discard, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	s, err := emulator.ReadSeedFile(path)
@@ -31,8 +39,150 @@ func TestBadFlagsAreErrors(t *testing.T) {
 		{"-fault-kinds", "bogus", "-fault-rate", "1", "-listen", "127.0.0.1:0"},
 		{"-seed", filepath.Join(t.TempDir(), "missing.json")},
 	} {
-		if err := run(args); err == nil {
+		if err := run(t.Context(), args, io.Discard, io.Discard); err == nil {
 			t.Errorf("%v: no error", args)
+		}
+	}
+}
+
+// banner starts the emulator as a user would and returns its banner lines.
+func banner(t *testing.T) []string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out, in := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-listen", "127.0.0.1:0"}, in, io.Discard)
+		_ = in.Close()
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("run: %v", err)
+		}
+	})
+	var lines []string
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		lines = append(lines, sc.Text())
+		if strings.Contains(sc.Text(), "devices:") {
+			go func() { _, _ = io.Copy(io.Discard, out) }()
+			return lines
+		}
+	}
+	t.Fatalf("the banner ended early (%v): %q", sc.Err(), lines)
+	return nil
+}
+
+// valueOf returns what the banner line starting with label shows after its
+// last ": ".
+func valueOf(t *testing.T, lines []string, label string) string {
+	t.Helper()
+	for _, l := range lines {
+		if strings.HasPrefix(strings.TrimSpace(l), label) {
+			return strings.TrimSpace(l[strings.LastIndex(l, ": ")+2:])
+		}
+	}
+	t.Fatalf("no %q line in the banner %q", label, lines)
+	return ""
+}
+
+// hostPort finds addresses such as 127.0.0.1:8787 with what stands before them.
+var hostPort = regexp.MustCompile(`(\S*?)(\d{1,3}(?:\.\d{1,3}){3}:\d+|localhost:\d+)`)
+
+// Pasting the banner's endpoint into the provider (through the same
+// ParseEndpoint and client) must work: it used to print 127.0.0.1:PORT,
+// which the provider takes as HTTPS.
+func TestBannerEndpointsWorkWhenPasted(t *testing.T) {
+	lines := banner(t)
+	for _, l := range lines {
+		for _, m := range hostPort.FindAllStringSubmatch(l, -1) {
+			if !strings.HasSuffix(m[1], "http://") {
+				t.Errorf("banner line %q shows %s without http://", l, m[2])
+			}
+		}
+	}
+
+	endpoint, err := onsmqtt.ParseEndpoint(valueOf(t, lines, "endpoint (provider endpoints.onsmqtt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := onsmqtt.New(onsmqtt.Config{
+		Region:      valueOf(t, lines, "region:"),
+		Endpoint:    endpoint,
+		Credentials: onsmqtt.Credentials{AccessKeyID: valueOf(t, lines, "access key:"), AccessKeySecret: valueOf(t, lines, "access secret:")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := onsmqtt.DeviceKey{InstanceID: valueOf(t, lines, "instance:"), CaSn: valueOf(t, lines, "CA Sn:"), DeviceSn: emulator.DemoDeviceSn}
+	if _, err := c.GetDeviceCertificate(t.Context(), key); err != nil {
+		t.Errorf("GetDeviceCertificate through the pasted endpoint %s: %v", endpoint, err)
+	}
+
+	sts, err := onsmqtt.ParseEndpoint(valueOf(t, lines, "STS endpoint"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := onsmqtt.AssumeRoleInput{RoleArn: valueOf(t, lines, "role ARN:"), SessionName: "banner-test"}
+	if _, _, err := c.AssumeRole(t.Context(), sts, in); err != nil {
+		t.Errorf("AssumeRole through the pasted STS endpoint %s: %v", sts, err)
+	}
+
+	resp, err := http.Get(valueOf(t, lines, "admin API:"))
+	if err != nil {
+		t.Fatalf("admin API: %v", err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("admin API answered %s", resp.Status)
+	}
+}
+
+// The examples in -h must parse to plain HTTP, and no address in it may
+// lack its scheme except the -listen default, which is a listen address.
+func TestHelpShowsEndpointsWithTheirScheme(t *testing.T) {
+	var help bytes.Buffer
+	if err := run(t.Context(), []string{"-h"}, io.Discard, &help); err != nil {
+		t.Fatalf("-h: %v", err)
+	}
+	text := help.String()
+	for _, m := range hostPort.FindAllStringSubmatch(text, -1) {
+		if !strings.HasSuffix(m[1], "http://") && m[1] != `"` {
+			t.Errorf("-h shows %s%s without http://", m[1], m[2])
+		}
+	}
+	examples := regexp.MustCompile(`onsmqtt = "([^"]+)"|APSARAMQ_ONSMQTT_ENDPOINT=(\S+)`).FindAllStringSubmatch(text, -1)
+	if len(examples) < 2 {
+		t.Fatalf("-h gives no endpoint example to paste:\n%s", text)
+	}
+	for _, m := range examples {
+		raw := m[1] + m[2]
+		ep, err := onsmqtt.ParseEndpoint(raw)
+		if err != nil || ep.Scheme != "http" {
+			t.Errorf("-h example %q parses as %v, %v; want plain HTTP", raw, ep, err)
+		}
+	}
+	if !strings.Contains(text, `(default "127.0.0.1:8787")`) {
+		t.Errorf("the -listen default is not where the check above allows it:\n%s", text)
+	}
+}
+
+// An unspecified listen address is not one to connect to: the banner shows
+// loopback instead.
+func TestEndpointURLOfUnspecifiedAddressIsLoopback(t *testing.T) {
+	for listen, want := range map[string]string{
+		"127.0.0.1:8787": "http://127.0.0.1:8787",
+		"0.0.0.0:8787":   "http://127.0.0.1:8787",
+		"[::]:8787":      "http://[::1]:8787",
+		"[::1]:9":        "http://[::1]:9",
+	} {
+		got := endpointURL(listen)
+		if got != want {
+			t.Errorf("endpointURL(%q) = %q, want %q", listen, got, want)
+		}
+		if ep, err := onsmqtt.ParseEndpoint(got); err != nil || !ep.Loopback() {
+			t.Errorf("%q is not a loopback endpoint: %v, %v", got, ep, err)
 		}
 	}
 }
