@@ -137,7 +137,8 @@ func providerSchema() schema.Schema {
 				Attributes: map[string]schema.Attribute{
 					"onsmqtt": schema.StringAttribute{
 						MarkdownDescription: "OnsMqtt endpoint URL. Defaults to `https://onsmqtt.<region>.aliyuncs.com`; falls back to " +
-							"`APSARAMQ_ONSMQTT_ENDPOINT`. `http://` is accepted (for the local emulator) with a warning unless the host is loopback.",
+							"`APSARAMQ_ONSMQTT_ENDPOINT`. A host without a scheme is taken as `https://`; `http://` is accepted (for the local emulator) " +
+							"with a warning unless the host is loopback.",
 						Optional:   true,
 						Validators: notBlank,
 					},

@@ -373,7 +373,7 @@ data "apsaramq_mqtt_ca_certificates" %q {
 				},
 			},
 			{
-				Config: twoRegions + block("second_in_region", sameRegionInstance, emulator.DemoRegion, verification(sameRegionInstance, emulator.DemoRegion)),
+				Config:      twoRegions + block("second_in_region", sameRegionInstance, emulator.DemoRegion, verification(sameRegionInstance, emulator.DemoRegion)),
 				ExpectError: wrapTolerant(`Code: SnNotUnique .* one instance per region`),
 			},
 		},
