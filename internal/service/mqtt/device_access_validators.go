@@ -22,7 +22,9 @@ func (distinctDeviceKeys) Description(context.Context) string {
 	return "no two keys may name the same certificate (serial numbers match case-insensitively, and without leading zeros when hexadecimal), and every status must be set"
 }
 
-func (v distinctDeviceKeys) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v distinctDeviceKeys) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (distinctDeviceKeys) ValidateMap(_ context.Context, req validator.MapRequest, resp *validator.MapResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
