@@ -152,25 +152,39 @@ type refusingServer struct {
 
 func startRefusingServer(t *testing.T) *refusingServer {
 	t.Helper()
+	rs := &refusingServer{}
+	rs.faultServer = startWrappedServer(t, func(e *emulator.Emulator) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			q := r.URL.Query()
+			action := q.Get("Action")
+			if (action == "InactivateDeviceCertificate" || action == "ActiveDeviceCertificate") && rs.refused(q.Get("DeviceSn")) {
+				writeAPIError(w, http.StatusForbidden, "Forbidden.RAM", "User not authorized to operate on the specified resource.")
+				return
+			}
+			e.ServeHTTP(w, r)
+		})
+	})
+	return rs
+}
+
+// startWrappedServer serves a demo-seeded emulator behind the handler wrap
+// makes of it.
+func startWrappedServer(t *testing.T, wrap func(*emulator.Emulator) http.Handler) *faultServer {
+	t.Helper()
 	e, err := emulator.New(emulator.DemoSeed(), emulator.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	rs := &refusingServer{faultServer: &faultServer{Emulator: e}}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
-		action := q.Get("Action")
-		if (action == "InactivateDeviceCertificate" || action == "ActiveDeviceCertificate") && rs.refused(q.Get("DeviceSn")) {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusForbidden)
-			fmt.Fprintf(w, `{"RequestId":"0A5C7E2B-1111-4222-8333-444455556666","HostId":"onsmqtt.cn-hangzhou.aliyuncs.com","Code":"Forbidden.RAM","Message":"User not authorized to operate on the specified resource."}`)
-			return
-		}
-		e.ServeHTTP(w, r)
-	}))
+	srv := httptest.NewServer(wrap(e))
 	t.Cleanup(srv.Close)
-	rs.URL = srv.URL
-	return rs
+	return &faultServer{Emulator: e, URL: srv.URL}
+}
+
+// writeAPIError answers like the gateway: the documented error body.
+func writeAPIError(w http.ResponseWriter, status int, code, message string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	fmt.Fprintf(w, `{"RequestId":"0A5C7E2B-1111-4222-8333-444455556666","HostId":"onsmqtt.cn-hangzhou.aliyuncs.com","Code":%q,"Message":%q}`, code, message)
 }
 
 func (rs *refusingServer) refused(sn string) bool {
