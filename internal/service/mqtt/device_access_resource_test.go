@@ -365,3 +365,46 @@ func TestAccDeviceAccess_missingDevicesAllowed(t *testing.T) {
 		},
 	))
 }
+
+// A devices map known only at apply time (keys from another resource) is
+// accepted at plan, validated once known, and planned as "(known after apply)".
+func TestAccDeviceAccess_devicesUnknownAtPlan(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	seed(t, srv.Emulator, "ca01", map[string]string{"d01": "active", "d02": "active"})
+	cfg := func(sn string) string {
+		return acctest.ProviderBlock(srv, "") + fmt.Sprintf(`
+resource "terraform_data" "sn" {
+  input = %q
+}
+
+resource "apsaramq_mqtt_device_access" "test" {
+  instance_id      = %q
+  ca_sn            = "ca01"
+  devices          = { (terraform_data.sn.output) = "inactive" }
+  unlisted_devices = "active"
+}
+`, sn, emulator.DemoInstanceID)
+	}
+	unknown := func(attrs ...string) []plancheck.PlanCheck {
+		var checks []plancheck.PlanCheck
+		for _, a := range attrs {
+			checks = append(checks, plancheck.ExpectUnknownValue(accessAddr, tfjsonpath.New(a)))
+		}
+		return checks
+	}
+	resource.ParallelTest(t, accessTestCase(t,
+		resource.TestStep{
+			Config:           cfg("d01"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: unknown("devices", "unlisted_device_statuses", "active_count")},
+			Check:            apiCheck(srv.Emulator, "ca01", map[string]string{"d01": "inactive", "d02": "active"}),
+		},
+		resource.TestStep{
+			Config: cfg("d02"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: append(unknown("devices", "unlisted_device_statuses", "unregistered_devices", "active_count"),
+				plancheck.ExpectResourceAction(accessAddr, plancheck.ResourceActionUpdate))},
+			Check: apiCheck(srv.Emulator, "ca01", map[string]string{"d01": "active", "d02": "inactive"}),
+			ConfigStateChecks: append(counts(2, 1, 1, 1),
+				stateValue("unlisted_device_statuses", statuses(map[string]string{"d01": "active"}))),
+		},
+	))
+}
