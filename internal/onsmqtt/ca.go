@@ -171,12 +171,11 @@ func (c *Client) DeleteCaCertificate(ctx context.Context, key CaKey) error {
 }
 
 // ListCaCertificates returns every CA certificate of an instance, following
-// every page.
+// every page (see allPages for how the end of the list is found).
 func (c *Client) ListCaCertificates(ctx context.Context, instanceID string) ([]CACertificate, error) {
 	const action = "ListCaCertificate"
 	params := map[string]string{"MqttInstanceId": instanceID, "PageSize": strconv.Itoa(maxPageSize)}
-	var all []CACertificate
-	for page := 1; ; page++ {
+	fetch := func(page int) ([]CACertificate, error) {
 		params["PageNo"] = strconv.Itoa(page)
 		var out struct {
 			Data struct {
@@ -186,16 +185,15 @@ func (c *Client) ListCaCertificates(ctx context.Context, instanceID string) ([]C
 		if err := c.call(ctx, c.onsmqtt(), action, http.MethodGet, params, &out); err != nil {
 			return nil, err
 		}
+		cas := make([]CACertificate, 0, len(out.Data.CaCertificateVOS))
 		for _, vo := range out.Data.CaCertificateVOS {
 			ca, err := vo.toModel(instanceID)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", action, err)
 			}
-			all = append(all, ca)
+			cas = append(cas, ca)
 		}
-		// A short page is the last one (Total is not trusted, see ListDeviceCertificates).
-		if len(out.Data.CaCertificateVOS) < maxPageSize {
-			return all, nil
-		}
+		return cas, nil
 	}
+	return allPages(ctx, c.log, action, fetch, func(ca CACertificate) string { return ca.Sn })
 }

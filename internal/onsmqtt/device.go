@@ -116,15 +116,10 @@ func (c *Client) GetDeviceCertificate(ctx context.Context, key DeviceKey) (Devic
 // SetDeviceCertificateStatus calls ActiveDeviceCertificate or
 // InactivateDeviceCertificate. Both are idempotent on the service.
 func (c *Client) SetDeviceCertificateStatus(ctx context.Context, key DeviceKey, status Status) error {
-	action := "ActiveDeviceCertificate"
-	switch status {
-	case StatusActive:
-	case StatusInactive:
-		action = "InactivateDeviceCertificate"
-	default:
+	if status != StatusActive && status != StatusInactive {
 		return fmt.Errorf("unknown certificate status %q", status)
 	}
-	return c.call(ctx, c.onsmqtt(), action, http.MethodPost, key.params(), nil)
+	return c.call(ctx, c.onsmqtt(), DeviceStatusAction(status), http.MethodPost, key.params(), nil)
 }
 
 // DeleteDeviceCertificate removes the broker's registration record.
@@ -132,41 +127,34 @@ func (c *Client) DeleteDeviceCertificate(ctx context.Context, key DeviceKey) err
 	return c.call(ctx, c.onsmqtt(), "DeleteDeviceCertificate", http.MethodPost, key.params(), nil)
 }
 
-// maxPageSize is the API's upper bound for PageSize.
-const maxPageSize = 100
-
 // ListDeviceCertificates returns every device certificate of an instance, or
-// of one CA when caSn is not empty, following every page.
+// of one CA when caSn is not empty, following every page (see allPages for
+// how the end of the list is found).
 func (c *Client) ListDeviceCertificates(ctx context.Context, instanceID, caSn string) ([]DeviceCertificate, error) {
-	action, params := "ListDeviceCertificate", map[string]string{"MqttInstanceId": instanceID}
+	action, params := "ListDeviceCertificate", map[string]string{"MqttInstanceId": instanceID, "PageSize": strconv.Itoa(maxPageSize)}
 	if caSn != "" {
 		action = "ListDeviceCertificateByCaSn"
 		params["CaSn"] = caSn
 	}
-	var all []DeviceCertificate
-	for page := 1; ; page++ {
+	fetch := func(page int) ([]DeviceCertificate, error) {
 		params["PageNo"] = strconv.Itoa(page)
-		params["PageSize"] = strconv.Itoa(maxPageSize)
 		var out struct {
 			Data struct {
 				DeviceCertificateVOS []deviceCertificateVO `json:"DeviceCertificateVOS"`
-				Total                int                   `json:"Total"`
 			} `json:"Data"`
 		}
 		if err := c.call(ctx, c.onsmqtt(), action, http.MethodGet, params, &out); err != nil {
 			return nil, err
 		}
+		certs := make([]DeviceCertificate, 0, len(out.Data.DeviceCertificateVOS))
 		for _, vo := range out.Data.DeviceCertificateVOS {
 			cert, err := vo.toModel(instanceID)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", action, err)
 			}
-			all = append(all, cert)
+			certs = append(certs, cert)
 		}
-		// A short page is the last one; Total is described inconsistently
-		// by the docs (items or pages), so it is not trusted for paging.
-		if len(out.Data.DeviceCertificateVOS) < maxPageSize {
-			return all, nil
-		}
+		return certs, nil
 	}
+	return allPages(ctx, c.log, action, fetch, func(d DeviceCertificate) string { return d.CaSn + ":" + d.DeviceSn })
 }

@@ -1,20 +1,24 @@
 output "region" {
   description = "Region the environment's instance was addressed in."
-  value       = data.apsaramq_mqtt_device_certificates.registered.region
+  value       = apsaramq_mqtt_device_access.this.region
 }
 
-output "active_device_sns" {
-  description = "Device serial numbers allowed to connect."
-  value = sort(concat(
-    [for sn, s in apsaramq_mqtt_device_certificate_state.registered : sn if s.status == "active"],
-    [for sn, s in apsaramq_mqtt_device_certificate_state.expected : sn if s.status == "active"],
-  ))
+output "active_count" {
+  description = "Registered certificates under the CA that may connect."
+  value       = apsaramq_mqtt_device_access.this.active_count
 }
 
-output "revoked_device_sns" {
-  description = "Device serial numbers refused."
-  value = sort(concat(
-    [for sn, s in apsaramq_mqtt_device_certificate_state.registered : sn if s.status == "inactive"],
-    [for sn, s in apsaramq_mqtt_device_certificate_state.expected : sn if s.status == "inactive"],
-  ))
+output "registered_count" {
+  description = "Registered certificates under the CA."
+  value       = apsaramq_mqtt_device_access.this.registered_count
+}
+
+output "unlisted_device_sns" {
+  description = "Registered certificates neither allowed nor revoked: with default_deny, refused."
+  value       = sort(keys(apsaramq_mqtt_device_access.this.unlisted_device_statuses))
+}
+
+output "unregistered_device_sns" {
+  description = "Allowed or revoked devices that have not connected yet."
+  value       = sort(tolist(apsaramq_mqtt_device_access.this.unregistered_devices))
 }

@@ -10,30 +10,30 @@ variable "region" {
 }
 
 variable "ca_sn" {
-  description = "Serial number of the registered CA whose devices this module manages (apsaramq_mqtt_ca_certificate.sn, or from the console). It must be known at plan time: it keys for_each."
+  description = "Serial number of the registered CA whose device certificates this module holds (apsaramq_mqtt_ca_certificate.sn, or from the console)."
   type        = string
+}
+
+variable "allowed_device_sns" {
+  description = "Device certificate serial numbers that may connect (status active)."
+  type        = set(string)
+  default     = []
 }
 
 variable "revoked_device_sns" {
-  description = "Device serial numbers refused access (status inactive). Every other device under the CA is active."
+  description = "Device certificate serial numbers refused (status inactive), e.g. a stolen device."
   type        = set(string)
   default     = []
 }
 
-variable "device_name_regex" {
-  description = "Manage only devices whose name matches this regular expression; null: every device under the CA."
-  type        = string
-  default     = null
+variable "default_deny" {
+  description = "true: every other certificate registered under the CA, now or later, is inactivated (only allowed devices may connect). false: other certificates are left as they are."
+  type        = bool
+  default     = true
 }
 
-variable "expected_device_sns" {
-  description = "Devices expected to connect soon (e.g. provisioned in this pipeline): their state resources wait for the first connection, up to wait_timeout."
-  type        = set(string)
-  default     = []
-}
-
-variable "wait_timeout" {
-  description = "How long to wait for each expected device's first connection."
-  type        = string
-  default     = "15m"
+variable "allow_unregistered_devices" {
+  description = "true: listing a device that has not connected yet is not an error; it is brought to its status on the first apply after it registers (see the unregistered_device_sns output). false: such a device fails the apply."
+  type        = bool
+  default     = false
 }

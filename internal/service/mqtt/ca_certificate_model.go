@@ -16,18 +16,25 @@ func formatCaID(k onsmqtt.CaKey) string { return k.InstanceID + ":" + k.Sn }
 
 // parseCaID parses an import ID (without its @region suffix).
 func parseCaID(id string) (onsmqtt.CaKey, error) {
+	instanceID, sn, err := parseInstanceSerialID(id, caIDFormat, "sn")
+	return onsmqtt.CaKey{InstanceID: instanceID, Sn: sn}, err
+}
+
+// parseInstanceSerialID parses the two-part IDs "instance_id:<serial>" of
+// the CA and device access resources, checking each part like the schema
+// does; format and snName name the shape and the serial's attribute in errors.
+func parseInstanceSerialID(id, format, snName string) (string, string, error) {
 	parts := strings.Split(id, ":")
 	if len(parts) != 2 {
-		return onsmqtt.CaKey{}, fmt.Errorf("expected an import ID of the form %s with two parts, got %d part(s) in %q", caIDFormat, len(parts), id)
+		return "", "", fmt.Errorf("expected an import ID of the form %s with two parts, got %d part(s) in %q", format, len(parts), id)
 	}
-	key := onsmqtt.CaKey{InstanceID: parts[0], Sn: parts[1]}
-	if problem := instanceIDProblem(key.InstanceID); problem != "" {
-		return onsmqtt.CaKey{}, fmt.Errorf("import ID %q: instance_id %s (expected %s)", id, problem, caIDFormat)
+	if problem := instanceIDProblem(parts[0]); problem != "" {
+		return "", "", fmt.Errorf("import ID %q: instance_id %s (expected %s)", id, problem, format)
 	}
-	if problem := serialNumberProblem(key.Sn); problem != "" {
-		return onsmqtt.CaKey{}, fmt.Errorf("import ID %q: sn %s (expected %s)", id, problem, caIDFormat)
+	if problem := serialNumberProblem(parts[1]); problem != "" {
+		return "", "", fmt.Errorf("import ID %q: %s %s (expected %s)", id, snName, problem, format)
 	}
-	return key, nil
+	return parts[0], parts[1], nil
 }
 
 func (m *caCertificateModel) key() onsmqtt.CaKey {

@@ -19,8 +19,10 @@ type badInput struct {
 	name string
 	// config is the whole configuration; built by the helpers below.
 	config string
-	// importID, when set, runs `import` with this ID instead of a plan.
+	// importID, when set, runs `import` with this ID instead of a plan, of
+	// resource (default the device state resource).
 	importID string
+	resource string
 	// env is set for the case only (cases run one after another).
 	env  map[string]string
 	want string
@@ -37,6 +39,58 @@ resource "apsaramq_mqtt_device_certificate_state" "test" {
   %s
 }
 `, acctest.HCLString(instance), acctest.HCLString(caSn), acctest.HCLString(deviceSn), extra)
+}
+
+// badAccess is a configuration of one device access resource with the demo
+// provider block; devices is the map's HCL and extra goes inside the block.
+func badAccess(srv *emulator.Server, instance, caSn, devices, extra string) string {
+	return acctest.ProviderBlock(srv, "") + fmt.Sprintf(`
+resource "apsaramq_mqtt_device_access" "test" {
+  instance_id = %s
+  ca_sn       = %s
+  devices     = %s
+  %s
+}
+`, acctest.HCLString(instance), acctest.HCLString(caSn), devices, extra)
+}
+
+// badAccessCases are the device access resource's invalid inputs: each map
+// key is a serial number (named in the error), each value a status, and the
+// import ID has two parts.
+func badAccessCases(srv *emulator.Server) []badInput {
+	const inst = emulator.DemoInstanceID
+	acc := func(devices, extra string) string { return badAccess(srv, inst, "ca01", devices, extra) }
+	key := func(k string) string { return fmt.Sprintf("{ %s = \"active\" }", acctest.HCLString(k)) }
+	valid := acc(key("dev01"), "")
+	imp := func(name, id, want string) badInput {
+		return badInput{name: name, config: valid, importID: id, resource: "apsaramq_mqtt_device_access.test", want: want}
+	}
+	return []badInput{
+		{name: "access key 129 bytes", config: acc(key(strings.Repeat("a", 129)), ""), want: `Attribute devices\["a{129}"\] must be at most 128 bytes, got 129 bytes`},
+		{name: "access key 43 three-byte characters", config: acc(key(strings.Repeat("€", 43)), ""), want: `devices\["€{43}"\] must be at most 128 bytes, got 129 bytes \(43 characters\)`},
+		{name: "access key empty", config: acc(key(""), ""), want: `devices\[""\] must not be empty`},
+		{name: "access key with space", config: acc(key("dev 01"), ""), want: `devices\["dev 01"\] must not contain whitespace`},
+		{name: "access key as openssl prints it", config: acc(key("3a:7f:1c"), ""), want: `devices\["3a:7f:1c"\] must not contain ':'`},
+		{name: "access keys naming one certificate", config: acc(`{ "00AB" = "active", "ab" = "inactive" }`, ""), want: `Duplicate Device Serial Number.*Keys "00AB" and "ab" of devices name the same certificate`},
+		{name: "access status misspelled", config: acc(`{ dev01 = "enabled" }`, ""), want: `devices\["dev01"\] value must be one of: \["active" "inactive"\], got: "enabled"`},
+		{name: "access status capitalised", config: acc(`{ dev01 = "Inactive" }`, ""), want: `devices\["dev01"\] value must be one of`},
+		{name: "access status null", config: acc(`{ dev01 = null }`, ""), want: `devices\["dev01"\] must be "active" or "inactive", not null`},
+		{name: "access devices as a list", config: acc(`["dev01"]`, ""), want: `Inappropriate value for attribute "devices"`},
+		{name: "access devices missing", config: acctest.ProviderBlock(srv, "") + fmt.Sprintf("resource \"apsaramq_mqtt_device_access\" \"test\" {\n  instance_id = %q\n  ca_sn = \"ca01\"\n}\n", inst), want: `The argument "devices" is required`},
+		{name: "access unlisted_devices unknown word", config: acc(key("dev01"), `unlisted_devices = "deny"`), want: `unlisted_devices value must be one of: \["ignore" "inactive" "active"\]`},
+		{name: "access unlisted_devices capitalised", config: acc(key("dev01"), `unlisted_devices = "Inactive"`), want: `unlisted_devices value must be one of`},
+		{name: "access allow_unregistered_devices not a bool", config: acc(key("dev01"), `allow_unregistered_devices = "maybe"`), want: `Inappropriate value for attribute "allow_unregistered_devices"`},
+		{name: "access computed count set", config: acc(key("dev01"), `registered_count = 3`), want: `registered_count.*(read-only|Read-Only|cannot set)`},
+		{name: "access instance_id wrong prefix", config: badAccess(srv, "kafka-cn-123", "ca01", key("dev01"), ""), want: `instance_id must look like post-cn-xxxxxxxx`},
+		{name: "access ca_sn with colon", config: badAccess(srv, inst, "3a:7f", key("dev01"), ""), want: `ca_sn must not contain ':'`},
+		{name: "access ca_sn 129 bytes", config: badAccess(srv, inst, strings.Repeat("c", 129), key("dev01"), ""), want: `ca_sn must be at most 128 bytes`},
+		{name: "access timeout negative", config: acc(key("dev01"), `timeouts = { update = "-1m" }`), want: `(?s)Invalid Timeout.*timeouts.update must be a positive duration`},
+		imp("access import ID with a slash", inst+"/ca01", `Unexpected Import Identifier.*instance_id:ca_sn with two parts, got 1 part`),
+		imp("access import ID with a device", inst+":ca01:dev01", `instance_id:ca_sn with two parts, got 3 part\(s\)`),
+		imp("access import ID without CA", inst+":", `ca_sn must not be empty`),
+		imp("access import ID with a bad region", inst+":ca01@Shanghai", `the part after '@' must be a region`),
+		imp("access import ID with a bad instance", "kafka-cn-1:ca01", `instance_id must look like`),
+	}
 }
 
 // badProvider is a provider block with body, plus a valid resource (which
@@ -59,7 +113,7 @@ resource "apsaramq_mqtt_device_certificate_state" "test" {
 // badInputCatalogue lists the invalid inputs of the issue's categories:
 // lengths in bytes and characters, empty strings, whitespace, colon-separated
 // serial numbers, instance IDs, status values, import IDs, endpoints,
-// credentials and timeouts. The provider package's own credential tests
+// credentials and timeouts, and the device access resource's (badAccessCases). The provider package's own credential tests
 // (internal/provider) hold further provider-block cases.
 func badInputCatalogue(srv *emulator.Server) []badInput {
 	const inst = emulator.DemoInstanceID
@@ -71,7 +125,7 @@ func badInputCatalogue(srv *emulator.Server) []badInput {
 	endpoint := func(url string) string {
 		return keys + fmt.Sprintf("\n  endpoints {\n    onsmqtt = %s\n  }", acctest.HCLString(url))
 	}
-	return []badInput{
+	return append([]badInput{
 		// Lengths: the API counts bytes, so do we; the message gives both.
 		{name: "ca_sn 129 bytes ascii", config: res(inst, strings.Repeat("a", 129), "dev01", ""), want: `ca_sn must be at most 128 bytes, got 129 bytes`},
 		{name: "ca_sn 43 three-byte characters", config: res(inst, strings.Repeat("€", 43), "dev01", ""), want: `ca_sn must be at most 128 bytes, got 129 bytes \(43 characters\)`},
@@ -144,7 +198,7 @@ resource "apsaramq_mqtt_device_certificate_state" "test" {
 		{name: "empty access key", config: badProvider(srv, fmt.Sprintf("region = %q\n  access_key = \"\"\n  secret_key = \"s\"", emulator.DemoRegion)), want: `access_key.*string length must be at least 1`},
 		{name: "rate limit zero", config: badProvider(srv, keys+"\n  rate_limit = 0"), want: `rate_limit value must be between 1.000000 and 500.000000`},
 		{name: "assume_role session name too short", config: badProvider(srv, keys+fmt.Sprintf("\n  assume_role {\n    role_arn = %q\n    session_name = \"x\"\n  }", emulator.DemoRoleArn)), want: `must be 2 to 64 characters`},
-	}
+	}, badAccessCases(srv)...)
 }
 
 // wrapTolerant makes every space of want match any run of whitespace, as
@@ -172,22 +226,28 @@ func TestAccBadInputCatalogue_refusedWithoutAPICalls(t *testing.T) {
 			}
 			step := resource.TestStep{Config: tc.config, ExpectError: wrapTolerant(tc.want)}
 			if tc.importID != "" {
-				step.ResourceName = "apsaramq_mqtt_device_certificate_state.test"
+				step.ResourceName = tc.resource
+				if step.ResourceName == "" {
+					step.ResourceName = "apsaramq_mqtt_device_certificate_state.test"
+				}
 				step.ImportState = true
 				step.ImportStateId = tc.importID
 			} else {
 				step.PlanOnly = true
 			}
+			// Per case, so a failure names the input that reached the API;
+			// deferred, because a failed step ends the case with t.Fatal.
+			defer func() {
+				if err := acctest.CheckNoAPICalls(srv); err != nil {
+					t.Error(err)
+					srv.ResetCounters()
+				}
+			}()
 			resource.Test(t, resource.TestCase{
 				PreCheck:                 func() { acctest.PreCheck(t) },
 				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
 				Steps:                    []resource.TestStep{step},
 			})
-			// Per case, so a failure names the input that reached the API.
-			if err := acctest.CheckNoAPICalls(srv); err != nil {
-				t.Error(err)
-				srv.ResetCounters()
-			}
 		})
 	}
 	t.Logf("bad-input catalogue: %d invalid inputs tried, emulator calls: %s", len(cases), acctest.FormatCalls(srv.Calls()))

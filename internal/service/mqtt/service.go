@@ -19,6 +19,7 @@ func Resources() []func() resource.Resource {
 	return []func() resource.Resource{
 		NewDeviceCertificateStateResource,
 		NewCaCertificateResource,
+		NewDeviceAccessResource,
 	}
 }
 

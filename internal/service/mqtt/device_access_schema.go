@@ -1,0 +1,156 @@
+package mqtt
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+type deviceAccessModel struct {
+	ID                       types.String   `tfsdk:"id"`
+	InstanceID               types.String   `tfsdk:"instance_id"`
+	CaSn                     types.String   `tfsdk:"ca_sn"`
+	Region                   types.String   `tfsdk:"region"`
+	Devices                  types.Map      `tfsdk:"devices"`
+	UnlistedDevices          types.String   `tfsdk:"unlisted_devices"`
+	AllowUnregisteredDevices types.Bool     `tfsdk:"allow_unregistered_devices"`
+	UnlistedDeviceStatuses   types.Map      `tfsdk:"unlisted_device_statuses"`
+	UnregisteredDevices      types.Set      `tfsdk:"unregistered_devices"`
+	RegisteredCount          types.Int64    `tfsdk:"registered_count"`
+	ActiveCount              types.Int64    `tfsdk:"active_count"`
+	InactiveCount            types.Int64    `tfsdk:"inactive_count"`
+	UnlistedCount            types.Int64    `tfsdk:"unlisted_count"`
+	Timeouts                 timeouts.Value `tfsdk:"timeouts"`
+}
+
+type deviceAccessIdentityModel struct {
+	InstanceID types.String `tfsdk:"instance_id"`
+	CaSn       types.String `tfsdk:"ca_sn"`
+	Region     types.String `tfsdk:"region"`
+}
+
+// What unlisted_devices may say about registered certificates that devices
+// does not name.
+const (
+	unlistedIgnore   = "ignore"
+	unlistedInactive = statusInactive
+	unlistedActive   = statusActive
+)
+
+func deviceAccessSchema(ctx context.Context) schema.Schema {
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	return schema.Schema{
+		MarkdownDescription: "Holds the registration state of **every device certificate under one CA** on one ApsaraMQ for MQTT " +
+			"instance: which devices may connect (`active`) and which are refused (`inactive`), including, with " +
+			"`unlisted_devices = \"inactive\"`, every certificate that registers later (default deny).\n\n" +
+			"It is the authoritative counterpart of `apsaramq_mqtt_device_certificate_state`, which holds one certificate " +
+			"and leaves the others alone. One `apsaramq_mqtt_device_access` per instance and CA; a certificate must not be " +
+			"managed by both resources. Refresh reads the whole CA with `ListDeviceCertificateByCaSn` (one call per 100 " +
+			"certificates) and apply changes only the certificates whose status differs, concurrently within the provider's " +
+			"`rate_limit`. Destroying it **inactivates** every certificate it manages.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "`instance_id:ca_sn`, also the import ID (append `@<region>` to import from another region).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"instance_id": schema.StringAttribute{
+				MarkdownDescription: "ID of the ApsaraMQ for MQTT instance, e.g. `post-cn-7mz2d******`. Changing it replaces the resource.",
+				Required:            true,
+				Validators:          []validator.String{instanceIDValidator},
+				PlanModifiers:       replace,
+			},
+			"ca_sn": schema.StringAttribute{
+				MarkdownDescription: "Serial number of the registered CA certificate whose device certificates this resource holds: " +
+					"at most 128 **bytes**, no whitespace or `:`. Changing it replaces the resource.",
+				Required:      true,
+				Validators:    []validator.String{serialNumberValidator},
+				PlanModifiers: replace,
+			},
+			"region": resourceRegionAttribute(),
+			"devices": schema.MapAttribute{
+				MarkdownDescription: "Device certificate serial number → `active` or `inactive`. May be empty. Keys are matched to the " +
+					"registered certificates case-insensitively, and a hexadecimal serial number also without its leading zeros " +
+					"(`F26900BA87` names the certificate the API lists as `00f26900ba87`); two keys naming the same certificate " +
+					"are an error. State keeps your spelling. A device removed from this map becomes unlisted and gets the " +
+					"`unlisted_devices` treatment.",
+				ElementType: types.StringType,
+				Required:    true,
+				Validators: []validator.Map{
+					mapvalidator.KeysAre(serialNumberValidator),
+					mapvalidator.ValueStringsAre(stringvalidator.OneOf(statusActive, statusInactive)),
+					distinctDeviceKeys{},
+				},
+			},
+			"unlisted_devices": schema.StringAttribute{
+				MarkdownDescription: "What happens to registered certificates under the CA that `devices` does not name. " +
+					"`ignore` (default): they are left as they are (read into `unlisted_device_statuses`, never changed). " +
+					"`inactive`: default deny, every one of them is inactivated, including certificates that register after " +
+					"this apply (the next plan shows each newcomer by serial number). `active`: every one of them is activated.",
+				Optional:   true,
+				Computed:   true,
+				Default:    stringdefault.StaticString(unlistedIgnore),
+				Validators: []validator.String{stringvalidator.OneOf(unlistedIgnore, unlistedInactive, unlistedActive)},
+			},
+			"allow_unregistered_devices": schema.BoolAttribute{
+				MarkdownDescription: "What a listed device that has not registered yet (never connected) means. `false` (default): " +
+					"apply makes every other change, then fails with an error naming every such serial number. `true`: no error; " +
+					"such devices are reported in `unregistered_devices`, state's `devices` keeps their configured status (the " +
+					"wanted status, not a read one), and the first apply after a device registers brings it to that status.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+			},
+			"unlisted_device_statuses": schema.MapAttribute{
+				MarkdownDescription: "Registered certificates under the CA that `devices` does not name, serial number (as the API " +
+					"spells it) → status. Under `unlisted_devices = \"ignore\"` the status as read; otherwise the status apply " +
+					"holds them at, so that a certificate registered since the last apply shows in `plan` as " +
+					"`\"<serial>\" = \"active\" -> \"inactive\"`.",
+				ElementType: types.StringType,
+				Computed:    true,
+			},
+			"unregistered_devices": schema.SetAttribute{
+				MarkdownDescription: "Serial numbers in `devices` (your spelling) whose certificate has not registered under the CA.",
+				ElementType:         types.StringType,
+				Computed:            true,
+			},
+			"registered_count": schema.Int64Attribute{
+				MarkdownDescription: "Registered certificates under the CA, listed or not.",
+				Computed:            true,
+			},
+			"active_count": schema.Int64Attribute{
+				MarkdownDescription: "Registered certificates under the CA that are `active` (devices that may connect).",
+				Computed:            true,
+			},
+			"inactive_count": schema.Int64Attribute{
+				MarkdownDescription: "Registered certificates under the CA that are `inactive`.",
+				Computed:            true,
+			},
+			"unlisted_count": schema.Int64Attribute{
+				MarkdownDescription: "Registered certificates under the CA that `devices` does not name.",
+				Computed:            true,
+			},
+			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func deviceAccessIdentitySchema() identityschema.Schema {
+	return identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"instance_id": identityschema.StringAttribute{RequiredForImport: true, Description: "ID of the MQTT instance."},
+			"ca_sn":       identityschema.StringAttribute{RequiredForImport: true, Description: "Serial number of the CA certificate."},
+			"region":      regionIdentityAttribute(),
+		},
+	}
+}
