@@ -157,12 +157,18 @@ func CaStatusAction(status Status) string {
 	return "ActiveCaCertificate"
 }
 
-// SetCaCertificateStatus calls ActiveCaCertificate or InactivateCaCertificate.
+// SetCaCertificateStatus calls ActiveCaCertificate or
+// InactivateCaCertificate; like SetDeviceCertificateStatus, it succeeds when
+// the CA ends in the wanted status however the service answers a no-op.
 func (c *Client) SetCaCertificateStatus(ctx context.Context, key CaKey, status Status) error {
 	if status != StatusActive && status != StatusInactive {
 		return fmt.Errorf("unknown certificate status %q", status)
 	}
-	return c.call(ctx, c.onsmqtt(), CaStatusAction(status), http.MethodPost, key.params(), nil)
+	err := c.call(ctx, c.onsmqtt(), CaStatusAction(status), http.MethodPost, key.params(), nil)
+	return confirmNoOp(err, status, func() (Status, error) {
+		ca, err := c.GetCaCertificate(ctx, key)
+		return ca.Status, err
+	})
 }
 
 // DeleteCaCertificate deregisters a CA.

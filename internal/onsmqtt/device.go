@@ -114,12 +114,33 @@ func (c *Client) GetDeviceCertificate(ctx context.Context, key DeviceKey) (Devic
 }
 
 // SetDeviceCertificateStatus calls ActiveDeviceCertificate or
-// InactivateDeviceCertificate. Both are idempotent on the service.
+// InactivateDeviceCertificate. It succeeds when the certificate ends in the
+// wanted status, however the service answers a change to the status it
+// already has (undocumented: see confirmNoOp).
 func (c *Client) SetDeviceCertificateStatus(ctx context.Context, key DeviceKey, status Status) error {
 	if status != StatusActive && status != StatusInactive {
 		return fmt.Errorf("unknown certificate status %q", status)
 	}
-	return c.call(ctx, c.onsmqtt(), DeviceStatusAction(status), http.MethodPost, key.params(), nil)
+	err := c.call(ctx, c.onsmqtt(), DeviceStatusAction(status), http.MethodPost, key.params(), nil)
+	return confirmNoOp(err, status, func() (Status, error) {
+		cert, err := c.GetDeviceCertificate(ctx, key)
+		return cert.Status, err
+	})
+}
+
+// confirmNoOp keeps a refused status change from failing an operation when
+// the certificate already holds the wanted status. Whether Active* on an
+// active and Inactivate* on an inactive certificate succeed is not
+// documented; a refusal with a permanent code is checked with one read, so
+// the client works either way at the cost of a call only on that path.
+func confirmNoOp(err error, want Status, read func() (Status, error)) error {
+	if err == nil || Classify(err) != ClassPermanent {
+		return err
+	}
+	if got, readErr := read(); readErr == nil && got == want {
+		return nil
+	}
+	return err
 }
 
 // DeleteDeviceCertificate removes the broker's registration record.

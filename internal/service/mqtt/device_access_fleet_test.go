@@ -2,9 +2,7 @@ package mqtt_test
 
 import (
 	"fmt"
-	"net/http"
 	"strconv"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -73,34 +71,29 @@ func TestAccDeviceAccess_pagination(t *testing.T) {
 }
 
 // A service that answers the page past the end with an error instead of an
-// empty page: refresh and apply still end the list there.
+// empty page, and whose Total counts pages (the emulator's switches for the
+// two readings the reference leaves open): refresh and apply still end the
+// list there.
 func TestAccDeviceAccess_pagePastTheEndIsAnError(t *testing.T) {
 	const n = 200
-	var pastEnd atomic.Int64
-	fs := startWrappedServer(t, func(e *emulator.Emulator) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			q := r.URL.Query()
-			if page, _ := strconv.Atoi(q.Get("PageNo")); q.Get("Action") == "ListDeviceCertificateByCaSn" && page > n/100 {
-				pastEnd.Add(1)
-				writeAPIError(w, http.StatusBadRequest, "FindDeviceBySnError", "Failed to find the device certificate by the SN. Please check sn is valid")
-				return
-			}
-			e.ServeHTTP(w, r)
-		})
-	})
-	seed(t, fs.Emulator, "ca01", fleetOf(n, "active"))
-	cfg := accessConfig(fs.providerBlock(), "ca01", map[string]string{"p0000": "active"}, `unlisted_devices = "inactive"`)
+	srv := acctest.StartEmulator(t, emulator.Options{Behaviour: emulator.Behaviour{
+		PastEndPage: emulator.PastEndError, TotalCounts: emulator.TotalPages,
+	}})
+	seed(t, srv.Emulator, "ca01", fleetOf(n, "active"))
+	cfg := accessConfig(acctest.ProviderBlock(srv, ""), "ca01", map[string]string{"p0000": "active"}, `unlisted_devices = "inactive"`)
 	resource.ParallelTest(t, accessTestCase(t,
 		resource.TestStep{
 			Config: cfg,
-			Check: resource.ComposeAggregateTestCheckFunc(
-				acctest.CheckCalls(&emulator.Server{Emulator: fs.Emulator}, map[string]int64{"ListDeviceCertificateByCaSn": 2, "InactivateDeviceCertificate": n - 1}),
+			// Two full pages, and the page past the end that the emulator
+			// answers with the error (counted before CheckCalls resets).
+			Check: resource.ComposeTestCheckFunc(
 				func(*terraform.State) error {
-					if got := pastEnd.Load(); got != 1 {
-						return fmt.Errorf("%d past-the-end answers, want 1", got)
+					if got := srv.Errors()[emulator.CodeFindDeviceBySnError]; got != 1 {
+						return fmt.Errorf("%d past-the-end error answers, want 1", got)
 					}
 					return nil
 				},
+				acctest.CheckCalls(srv, map[string]int64{"ListDeviceCertificateByCaSn": 3, "InactivateDeviceCertificate": n - 1}),
 			),
 			ConfigStateChecks: counts(n, 1, n-1, n-1),
 		},

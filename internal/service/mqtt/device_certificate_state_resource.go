@@ -85,7 +85,7 @@ func (r *deviceCertificateStateResource) Create(ctx context.Context, req resourc
 	}
 	if want := plan.plannedStatus(); cert.Status != want {
 		if err := client.SetDeviceCertificateStatus(ctx, key, want); err != nil {
-			resp.Diagnostics.AddError("Unable to Change Device Certificate Status", apiErrorDetail(statusAction(want), err))
+			resp.Diagnostics.AddError("Unable to Change Device Certificate Status", apiErrorDetail(onsmqtt.DeviceStatusAction(want), err))
 			return
 		}
 		cert.Status = want
@@ -148,7 +148,7 @@ func (r *deviceCertificateStateResource) Update(ctx context.Context, req resourc
 				resp.Diagnostics.AddError("Device Certificate Not Registered", notRegisteredDetail(plan.key(), err))
 				return
 			}
-			resp.Diagnostics.AddError("Unable to Change Device Certificate Status", apiErrorDetail(statusAction(want), err))
+			resp.Diagnostics.AddError("Unable to Change Device Certificate Status", apiErrorDetail(onsmqtt.DeviceStatusAction(want), err))
 			return
 		}
 	}
@@ -193,13 +193,6 @@ func (r *deviceCertificateStateResource) ImportState(ctx context.Context, req re
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("region"), optionalString(region))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("wait_for_registration"), false)...)
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityFromKey(key, region))...)
-}
-
-func statusAction(s onsmqtt.Status) string {
-	if s == onsmqtt.StatusInactive {
-		return "InactivateDeviceCertificate"
-	}
-	return "ActiveDeviceCertificate"
 }
 
 func notRegisteredDetail(key onsmqtt.DeviceKey, err error) string {

@@ -626,3 +626,25 @@ func TestAccDeviceCertificateState_regionImportByIdentity(t *testing.T) {
 		},
 	})
 }
+
+// If the service refuses a status change to the status a certificate
+// already holds (undocumented; the emulator's strict reading), destroying an
+// inactive certificate still succeeds and leaves it inactive.
+func TestAccDeviceCertificateState_destroyWhenTheServiceRefusesNoOps(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{Behaviour: emulator.Behaviour{StrictStatusChanges: true}})
+	acctest.PutDevices(t, srv, acctest.Device("ca01", "strict01", "1"))
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		CheckDestroy: func(s *terraform.State) error {
+			if err := checkInactiveAfterDestroy(srv, "ca01", "strict01")(s); err != nil {
+				return err
+			}
+			if srv.Errors()[emulator.CodeParameterFieldCheckFailed] == 0 {
+				return fmt.Errorf("the emulator refused no no-op change: the test proves nothing")
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{{Config: stateConfig(srv, "ca01", "strict01", "inactive")}},
+	})
+}

@@ -96,6 +96,20 @@ resource "apsaramq_mqtt_device_certificate_state" "test" {
 			}
 			return []resource.TestStep{{Config: cfg("inactive")}, {Config: cfg("active")}}
 		}},
+	"apsaramq_mqtt_device_access": {"resources/apsaramq_mqtt_device_access/ram-policy.json",
+		func(_ *testing.T, srv *emulator.Server) []resource.TestStep {
+			cfg := func(status string) string {
+				return restrictedProvider(srv) + fmt.Sprintf(`
+resource "apsaramq_mqtt_device_access" "test" {
+  instance_id      = %q
+  ca_sn            = "ca01"
+  devices          = { pol01 = %q }
+  unlisted_devices = "inactive"
+}
+`, emulator.DemoInstanceID, status)
+			}
+			return []resource.TestStep{{Config: cfg("inactive")}, {Config: cfg("active")}}
+		}},
 	"apsaramq_mqtt_ca_certificate (resource)": {"resources/apsaramq_mqtt_ca_certificate/ram-policy.json",
 		func(t *testing.T, srv *emulator.Server) []resource.TestStep {
 			ca := acctest.NewCA(t, "policy CA")
