@@ -1,8 +1,9 @@
 // Package demo runs the provider's main job end to end against the embedded
 // emulator: adopt a fleet's device certificates, catch an out-of-band change
-// with plan, repair it, and destroy. It narrates each step and fails loudly
-// when the API does not hold what the step promises. `make demo` runs it
-// through cmd/demo.
+// with plan, repair it, and destroy; then hold a whole CA with default deny,
+// so that a device registering by itself shows in plan and is refused. It
+// narrates each step and fails loudly when the API does not hold what the
+// step promises. `make demo` runs it through cmd/demo.
 package demo
 
 import (
@@ -62,8 +63,11 @@ func Run(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
-	s.printStatuses()
-	return s.perCertificate()
+	s.printStatuses(sortedKeys(fleet))
+	if err := s.perCertificate(); err != nil {
+		return err
+	}
+	return s.defaultDeny()
 }
 
 // perCertificate is the per-certificate resource's story: adopt, drift,
@@ -77,7 +81,7 @@ func (s *session) perCertificate() error {
 	if err := s.run(0, "apply", "-auto-approve"); err != nil {
 		return err
 	}
-	if err := s.expectFleet(fleet); err != nil {
+	if err := s.expectDevices(fleet); err != nil {
 		return err
 	}
 	s.reportCalls()
@@ -86,7 +90,7 @@ func (s *session) perCertificate() error {
 	if err := s.srv.SetDeviceStatus(emulator.DemoInstanceID, emulator.DemoCASn, emulator.DemoDeviceSn, "0"); err != nil {
 		return err
 	}
-	s.printStatuses()
+	s.printStatuses(sortedKeys(fleet))
 
 	s.step(cli + " plan: the drift shows as an in-place update (exit code 2)")
 	if err := s.run(2, "plan", "-detailed-exitcode"); err != nil {
@@ -98,7 +102,7 @@ func (s *session) perCertificate() error {
 	if err := s.run(0, "apply", "-auto-approve"); err != nil {
 		return err
 	}
-	if err := s.expectFleet(fleet); err != nil {
+	if err := s.expectDevices(fleet); err != nil {
 		return err
 	}
 
@@ -116,7 +120,7 @@ func (s *session) perCertificate() error {
 	for sn := range fleet {
 		inactive[sn] = "inactive"
 	}
-	if err := s.expectFleet(inactive); err != nil {
+	if err := s.expectDevices(inactive); err != nil {
 		return err
 	}
 	s.reportCalls()
@@ -158,8 +162,9 @@ resource "apsaramq_mqtt_device_certificate_state" "fleet" {
 `, emulator.DemoRegion, srv.URL, strings.Join(entries, "\n"), emulator.DemoInstanceID, emulator.DemoCASn)
 }
 
-func (s *session) printStatuses() {
-	for _, sn := range sortedKeys(fleet) {
+// printStatuses shows what the API holds for each serial number.
+func (s *session) printStatuses(sns []string) {
+	for _, sn := range sns {
 		d, ok := s.srv.Device(emulator.DemoInstanceID, emulator.DemoCASn, sn)
 		if !ok {
 			fmt.Fprintf(s.out, "    %s: not registered\n", sn)
@@ -169,10 +174,10 @@ func (s *session) printStatuses() {
 	}
 }
 
-// expectFleet checks what the API holds (not what state claims).
-func (s *session) expectFleet(want map[string]string) error {
+// expectDevices checks what the API holds (not what state claims).
+func (s *session) expectDevices(want map[string]string) error {
 	fmt.Fprintln(s.out, "what the API holds now:")
-	s.printStatuses()
+	s.printStatuses(sortedKeys(want))
 	for sn, status := range want {
 		d, ok := s.srv.Device(emulator.DemoInstanceID, emulator.DemoCASn, sn)
 		if !ok || apiStatus(d.Status) != status {

@@ -52,18 +52,40 @@ func (s *session) writeConfig(hcl string) error {
 
 // run executes the engine with its output shown and checks its exit code.
 func (s *session) run(wantExit int, args ...string) error {
+	_, err := s.runCapture(wantExit, args...)
+	return err
+}
+
+// runCapture is run that also returns what the engine printed.
+func (s *session) runCapture(wantExit int, args ...string) (string, error) {
 	args = append(args, "-no-color")
 	fmt.Fprintf(s.out, "$ %s %s\n", filepath.Base(s.eng.Path), strings.Join(args, " "))
+	var out strings.Builder
 	cmd := s.eng.Command(s.ctx, s.dir, s.env, args...)
-	cmd.Stdout, cmd.Stderr = s.out, s.out
+	cmd.Stdout = io.MultiWriter(s.out, &out)
+	cmd.Stderr = cmd.Stdout
 	res, err := engine.Run(s.ctx, cmd)
 	if err != nil {
-		return err
+		return out.String(), err
 	}
 	if res.ExitCode != wantExit {
-		return fmt.Errorf("%s %s exited with %d, want %d", filepath.Base(s.eng.Path), args[0], res.ExitCode, wantExit)
+		return out.String(), fmt.Errorf("%s %s exited with %d, want %d", filepath.Base(s.eng.Path), args[0], res.ExitCode, wantExit)
 	}
-	return nil
+	return out.String(), nil
+}
+
+// containsLine reports whether one line of text holds every part.
+func containsLine(text string, parts ...string) bool {
+	for _, line := range strings.Split(text, "\n") {
+		found := true
+		for _, p := range parts {
+			found = found && strings.Contains(line, p)
+		}
+		if found {
+			return true
+		}
+	}
+	return false
 }
 
 // buildProvider builds the provider into pluginDir.
