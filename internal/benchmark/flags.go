@@ -99,3 +99,41 @@ func ParseSteps(s string) ([]Step, error) {
 	}
 	return out, nil
 }
+
+// WorkspacesCase is one workspaces run: K processes of Kind, N certificates
+// each, against an emulator account limited to Limit calls/s.
+type WorkspacesCase struct {
+	Kind  Kind
+	K, N  int
+	Limit float64
+}
+
+// ParseWorkspaces reads "KIND:KxN@LIMIT,...", e.g.
+// "apsaramq:4x200@100,apsaramq_access:4x1000@500".
+func ParseWorkspaces(s string) ([]WorkspacesCase, error) {
+	var out []WorkspacesCase
+	for f := range strings.SplitSeq(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		kind, rest, ok1 := strings.Cut(f, ":")
+		size, limit, ok2 := strings.Cut(rest, "@")
+		k, n, ok3 := strings.Cut(size, "x")
+		c := WorkspacesCase{Kind: Kind(kind)}
+		var err1, err2, err3 error
+		c.K, err1 = strconv.Atoi(k)
+		c.N, err2 = strconv.Atoi(n)
+		c.Limit, err3 = strconv.ParseFloat(limit, 64)
+		switch {
+		case !ok1 || !ok2 || !ok3 || err1 != nil || err2 != nil || err3 != nil:
+			return nil, fmt.Errorf("%q is not KIND:KxN@LIMIT (e.g. apsaramq:4x200@100)", f)
+		case c.Kind != KindProvider && c.Kind != KindAccess:
+			return nil, fmt.Errorf("%q: kind must be %s or %s", f, KindProvider, KindAccess)
+		case c.K < 1 || c.N < 1 || c.Limit <= 0:
+			return nil, fmt.Errorf("%q: K, N and the limit must be positive", f)
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}

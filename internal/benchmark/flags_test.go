@@ -51,3 +51,19 @@ func TestParseEnginesAndSteps(t *testing.T) {
 		t.Error("ParseSteps accepted an unknown step")
 	}
 }
+
+func TestParseWorkspaces(t *testing.T) {
+	got, err := ParseWorkspaces("apsaramq:4x200@100, apsaramq_access:4x1000@500")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []WorkspacesCase{{KindProvider, 4, 200, 100}, {KindAccess, 4, 1000, 500}}
+	if !slices.Equal(got, want) {
+		t.Fatalf("got %+v, want %+v", got, want)
+	}
+	for _, bad := range []string{"apsaramq:4x200", "terraform_data:4x200@100", "apsaramq:0x200@100", "apsaramq:4x200@-1", "4x200@100"} {
+		if _, err := ParseWorkspaces(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}

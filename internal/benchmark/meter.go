@@ -2,6 +2,7 @@ package benchmark
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"math"
 	"net"
@@ -20,6 +21,16 @@ type Meter struct {
 	mu        sync.Mutex
 	successes []time.Time
 	failures  int64
+	byKey     map[string]*KeyCalls
+}
+
+// KeyCalls is what one access key's calls got: several engine processes of
+// one account each sign with a key of their own, so the answers can be told
+// apart per process.
+type KeyCalls struct {
+	Successes []time.Time
+	Throttled int64 // answers with a throttling code
+	Failed    int64 // other failed answers
 }
 
 // NewMeter wraps next.
@@ -34,18 +45,43 @@ func (m *Meter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	m.next.ServeHTTP(sw, r)
 	now := time.Now()
 	m.mu.Lock()
-	if sw.status < 300 {
-		m.successes = append(m.successes, now)
-	} else {
-		m.failures++
+	defer m.mu.Unlock()
+	key := m.byKey[r.URL.Query().Get("AccessKeyId")]
+	if key == nil {
+		key = &KeyCalls{}
+		if m.byKey == nil {
+			m.byKey = map[string]*KeyCalls{}
+		}
+		m.byKey[r.URL.Query().Get("AccessKeyId")] = key
 	}
-	m.mu.Unlock()
+	switch {
+	case sw.status < 300:
+		m.successes = append(m.successes, now)
+		key.Successes = append(key.Successes, now)
+	case sw.throttled():
+		m.failures++
+		key.Throttled++
+	default:
+		m.failures++
+		key.Failed++
+	}
+}
+
+// ByKey returns a copy of what each access key's calls got.
+func (m *Meter) ByKey() map[string]KeyCalls {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make(map[string]KeyCalls, len(m.byKey))
+	for k, v := range m.byKey {
+		out[k] = KeyCalls{Successes: slices.Clone(v.Successes), Throttled: v.Throttled, Failed: v.Failed}
+	}
+	return out
 }
 
 // Reset forgets everything recorded.
 func (m *Meter) Reset() {
 	m.mu.Lock()
-	m.successes, m.failures = nil, 0
+	m.successes, m.failures, m.byKey = nil, 0, nil
 	m.mu.Unlock()
 }
 
@@ -104,11 +140,24 @@ func rateOf(ts []time.Time, failures int64) Rate {
 type statusWriter struct {
 	http.ResponseWriter
 	status int
+	body   []byte // the start of a failed answer, to read its code
 }
 
 func (w *statusWriter) WriteHeader(code int) {
 	w.status = code
 	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status >= 300 && len(w.body) < 512 {
+		w.body = append(w.body, b[:min(len(b), 512-len(w.body))]...)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// throttled reports whether a failed answer carries a throttling code.
+func (w *statusWriter) throttled() bool {
+	return bytes.Contains(w.body, []byte(`"Code":"SystemOverFlow"`)) || bytes.Contains(w.body, []byte(`"Code":"Throttling`))
 }
 
 // Hijack keeps the emulator's injected connection resets working through

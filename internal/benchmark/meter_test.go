@@ -4,6 +4,7 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 )
@@ -60,5 +61,41 @@ func TestMeterCountsAPIAnswersOnly(t *testing.T) {
 	m.Reset()
 	if r := m.Rate(); r.Successes != 0 || r.Failures != 0 {
 		t.Fatalf("after Reset: %+v", r)
+	}
+}
+
+// Answers are told apart by access key, and throttling answers from other
+// failures by their code.
+func TestMeterByKey(t *testing.T) {
+	answers := map[string]struct {
+		status int
+		body   string
+	}{
+		"ok":       {200, `{"RequestId":"1"}`},
+		"throttle": {403, `{"RequestId":"2","Code":"SystemOverFlow","Message":"x"}`},
+		"user":     {400, `{"RequestId":"3","Code":"Throttling.User","Message":"x"}`},
+		"owner":    {403, `{"RequestId":"4","Code":"MqttOwnerCheckError","Message":"x"}`},
+	}
+	m := NewMeter(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a := answers[r.URL.Query().Get("want")]
+		w.WriteHeader(a.status)
+		_, _ = w.Write([]byte(a.body))
+	}))
+	srv := httptest.NewServer(m)
+	defer srv.Close()
+	for _, call := range []string{"k1:ok", "k1:ok", "k1:throttle", "k2:user", "k2:owner", "k2:ok"} {
+		key, want, _ := strings.Cut(call, ":")
+		resp, err := http.Get(srv.URL + "/?AccessKeyId=" + key + "&want=" + want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+	}
+	got := m.ByKey()
+	if k1 := got["k1"]; len(k1.Successes) != 2 || k1.Throttled != 1 || k1.Failed != 0 {
+		t.Errorf("k1 = %+v", k1)
+	}
+	if k2 := got["k2"]; len(k2.Successes) != 1 || k2.Throttled != 1 || k2.Failed != 1 {
+		t.Errorf("k2 = %+v", k2)
 	}
 }

@@ -129,7 +129,7 @@ func (r *Report) Evaluate() {
 		run := &r.Runs[i]
 		for j := range run.Steps {
 			s := &run.Steps[j]
-			if s.Kind == KindProvider {
+			if s.Kind.callsAPI() {
 				s.BudgetOK, s.Budget = CheckBudget(s.Calls, s.Errors, s.Expected, run.EmulatorRateLimit > 0)
 			}
 		}
@@ -137,6 +137,7 @@ func (r *Report) Evaluate() {
 	r.Targets = nil
 	for _, e := range r.engines() {
 		r.Targets = append(r.Targets, r.evaluate(e.Name)...)
+		r.Targets = append(r.Targets, r.evaluateAccess(e.Name)...)
 	}
 }
 
@@ -277,27 +278,9 @@ func (r *Report) Markdown() string {
 			tp, kind = r.runs(e.Name, ScenarioClient), Kind(ClientEngine)
 		}
 		if len(tp) > 0 {
-			b.WriteString("| throughput | N | -parallelism | provider rate_limit | apply | engine / provider CPU | calls ok | throttled | calls/s (window) | of limit | median/min per s | provider peak RSS |\n")
-			b.WriteString("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
-			for _, run := range tp {
-				s, ok := run.Find(StepApply, kind)
-				if !ok {
-					continue
-				}
-				rl := "400 (default)"
-				if run.ProviderRateLimit > 0 {
-					rl = fmt.Sprintf("%g", run.ProviderRateLimit)
-				}
-				cpu := fmt.Sprintf("%.1fs / %.1fs", s.EngineCPU, s.Provider.CPUSeconds)
-				if e.Name == ClientEngine {
-					cpu = "–"
-				}
-				fmt.Fprintf(&b, "| %g/s + %gms | %d | %d | %s | %s | %s | %d | %d | %.0f/s over %.1fs | %.0f%% | %.0f / %.0f | %s |\n",
-					run.EmulatorRateLimit, run.EmulatorLatencyMS, run.N, run.Parallelism, rl, seconds(s, true), cpu, s.Rate.Successes, total(s.Errors), s.Rate.PerSecond, s.Rate.WindowSeconds,
-					100*Ratio(s.Rate.PerSecond, run.EmulatorRateLimit), s.Rate.MedianSecond, s.Rate.MinSecond, rssCell(s, true))
-			}
-			b.WriteString("\n")
+			renderThroughput(&b, tp, kind, StepApply, "apply")
 		}
+		r.markdownAccess(&b, e.Name)
 		var ts []Target
 		for _, t := range r.Targets {
 			if t.Engine == e.Name {
@@ -313,6 +296,30 @@ func (r *Report) Markdown() string {
 		}
 	}
 	return b.String()
+}
+
+// renderThroughput is the table of throttled runs: step of kind, labelled.
+func renderThroughput(b *strings.Builder, runs []Run, kind Kind, step Step, label string) {
+	fmt.Fprintf(b, "| throughput | N | -parallelism | provider rate_limit | %s | engine / provider CPU | calls ok | throttled | calls/s (window) | of limit | median/min per s | provider peak RSS |\n", label)
+	b.WriteString("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	for _, run := range runs {
+		s, ok := run.Find(step, kind)
+		if !ok {
+			continue
+		}
+		rl := "400 (default)"
+		if run.ProviderRateLimit > 0 {
+			rl = fmt.Sprintf("%g", run.ProviderRateLimit)
+		}
+		cpu := fmt.Sprintf("%.1fs / %.1fs", s.EngineCPU, s.Provider.CPUSeconds)
+		if run.Engine.Name == ClientEngine {
+			cpu = "–"
+		}
+		fmt.Fprintf(b, "| %g/s + %gms | %d | %d | %s | %s | %s | %d | %d | %.0f/s over %.1fs | %.0f%% | %.0f / %.0f | %s |\n",
+			run.EmulatorRateLimit, run.EmulatorLatencyMS, run.N, run.Parallelism, rl, seconds(s, true), cpu, s.Rate.Successes, total(s.Errors), s.Rate.PerSecond, s.Rate.WindowSeconds,
+			100*Ratio(s.Rate.PerSecond, run.EmulatorRateLimit), s.Rate.MedianSecond, s.Rate.MinSecond, rssCell(s, true))
+	}
+	b.WriteString("\n")
 }
 
 func seconds(s StepResult, ok bool) string {

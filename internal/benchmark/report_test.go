@@ -223,3 +223,48 @@ func TestCommittedTablesAreRenderedFromTheirJSON(t *testing.T) {
 		}
 	}
 }
+
+// The device_access targets: speed-ups against the per-certificate resource
+// by N, the plan's call budget, the bound on changes, and the workspaces'
+// ratios, each judged from the figures.
+func TestEvaluateAccessTargets(t *testing.T) {
+	step := func(s Step, kind Kind, wall float64, calls map[string]int64) StepResult {
+		return StepResult{Step: s, Kind: kind, CommandResult: CommandResult{WallSeconds: wall}, Calls: calls, Expected: calls, BudgetOK: true, OK: true}
+	}
+	tofu := Engine{Name: "tofu", Version: "1.12.6"}
+	r := &Report{Runs: []Run{
+		{Scenario: ScenarioCompare, Engine: tofu, N: 1000, Steps: []StepResult{
+			step(StepApply, KindProvider, 6.0, nil), step(StepApply, KindAccess, 0.5, nil), // 12×: pass
+			step(StepPlan, KindProvider, 5.0, nil), step(StepPlan, KindAccess, 0.6, nil), // 8.3×: miss
+			step(StepFlip, KindAccess, 3.5, map[string]int64{ActionInactivate: 1000, ActionList: 22}), // bound 1.2×(2.5+0.6)=3.72: pass
+		}},
+		{Scenario: ScenarioCompare, Engine: tofu, N: 5000, Steps: []StepResult{
+			step(StepPlan, KindProvider, 90, nil), step(StepPlan, KindAccess, 2.0, map[string]int64{ActionList: 52}), // 45×: pass; 52 calls: miss
+		}},
+		{Scenario: ScenarioWorkspaces, Engine: tofu, EmulatorRateLimit: 100, Kind: KindProvider,
+			Workspaces: []WorkspaceResult{{N: 200, OK: true}, {N: 200, OK: true}},
+			Total:      &WorkspacesTotal{Successes: 880, Throttled: 50, Rate: Rate{PerSecond: 85}}}, // 5.4% throttled, 85%: pass
+		{Scenario: ScenarioWorkspaces, Engine: tofu, EmulatorRateLimit: 500, Kind: KindAccess,
+			Workspaces: []WorkspaceResult{{N: 1000, OK: true}},
+			Total:      &WorkspacesTotal{Successes: 4000, Throttled: 1000, Rate: Rate{PerSecond: 450}}}, // 20% throttled: miss
+	}}
+	r.Evaluate()
+	want := map[string]string{
+		"device_access adopt N=1000":                 statusPass,
+		"device_access no-change plan N=1000":        statusMiss,
+		"device_access changes N=1000":               statusPass,
+		"device_access no-change plan N=5000":        statusPass,
+		"device_access plan calls N=5000":            statusMiss,
+		"Workspaces 2×200 apsaramq at 100/s":         statusPass,
+		"Workspaces 1×1000 apsaramq_access at 500/s": statusMiss,
+	}
+	got := map[string]string{}
+	for _, tg := range r.Targets {
+		got[tg.Name] = tg.Status
+	}
+	for name, status := range want {
+		if got[name] != status {
+			t.Errorf("%s: %q, want %q (targets: %+v)", name, got[name], status, r.Targets)
+		}
+	}
+}

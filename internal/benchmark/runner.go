@@ -56,6 +56,11 @@ type Run struct {
 	LoadAvg           string       `json:"loadavg_at_start"`
 	Steps             []StepResult `json:"steps"`
 	Error             string       `json:"error,omitempty"`
+	// Workspaces runs only: the configuration each process applied, each
+	// process, and their sum.
+	Kind       Kind              `json:"kind,omitempty"`
+	Workspaces []WorkspaceResult `json:"workspaces,omitempty"`
+	Total      *WorkspacesTotal  `json:"workspaces_total,omitempty"`
 }
 
 // Find returns the result of step for kind.
@@ -84,15 +89,38 @@ type Runner struct {
 
 // Spec selects what a run does.
 type Spec struct {
-	Engine            Engine
-	Workload          *Workload
-	Parallelism       int
-	Baseline          bool          // also run the terraform_data steps (fleet)
-	Steps             []Step        // default: all four
+	Engine      Engine
+	Workload    *Workload
+	Parallelism int
+	// Kinds are the configurations run side by side, step by step
+	// alternately, each against an emulator of its own; default: the
+	// per-certificate resource, after terraform_data when Baseline is set.
+	Kinds    []Kind
+	Baseline bool   // also run the terraform_data steps (fleet)
+	Steps    []Step // default: all four
+	// StepsOf limits a kind to some of Steps (e.g. no destroy where it
+	// would only measure the engine's own cost at length).
+	StepsOf           map[Kind][]Step
 	EmulatorRateLimit float64       // calls/s, 0 = unlimited
 	EmulatorLatency   time.Duration // per call
 	ProviderRateLimit float64       // provider rate_limit, 0 = default
 	Scenario          string
+	Workspaces        int // processes of a workspaces run
+}
+
+func (s Spec) kinds() []Kind {
+	switch {
+	case len(s.Kinds) > 0:
+		return s.Kinds
+	case s.Baseline:
+		return []Kind{KindBaseline, KindProvider} // baseline first, so both see the same machine load
+	}
+	return []Kind{KindProvider}
+}
+
+func (s Spec) runs(kind Kind, step Step) bool {
+	only, ok := s.StepsOf[kind]
+	return !ok || slices.Contains(only, step)
 }
 
 type liveEmulator struct {
@@ -130,27 +158,32 @@ func (rn *Runner) Execute(ctx context.Context, spec Spec) (Run, error) {
 	if len(steps) == 0 {
 		steps = Steps
 	}
-	live, err := startEmulator(w.Seed(), emulator.Options{RateLimit: spec.EmulatorRateLimit, Latency: spec.EmulatorLatency})
-	if err != nil {
-		return run, err
-	}
-	defer live.srv.Close()
-
+	kinds := spec.kinds()
 	base := filepath.Join(rn.WorkDir, fmt.Sprintf("%s-%s-n%d", spec.Scenario, spec.Engine.Name, w.N()))
 	if err := os.RemoveAll(base); err != nil {
 		return run, err
 	}
 	cli := filepath.Join(base, "cli.tfrc")
-	kinds := []Kind{KindProvider}
-	if spec.Baseline {
-		kinds = []Kind{KindBaseline, KindProvider} // baseline first, step by step, so both see the same machine load
-	}
+	lives := map[Kind]*liveEmulator{}
+	defer func() {
+		for _, live := range lives {
+			_ = live.srv.Close()
+		}
+	}()
 	for _, k := range kinds {
 		dir := filepath.Join(base, string(k))
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return run, err
 		}
-		if err := WriteConfig(dir, k, ProviderSettings{EmulatorURL: live.url, RateLimit: spec.ProviderRateLimit}); err != nil {
+		settings := ProviderSettings{RateLimit: spec.ProviderRateLimit, CaSn: w.CaSn}
+		if k.callsAPI() {
+			live, err := startEmulator(w.Seed(), emulator.Options{RateLimit: spec.EmulatorRateLimit, Latency: spec.EmulatorLatency})
+			if err != nil {
+				return run, err
+			}
+			lives[k], settings.EmulatorURL = live, live.url
+		}
+		if err := WriteConfig(dir, k, settings); err != nil {
 			return run, err
 		}
 		if err := WriteVars(dir, w.Desired(StepApply)); err != nil {
@@ -165,7 +198,7 @@ func (rn *Runner) Execute(ctx context.Context, spec Spec) (Run, error) {
 	failed := map[Kind]bool{}
 	for _, step := range steps {
 		for _, k := range kinds {
-			if failed[k] {
+			if failed[k] || !spec.runs(k, step) {
 				continue
 			}
 			dir := filepath.Join(base, string(k))
@@ -174,7 +207,7 @@ func (rn *Runner) Execute(ctx context.Context, spec Spec) (Run, error) {
 					return run, err
 				}
 			}
-			res, err := rn.step(ctx, live, spec, env, dir, step, k)
+			res, err := rn.step(ctx, lives[k], spec, env, dir, step, k)
 			run.Steps = append(run.Steps, res)
 			if err != nil {
 				run.Error = err.Error()
@@ -201,15 +234,17 @@ func (rn *Runner) step(ctx context.Context, live *liveEmulator, spec Spec, env [
 	case StepDestroy:
 		args = []string{"destroy", "-auto-approve", "-input=false", "-no-color", p}
 	}
-	if rn.ProfileDir != "" && kind == KindProvider {
+	if rn.ProfileDir != "" && kind.callsAPI() {
 		pd := filepath.Join(rn.ProfileDir, filepath.Base(filepath.Dir(dir)), string(step))
 		if err := os.MkdirAll(pd, 0o755); err != nil {
 			return res, err
 		}
 		env = append(slices.Clone(env), "APSARAMQ_PROFILE_DIR="+pd)
 	}
-	live.emu.ResetCounters()
-	live.meter.Reset()
+	if live != nil {
+		live.emu.ResetCounters()
+		live.meter.Reset()
+	}
 	watch := NewProcWatcher(rn.ProviderBin, 50*time.Millisecond)
 	watch.Start()
 	cctx, cancel := context.WithTimeout(ctx, rn.StepTimeout)
@@ -221,14 +256,14 @@ func (rn *Runner) step(ctx context.Context, live *liveEmulator, spec Spec, env [
 		res.Failure = err.Error()
 		return res, err
 	}
-	res.Calls, res.Errors = live.emu.Calls(), live.emu.Errors()
-	res.Rate = live.meter.Rate()
-	if kind == KindProvider {
-		res.Expected = spec.Workload.Expected(step)
+	if live != nil {
+		res.Calls, res.Errors = live.emu.Calls(), live.emu.Errors()
+		res.Rate = live.meter.Rate()
+		res.Expected = spec.Workload.ExpectedFor(kind, step)
 		res.BudgetOK, res.Budget = CheckBudget(res.Calls, res.Errors, res.Expected, spec.EmulatorRateLimit > 0)
 		res.StateOK, res.StateNote = checkState(live.emu, spec.Workload, step)
 	} else {
-		res.BudgetOK, res.Budget = CheckBudget(res.Calls, res.Errors, nil, false)
+		res.BudgetOK, res.Budget = CheckBudget(nil, nil, nil, false)
 		res.StateOK = true
 	}
 	switch {
@@ -314,7 +349,7 @@ func (rn *Runner) progress(run Run, s StepResult) {
 		status = "FAILED: " + s.Failure
 	}
 	line := fmt.Sprintf("  %-10s %-8s N=%-5d %-14s %-7s %7.1fs  engine cpu %6.1fs", run.Scenario, run.Engine.Name, run.N, s.Kind, s.Step, s.WallSeconds, s.EngineCPU)
-	if s.Kind == KindProvider {
+	if s.Kind.callsAPI() {
 		line += fmt.Sprintf("  provider cpu %5.1fs rss %5.1f MB  calls %-28s %5.0f/s  budget %s",
 			s.Provider.CPUSeconds, MiB(s.Provider.PeakKiB), FormatCalls(s.Calls), s.Rate.PerSecond, s.Budget)
 	}

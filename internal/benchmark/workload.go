@@ -28,16 +28,55 @@ var Steps = []Step{StepApply, StepPlan, StepFlip, StepDestroy}
 // keys, the for_each keys and the emulator's records).
 const serialBase = 0x5e00000000000000
 
-// Workload is N device certificates of the demo instance, signed by the demo
-// CA. Every tenth one (i%10 == 0) is seeded inactive, so create must change
-// it; every tenth one shifted by five (i%10 == 5) is flipped to inactive by
-// the flip step. Both subsets are 10% of N.
-type Workload struct {
-	Devices []emulator.DeviceCertificate
+// Mix says which certificates of a workload are seeded inactive (create
+// must change them) and which the flip step inactivates.
+type Mix string
+
+const (
+	// MixTenths: every tenth certificate (i%10 == 0) is seeded inactive and
+	// every tenth shifted by five (i%10 == 5) is flipped, 10% of N each.
+	MixTenths Mix = "tenths"
+	// MixAllWanted: nothing is seeded inactive, so create adopts a fleet
+	// already in the wanted state; the flip inactivates every certificate.
+	MixAllWanted Mix = "all-wanted"
+	// MixAllInactive: every certificate is seeded inactive and wanted
+	// active, so create makes N changes.
+	MixAllInactive Mix = "all-inactive"
+)
+
+func (m Mix) seededInactive(i int) bool {
+	switch m {
+	case MixAllWanted:
+		return false
+	case MixAllInactive:
+		return true
+	}
+	return i%10 == 0
 }
 
-// NewWorkload issues n device certificates with the demo CA.
-func NewWorkload(n int) (*Workload, error) {
+func (m Mix) flipped(i int) bool {
+	if m == MixTenths {
+		return i%10 == 5
+	}
+	return true
+}
+
+// Workload is N device certificates of the demo instance, signed by the demo
+// CA and registered under CaSn (the demo CA's, unless a workspace of several
+// takes its own). Its Mix says which start inactive and which the flip step
+// inactivates.
+type Workload struct {
+	Devices []emulator.DeviceCertificate
+	CaSn    string
+	seeded  []bool // seeded inactive
+	flips   []bool // inactivated by the flip step
+}
+
+// NewWorkload issues n device certificates with the demo CA, mixed as MixTenths.
+func NewWorkload(n int) (*Workload, error) { return NewWorkloadMix(n, MixTenths) }
+
+// NewWorkloadMix issues n device certificates with the demo CA.
+func NewWorkloadMix(n int, mix Mix) (*Workload, error) {
 	if n < 1 {
 		return nil, fmt.Errorf("workload size must be at least 1, got %d", n)
 	}
@@ -45,7 +84,7 @@ func NewWorkload(n int) (*Workload, error) {
 	if err != nil {
 		return nil, fmt.Errorf("demo CA: %w", err)
 	}
-	w := &Workload{Devices: make([]emulator.DeviceCertificate, 0, n)}
+	w := &Workload{Devices: make([]emulator.DeviceCertificate, 0, n), CaSn: emulator.DemoCASn}
 	for i := range n {
 		serial := new(big.Int).SetUint64(serialBase + uint64(i))
 		c, err := ca.IssueDeviceWithSerial(fmt.Sprintf("bench-device-%05d", i), serial)
@@ -53,7 +92,7 @@ func NewWorkload(n int) (*Workload, error) {
 			return nil, fmt.Errorf("issuing device certificate %d: %w", i, err)
 		}
 		status := "1"
-		if seededInactive(i) {
+		if mix.seededInactive(i) {
 			status = "0"
 		}
 		w.Devices = append(w.Devices, emulator.DeviceCertificate{
@@ -61,12 +100,30 @@ func NewWorkload(n int) (*Workload, error) {
 			DeviceName: c.Cert.Subject.CommonName, Status: status, Content: string(c.CertPEM),
 			ValidBegin: c.Cert.NotBefore.UTC(), ValidEnd: c.Cert.NotAfter.UTC(),
 		})
+		w.seeded = append(w.seeded, mix.seededInactive(i))
+		w.flips = append(w.flips, mix.flipped(i))
 	}
 	return w, nil
 }
 
-func seededInactive(i int) bool { return i%10 == 0 }
-func flipped(i int) bool        { return i%10 == 5 }
+// Split cuts the workload into k workloads of equal size, each registered
+// under a CA of its own, as k workspaces holding k fleets would see them.
+func (w *Workload) Split(k int) ([]*Workload, error) {
+	if k < 1 || w.N()%k != 0 {
+		return nil, fmt.Errorf("cannot split %d certificates into %d equal parts", w.N(), k)
+	}
+	size := w.N() / k
+	parts := make([]*Workload, k)
+	for p := range k {
+		part := &Workload{CaSn: fmt.Sprintf("5eca%012x", p+1), seeded: w.seeded[p*size : (p+1)*size], flips: w.flips[p*size : (p+1)*size]}
+		for _, d := range w.Devices[p*size : (p+1)*size] {
+			d.CaSn = part.CaSn
+			part.Devices = append(part.Devices, d)
+		}
+		parts[p] = part
+	}
+	return parts, nil
+}
 
 // N is the number of certificates.
 func (w *Workload) N() int { return len(w.Devices) }
@@ -78,14 +135,28 @@ func (w *Workload) Seed() emulator.Seed {
 	return s
 }
 
+// underCA is how many certificates a list of the workload's CA returns:
+// the workload's, plus the demo seed's own under the demo CA.
+func (w *Workload) underCA() int {
+	n := w.N()
+	if w.CaSn == emulator.DemoCASn {
+		for _, d := range emulator.DemoSeed().Devices {
+			if d.CaSn == emulator.DemoCASn {
+				n++
+			}
+		}
+	}
+	return n
+}
+
 // Desired is the configured status of every certificate (DeviceSn -> status)
-// for the config that step applies: all active, except the flipped tenth
+// for the config that step applies: all active, except the flipped ones
 // from the flip step on.
 func (w *Workload) Desired(step Step) map[string]string {
 	out := make(map[string]string, len(w.Devices))
 	for i, d := range w.Devices {
 		out[d.DeviceSn] = "active"
-		if (step == StepFlip || step == StepDestroy) && flipped(i) {
+		if (step == StepFlip || step == StepDestroy) && w.flips[i] {
 			out[d.DeviceSn] = "inactive"
 		}
 	}
@@ -97,23 +168,44 @@ const (
 	ActionGet        = "GetDeviceCertificate"
 	ActionActivate   = "ActiveDeviceCertificate"
 	ActionInactivate = "InactivateDeviceCertificate"
+	ActionList       = "ListDeviceCertificateByCaSn"
 )
 
-// Expected is the call budget of a step: exactly these calls per action and
-// nothing else, with no retry.
-func (w *Workload) Expected(step Step) map[string]int64 {
+// Expected is the call budget of a step of the per-certificate resource.
+func (w *Workload) Expected(step Step) map[string]int64 { return w.ExpectedFor(KindProvider, step) }
+
+// ExpectedFor is the call budget of a step: exactly these calls per action
+// and nothing else, with no retry.
+func (w *Workload) ExpectedFor(kind Kind, step Step) map[string]int64 {
 	n := int64(w.N())
 	var seeded, flips int64
 	for i := range w.Devices {
-		if seededInactive(i) {
+		if w.seeded[i] {
 			seeded++
 		}
-		if flipped(i) {
+		if w.flips[i] {
 			flips++
 		}
 	}
+	if kind == KindAccess {
+		// One list is floor(certificates/100)+1 calls (the page past a
+		// multiple of 100 shows the end); create lists once, a refresh
+		// once, and an apply after its refresh once more.
+		pages := int64(w.underCA()/100 + 1)
+		switch step {
+		case StepApply:
+			return nonZero(map[string]int64{ActionList: pages, ActionActivate: seeded})
+		case StepPlan:
+			return map[string]int64{ActionList: pages}
+		case StepFlip:
+			return nonZero(map[string]int64{ActionList: 2 * pages, ActionInactivate: flips})
+		case StepDestroy: // the listed certificates still active
+			return nonZero(map[string]int64{ActionList: 2 * pages, ActionInactivate: n - flips})
+		}
+		return nil
+	}
 	switch step {
-	case StepApply: // one read each, one activation for the seeded-inactive tenth
+	case StepApply: // one read each, one activation for each seeded inactive
 		return nonZero(map[string]int64{ActionGet: n, ActionActivate: seeded})
 	case StepPlan: // refresh: one read each
 		return map[string]int64{ActionGet: n}
@@ -151,36 +243,57 @@ func (w *Workload) WantStatus(step Step) map[string]string {
 type Kind string
 
 const (
-	KindProvider Kind = "apsaramq"       // apsaramq_mqtt_device_certificate_state
-	KindBaseline Kind = "terraform_data" // the engine's own cost
+	KindProvider Kind = "apsaramq"        // apsaramq_mqtt_device_certificate_state, one per certificate
+	KindAccess   Kind = "apsaramq_access" // apsaramq_mqtt_device_access, one for the whole CA
+	KindBaseline Kind = "terraform_data"  // the engine's own cost
 )
+
+// callsAPI reports whether a kind's runs reach the API.
+func (k Kind) callsAPI() bool { return k == KindProvider || k == KindAccess }
 
 // ProviderSettings go into the generated provider block.
 type ProviderSettings struct {
 	EmulatorURL string
 	RateLimit   float64 // 0: the provider's default
+	// AccessKeyID and AccessKeySecret sign the calls; empty: the demo key.
+	AccessKeyID, AccessKeySecret string
+	// CaSn is the CA of the workload; empty: the demo CA.
+	CaSn string
 }
 
 // WriteConfig writes main.tf for kind into dir.
 func WriteConfig(dir string, kind Kind, p ProviderSettings) error {
+	if p.AccessKeyID == "" {
+		p.AccessKeyID, p.AccessKeySecret = emulator.DemoAccessKeyID, emulator.DemoAccessKeySecret
+	}
+	if p.CaSn == "" {
+		p.CaSn = emulator.DemoCASn
+	}
 	var b strings.Builder
 	b.WriteString("variable \"certs\" {\n  type = map(string)\n}\n\n")
-	switch kind {
-	case KindProvider:
+	if kind.callsAPI() {
 		b.WriteString("terraform {\n  required_providers {\n    apsaramq = { source = \"apsaramq/apsaramq\" }\n  }\n}\n\n")
 		fmt.Fprintf(&b, "provider \"apsaramq\" {\n  region     = %q\n  access_key = %q\n  secret_key = %q\n",
-			emulator.DemoRegion, emulator.DemoAccessKeyID, emulator.DemoAccessKeySecret)
+			emulator.DemoRegion, p.AccessKeyID, p.AccessKeySecret)
 		if p.RateLimit > 0 {
 			fmt.Fprintf(&b, "  rate_limit = %g\n", p.RateLimit)
 		}
 		fmt.Fprintf(&b, "  endpoints {\n    onsmqtt = %q\n    sts     = %q\n  }\n}\n\n", p.EmulatorURL, p.EmulatorURL)
+	}
+	switch kind {
+	case KindProvider:
 		fmt.Fprintf(&b, "resource \"apsaramq_mqtt_device_certificate_state\" \"fleet\" {\n  for_each    = var.certs\n"+
 			"  instance_id = %q\n  ca_sn       = %q\n  device_sn   = each.key\n  status      = each.value\n}\n",
-			emulator.DemoInstanceID, emulator.DemoCASn)
+			emulator.DemoInstanceID, p.CaSn)
+	case KindAccess:
+		// "ignore": the demo seed's own certificates under the demo CA stay
+		// out of the measurement.
+		fmt.Fprintf(&b, "resource \"apsaramq_mqtt_device_access\" \"fleet\" {\n  instance_id      = %q\n  ca_sn            = %q\n"+
+			"  devices          = var.certs\n  unlisted_devices = \"ignore\"\n}\n", emulator.DemoInstanceID, p.CaSn)
 	case KindBaseline:
 		fmt.Fprintf(&b, "resource \"terraform_data\" \"fleet\" {\n  for_each = var.certs\n  input = {\n"+
 			"    instance_id = %q\n    ca_sn       = %q\n    device_sn   = each.key\n    status      = each.value\n  }\n}\n",
-			emulator.DemoInstanceID, emulator.DemoCASn)
+			emulator.DemoInstanceID, p.CaSn)
 	default:
 		return fmt.Errorf("unknown kind %q", kind)
 	}

@@ -35,6 +35,8 @@ type options struct {
 	env                                                   []string
 	steps                                                 string
 	client, engineTP                                      bool
+	compare, accessTP, workspaces                         string
+	accessTPN                                             int
 }
 
 func run(args []string) error {
@@ -54,7 +56,12 @@ func run(args []string) error {
 	fs.DurationVar(&o.tpLatency, "throughput-latency", 20*time.Millisecond, "emulator latency per call in the throttled applies")
 	fs.BoolVar(&o.engineTP, "engine-throughput", true, "run the throttled applies on the engines")
 	fs.BoolVar(&o.client, "client-throughput", true, "also run each throttled case through the provider's API client alone (no engine)")
-	fs.BoolVar(&o.quick, "quick", false, "smoke run: -n 100,1000 -throughput-n 1000 unless those are set explicitly")
+	fs.StringVar(&o.compare, "compare", "1000,5000", "fleet sizes at which apsaramq_mqtt_device_access runs beside the per-certificate resource on a fleet already in the wanted state (empty: none)")
+	fs.StringVar(&o.accessTP, "access-throughput", "500:500,100", "throttled flips of a whole fleet held by apsaramq_mqtt_device_access: EMULATOR_LIMIT[:PROVIDER_RATE_LIMIT],... (empty: none)")
+	fs.IntVar(&o.accessTPN, "access-throughput-n", 5000, "N of the device_access throttled flips")
+	fs.StringVar(&o.workspaces, "workspaces", "apsaramq:4x200@100,apsaramq_access:4x1000@500",
+		"several workspaces at once against one throttled account: KIND:KxN@LIMIT,... with KIND apsaramq (per certificate) or apsaramq_access (empty: none)")
+	fs.BoolVar(&o.quick, "quick", false, "smoke run: -n 100,1000 -throughput-n 1000 -compare 1000 -access-throughput-n 1000 unless those are set explicitly")
 	fs.DurationVar(&o.stepTimeout, "step-timeout", time.Hour, "bound of one engine command (Terraform 1.11 needs 25 minutes to destroy 5000 instances of terraform_data here)")
 	fs.DurationVar(&o.timeout, "timeout", 5*time.Hour, "bound of the whole benchmark")
 	fs.StringVar(&o.work, "work", "bench-results/work", "scratch directory for configs, state and engine logs")
@@ -97,6 +104,12 @@ func run(args []string) error {
 		if !set["throughput-n"] {
 			o.tpN = 1000
 		}
+		if !set["compare"] {
+			o.compare = "1000"
+		}
+		if !set["access-throughput-n"] {
+			o.accessTPN = 1000
+		}
 	}
 	return bench(o)
 }
@@ -121,6 +134,18 @@ func bench(o options) error {
 		return err
 	}
 	steps, err := benchmark.ParseSteps(o.steps)
+	if err != nil {
+		return err
+	}
+	compareSizes, err := benchmark.ParseSizes(o.compare)
+	if err != nil {
+		return err
+	}
+	accessCases, err := benchmark.ParseThroughput(o.accessTP)
+	if err != nil {
+		return err
+	}
+	workspaceCases, err := benchmark.ParseWorkspaces(o.workspaces)
 	if err != nil {
 		return err
 	}
@@ -169,15 +194,20 @@ func bench(o options) error {
 			return err
 		}
 	}
-	workloads := map[int]*benchmark.Workload{}
-	workload := func(n int) (*benchmark.Workload, error) {
-		if w, ok := workloads[n]; ok {
+	type workloadKey struct {
+		n   int
+		mix benchmark.Mix
+	}
+	workloads := map[workloadKey]*benchmark.Workload{}
+	workloadMix := func(n int, mix benchmark.Mix) (*benchmark.Workload, error) {
+		if w, ok := workloads[workloadKey{n, mix}]; ok {
 			return w, nil
 		}
-		w, err := benchmark.NewWorkload(n)
-		workloads[n] = w
+		w, err := benchmark.NewWorkloadMix(n, mix)
+		workloads[workloadKey{n, mix}] = w
 		return w, err
 	}
+	workload := func(n int) (*benchmark.Workload, error) { return workloadMix(n, benchmark.MixTenths) }
 
 	var specs []benchmark.Spec
 	for _, e := range engines {
@@ -201,6 +231,39 @@ func bench(o options) error {
 				Parallelism: o.tpParallelism, Steps: []benchmark.Step{benchmark.StepApply},
 				EmulatorRateLimit: c.EmulatorLimit, EmulatorLatency: o.tpLatency, ProviderRateLimit: c.RateLimit})
 		}
+		for _, n := range compareSizes {
+			w, err := workloadMix(n, benchmark.MixAllWanted)
+			if err != nil {
+				return err
+			}
+			// The per-certificate side runs what the targets compare (adopt
+			// and the no-change plan); its flip and destroy would only add
+			// the engine's own cost at length.
+			specs = append(specs, benchmark.Spec{Scenario: benchmark.ScenarioCompare, Engine: e, Workload: w, Parallelism: o.parallelism,
+				Kinds: []benchmark.Kind{benchmark.KindProvider, benchmark.KindAccess}, Steps: benchmark.Steps,
+				StepsOf: map[benchmark.Kind][]benchmark.Step{benchmark.KindProvider: {benchmark.StepApply, benchmark.StepPlan}}})
+		}
+		for _, c := range accessCases {
+			w, err := workloadMix(o.accessTPN, benchmark.MixAllWanted)
+			if err != nil {
+				return err
+			}
+			specs = append(specs, benchmark.Spec{Scenario: benchmark.ScenarioAccessThroughput, Engine: e, Workload: w,
+				Parallelism: o.parallelism, Kinds: []benchmark.Kind{benchmark.KindAccess}, Steps: []benchmark.Step{benchmark.StepApply, benchmark.StepFlip},
+				EmulatorRateLimit: c.EmulatorLimit, EmulatorLatency: o.tpLatency, ProviderRateLimit: c.RateLimit})
+		}
+		for _, c := range workspaceCases {
+			mix := benchmark.MixTenths
+			if c.Kind == benchmark.KindAccess {
+				mix = benchmark.MixAllInactive // every process has a change to make for each certificate
+			}
+			w, err := workloadMix(c.K*c.N, mix)
+			if err != nil {
+				return err
+			}
+			specs = append(specs, benchmark.Spec{Scenario: benchmark.ScenarioWorkspaces, Engine: e, Workload: w, Workspaces: c.K,
+				Parallelism: o.parallelism, Kinds: []benchmark.Kind{c.Kind}, EmulatorRateLimit: c.Limit, EmulatorLatency: o.tpLatency})
+		}
 	}
 
 	if o.client {
@@ -221,13 +284,19 @@ func bench(o options) error {
 		fmt.Printf("== %s on %s %s, N=%d (%s elapsed)\n", spec.Scenario, spec.Engine.Name, spec.Engine.Version,
 			spec.Workload.N(), time.Since(started).Round(time.Second))
 		run := rn.Execute
-		if spec.Scenario == benchmark.ScenarioClient {
+		switch spec.Scenario {
+		case benchmark.ScenarioClient:
 			run = rn.Client
+		case benchmark.ScenarioWorkspaces:
+			run = rn.Workspaces
 		}
 		r, err := run(ctx, spec)
 		report.Runs = append(report.Runs, r)
 		for _, s := range r.Steps {
 			failed = failed || !s.OK
+		}
+		for _, w := range r.Workspaces {
+			failed = failed || !w.OK
 		}
 		if err != nil {
 			failed = true
