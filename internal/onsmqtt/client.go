@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"strings"
@@ -15,7 +16,6 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
-	"golang.org/x/time/rate"
 )
 
 const (
@@ -74,6 +74,8 @@ type Config struct {
 	Credentials Credentials
 	// RateLimit is the client-side ceiling in calls per second (<= 0: DefaultRateLimit).
 	RateLimit float64
+	// RateMode is how the pace moves below RateLimit ("": RateAdaptive).
+	RateMode RateMode
 	// UserAgent lists product/version tokens appended to the SDK's
 	// User-Agent, e.g. "terraform-provider-apsaramq/1.0.0 Terraform/1.11.4".
 	UserAgent      string
@@ -88,7 +90,7 @@ type Client struct {
 	region      string
 	endpoint    Endpoint
 	credentials Credentials
-	limiter     *rate.Limiter
+	limiter     *adaptiveRate // shared by every client derived from this one
 	retry       RetryPolicy
 	userAgent   string
 	attempt     time.Duration
@@ -118,11 +120,15 @@ func New(cfg Config) (*Client, error) {
 	if limit <= 0 {
 		limit = DefaultRateLimit
 	}
+	mode, err := ParseRateMode(string(cfg.RateMode))
+	if err != nil {
+		return nil, err
+	}
 	c := &Client{
 		region:      cfg.Region,
 		endpoint:    cfg.Endpoint,
 		credentials: cfg.Credentials,
-		limiter:     rate.NewLimiter(rate.Limit(limit), burstFor(limit)),
+		limiter:     newAdaptiveRate(limit, mode, time.Now),
 		retry:       cfg.Retry.withDefaults(),
 		userAgent:   cfg.UserAgent,
 		attempt:     orDefault(cfg.AttemptTimeout, DefaultAttemptTimeout),
@@ -141,15 +147,12 @@ func (c *Client) Region() string { return c.region }
 // Endpoint is where the client sends OnsMqtt calls.
 func (c *Client) Endpoint() Endpoint { return c.endpoint }
 
-// burstFor allows a short burst of a tenth of a second's budget, so a
-// Terraform walk starting many goroutines at once is smoothed, not queued.
-func burstFor(limit float64) int {
-	b := int(limit / 10)
-	if b < 1 {
-		b = 1
-	}
-	return b
-}
+// RateMode is how the client paces its calls.
+func (c *Client) RateMode() RateMode { return c.limiter.Mode() }
+
+// CurrentRate is the client-side pace in calls per second right now: the
+// configured limit, or less while RateAdaptive backs off from throttling.
+func (c *Client) CurrentRate() float64 { return c.limiter.Rate() }
 
 func orDefault(d, def time.Duration) time.Duration {
 	if d > 0 {
@@ -203,7 +206,8 @@ func (c *Client) call(ctx context.Context, svc service, action, method string, p
 // every call, so each in-flight call borrows an SDK client of its own; all of
 // them share one connection pool.
 func (c *Client) attemptOnce(ctx context.Context, svc service, action, method string, params map[string]string, attempt int) ([]byte, error) {
-	if err := c.limiter.Wait(ctx); err != nil {
+	sentAt, err := c.limiter.wait(ctx)
+	if err != nil {
 		return nil, fmt.Errorf("%s: waiting for the client-side rate limit: %w", action, err)
 	}
 	client, err := c.borrow(ctx)
@@ -230,6 +234,9 @@ func (c *Client) attemptOnce(ctx context.Context, svc service, action, method st
 	fields := map[string]any{"action": action, "attempt": attempt, "duration_ms": time.Since(started).Milliseconds()}
 	if err != nil {
 		err = c.toAPIError(ctx, svc, action, err)
+	}
+	c.pace(ctx, action, sentAt, err)
+	if err != nil {
 		var apiErr *APIError
 		if errors.As(err, &apiErr) {
 			fields["request_id"] = apiErr.RequestID
@@ -249,6 +256,20 @@ func (c *Client) attemptOnce(ctx context.Context, svc service, action, method st
 	fields["http_status"] = resp.GetHttpStatus()
 	c.log.Debug(ctx, "OnsMqtt call succeeded", fields)
 	return body, nil
+}
+
+// pace tells the adaptive rate how the API answered a call. An attempt the
+// caller abandoned says nothing about the account's limit.
+func (c *Client) pace(ctx context.Context, action string, sentAt time.Time, err error) {
+	if ctx.Err() != nil {
+		return
+	}
+	throttled := err != nil && Classify(err) == ClassThrottled
+	if lowered, perSecond := c.limiter.observe(sentAt, throttled); lowered {
+		c.log.Debug(ctx, "OnsMqtt client-side rate lowered after a throttled answer", map[string]any{
+			"action": action, "rate_per_second": math.Round(perSecond*10) / 10,
+		})
+	}
 }
 
 type pooledSDKClient struct {

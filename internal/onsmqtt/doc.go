@@ -5,8 +5,9 @@
 // typed certificate operations, and adds what the SDK leaves out: error
 // classification by Code (never by HTTP status, which the service changed in
 // 2024), retries with capped exponential backoff and jitter, a client-side
-// rate limit, context cancellation, and a pool of SDK clients so concurrent
-// calls do not race on the SDK's per-request mutation of its HTTP client.
+// rate that adapts to throttling answers (RateAdaptive), context
+// cancellation, and a pool of SDK clients so concurrent calls do not race on
+// the SDK's per-request mutation of its HTTP client.
 //
 // The package deliberately imports nothing from terraform-plugin-*: callers
 // pass a Logger to see attempts.

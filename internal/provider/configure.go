@@ -66,6 +66,7 @@ func (p *apsaramqProvider) Configure(ctx context.Context, req provider.Configure
 			AccessKeyID: creds.AccessKey, AccessKeySecret: creds.SecretKey, SecurityToken: creds.SecurityToken,
 		},
 		RateLimit:      cfg.RateLimit.ValueFloat64(),
+		RateMode:       onsmqtt.RateMode(cfg.RateLimitMode.ValueString()),
 		AttemptTimeout: time.Duration(cfg.ClientReadTimeout.ValueInt64()) * time.Millisecond,
 		ConnectTimeout: time.Duration(cfg.ClientConnectTimeout.ValueInt64()) * time.Millisecond,
 		UserAgent:      fmt.Sprintf("terraform-provider-apsaramq/%s Terraform/%s", p.version, req.TerraformVersion),
@@ -94,6 +95,7 @@ func (p *apsaramqProvider) Configure(ctx context.Context, req provider.Configure
 
 	tflog.Info(ctx, "configured the OnsMqtt client", map[string]any{
 		"region": creds.Region, "endpoint": apiEndpoint.String(), "credentials_source": creds.Source,
+		"rate_limit": client.CurrentRate(), "rate_limit_mode": string(client.RateMode()),
 	})
 	resp.ResourceData = client
 	resp.DataSourceData = client
@@ -175,6 +177,7 @@ func rejectUnknown(cfg providerModel, diags *diag.Diagnostics) {
 	check(cfg.Profile, path.Root("profile"))
 	check(cfg.SharedCredentialsFile, path.Root("shared_credentials_file"))
 	check(cfg.RateLimit, path.Root("rate_limit"))
+	check(cfg.RateLimitMode, path.Root("rate_limit_mode"))
 	check(cfg.ClientReadTimeout, path.Root("client_read_timeout"))
 	check(cfg.ClientConnectTimeout, path.Root("client_connect_timeout"))
 	if cfg.Endpoints != nil {

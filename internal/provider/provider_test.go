@@ -170,6 +170,8 @@ func TestAccProvider_credentialSources(t *testing.T) {
 }`, `(?s)Invalid Endpoint.*scheme must be https or http`},
 			"read timeout too short":         {acctest.ProviderBlock(srv, "client_read_timeout = 10"), `(?s)client_read_timeout value must be between 100 and 600000`},
 			"rate limit above the account's": {acctest.ProviderBlock(srv, "rate_limit = 1000"), `(?s)rate_limit value must be between 1.000000 and 500.000000`},
+			"unknown rate limit mode": {acctest.ProviderBlock(srv, `rate_limit_mode = "cubic"`),
+				`(?s)rate_limit_mode\s+value\s+must\s+be\s+one\s+of:\s+\["adaptive"\s+"fixed"\],\s+got:\s+"cubic"`},
 		}
 		srv.ResetCounters()
 		for name, tc := range cases {

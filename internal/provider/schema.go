@@ -9,6 +9,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
 )
 
 type providerModel struct {
@@ -19,6 +21,7 @@ type providerModel struct {
 	Profile               types.String     `tfsdk:"profile"`
 	SharedCredentialsFile types.String     `tfsdk:"shared_credentials_file"`
 	RateLimit             types.Float64    `tfsdk:"rate_limit"`
+	RateLimitMode         types.String     `tfsdk:"rate_limit_mode"`
 	ClientReadTimeout     types.Int64      `tfsdk:"client_read_timeout"`
 	ClientConnectTimeout  types.Int64      `tfsdk:"client_connect_timeout"`
 	AssumeRole            *assumeRoleModel `tfsdk:"assume_role"`
@@ -82,9 +85,24 @@ func providerSchema() schema.Schema {
 			},
 			"rate_limit": schema.Float64Attribute{
 				MarkdownDescription: "Client-side ceiling on API calls per second for this provider configuration, " +
-					"between 1 and 500 (the account's documented limit). Defaults to 400, leaving headroom for other tools of the account.",
+					"between 1 and 500 (the account's documented limit). Defaults to 400, leaving headroom for other tools of the account. " +
+					"With `rate_limit_mode = \"adaptive\"` (the default) the provider paces itself below this ceiling while the API answers throttling.",
 				Optional:   true,
 				Validators: []validator.Float64{float64validator.Between(1, 500)},
+			},
+			"rate_limit_mode": schema.StringAttribute{
+				MarkdownDescription: "How the provider paces its API calls below `rate_limit`: `adaptive` (default) or `fixed`. " +
+					"`adaptive` works like the AWS SDKs' adaptive retry mode: a throttling answer (`SystemOverFlow`, `Throttling.*`) lowers the pace " +
+					"to 70 % of the calls per second the account admitted from this provider lately, at most once per round of calls " +
+					"(the first throttling answer of a run, before a second of calls has been measured, lowers it to a tenth); " +
+					"the pace then climbs back along a cubic curve, quickly at first and slowly near the rate that was throttled. " +
+					"It never exceeds `rate_limit` nor falls below 1 call/s, and retries wait for it too. " +
+					"Several runs sharing one account (CI jobs, workspaces per environment or region), each unaware of the others, " +
+					"so settle near a share of the account's limit instead of spending it on throttled calls. " +
+					"Each Terraform phase (plan, apply) starts a new provider process, which starts at `rate_limit` and learns anew. " +
+					"`fixed` always paces at `rate_limit`; only the retry backoff reacts to throttling.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.OneOf(string(onsmqtt.RateAdaptive), string(onsmqtt.RateFixed))},
 			},
 			"client_read_timeout": schema.Int64Attribute{
 				MarkdownDescription: "Milliseconds one HTTP attempt may wait for an answer before it is abandoned and retried " +
