@@ -36,6 +36,13 @@ func ProviderBlock(srv *emulator.Server, extra string) string {
 // ProviderBlockWithKey is ProviderBlock signed with another access key of
 // the emulator's seed, e.g. one restricted to a RAM policy's actions.
 func ProviderBlockWithKey(srv *emulator.Server, keyID, secret, extra string) string {
+	return ProviderBlockAt(srv.URL, keyID, secret, extra)
+}
+
+// ProviderBlockAt is a provider configuration in the demo region whose API
+// and STS endpoints are endpoint, which need not be an emulator (a wrong
+// endpoint, say).
+func ProviderBlockAt(endpoint, keyID, secret, extra string) string {
 	return fmt.Sprintf(`
 provider "apsaramq" {
   region     = %q
@@ -47,7 +54,7 @@ provider "apsaramq" {
     sts     = %q
   }
 }
-`, emulator.DemoRegion, keyID, secret, extra, srv.URL, srv.URL)
+`, emulator.DemoRegion, keyID, secret, extra, endpoint, endpoint)
 }
 
 // Device is a device certificate record for the demo instance.

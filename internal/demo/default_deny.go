@@ -90,19 +90,7 @@ func (s *session) defaultDeny() error {
 }
 
 func defaultDenyConfig(srv *emulator.Server) string {
-	return fmt.Sprintf(`terraform {
-  required_providers {
-    apsaramq = { source = "apsaramq/apsaramq" }
-  }
-}
-
-provider "apsaramq" {
-  region = %q
-  endpoints {
-    onsmqtt = %q # the local emulator; real use omits this
-  }
-}
-
+	return providerPreamble(srv) + fmt.Sprintf(`
 # Default deny: only these devices may connect; every other certificate
 # registered under the CA, now or later, is inactivated.
 resource "apsaramq_mqtt_device_access" "fleet" {
@@ -118,5 +106,5 @@ resource "apsaramq_mqtt_device_access" "fleet" {
 output "unlisted_certificates" {
   value = apsaramq_mqtt_device_access.fleet.unlisted_device_statuses
 }
-`, emulator.DemoRegion, srv.URL, emulator.DemoInstanceID, emulator.DemoCASn, emulator.DemoDeviceSn, emulator.DemoDevice2Sn)
+`, emulator.DemoInstanceID, emulator.DemoCASn, emulator.DemoDeviceSn, emulator.DemoDevice2Sn)
 }

@@ -127,11 +127,9 @@ func (s *session) perCertificate() error {
 	return nil
 }
 
-func perCertificateConfig(srv *emulator.Server) string {
-	var entries []string
-	for _, sn := range sortedKeys(fleet) {
-		entries = append(entries, fmt.Sprintf("    %q = %q", sn, fleet[sn]))
-	}
+// providerPreamble is the start of every demo configuration: the provider
+// from the registry address dev_overrides installs, pointed at the emulator.
+func providerPreamble(srv *emulator.Server) string {
 	return fmt.Sprintf(`terraform {
   required_providers {
     apsaramq = { source = "apsaramq/apsaramq" }
@@ -144,7 +142,15 @@ provider "apsaramq" {
     onsmqtt = %q # the local emulator; real use omits this
   }
 }
+`, emulator.DemoRegion, srv.URL)
+}
 
+func perCertificateConfig(srv *emulator.Server) string {
+	var entries []string
+	for _, sn := range sortedKeys(fleet) {
+		entries = append(entries, fmt.Sprintf("    %q = %q", sn, fleet[sn]))
+	}
+	return providerPreamble(srv) + fmt.Sprintf(`
 locals {
   # device serial number => wanted status
   fleet = {
@@ -159,10 +165,9 @@ resource "apsaramq_mqtt_device_certificate_state" "fleet" {
   device_sn   = each.key
   status      = each.value
 }
-`, emulator.DemoRegion, srv.URL, strings.Join(entries, "\n"), emulator.DemoInstanceID, emulator.DemoCASn)
+`, strings.Join(entries, "\n"), emulator.DemoInstanceID, emulator.DemoCASn)
 }
 
-// printStatuses shows what the API holds for each serial number.
 func (s *session) printStatuses(sns []string) {
 	for _, sn := range sns {
 		d, ok := s.srv.Device(emulator.DemoInstanceID, emulator.DemoCASn, sn)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -180,26 +179,26 @@ func (c *Client) DeleteCaCertificate(ctx context.Context, key CaKey) error {
 // every page (see allPages for how the end of the list is found).
 func (c *Client) ListCaCertificates(ctx context.Context, instanceID string) ([]CACertificate, error) {
 	const action = "ListCaCertificate"
-	params := map[string]string{"MqttInstanceId": instanceID, "PageSize": strconv.Itoa(maxPageSize)}
-	fetch := func(page int) ([]CACertificate, error) {
-		params["PageNo"] = strconv.Itoa(page)
+	params := map[string]string{"MqttInstanceId": instanceID}
+	fetch := func(pageNo int) ([]CACertificate, int, error) {
 		var out struct {
 			Data struct {
 				CaCertificateVOS []caCertificateVO `json:"CaCertificateVOS"`
+				Total            int               `json:"Total"`
 			} `json:"Data"`
 		}
-		if err := c.call(ctx, c.onsmqtt(), action, http.MethodGet, params, &out); err != nil {
-			return nil, err
+		if err := c.call(ctx, c.onsmqtt(), action, http.MethodGet, pageParams(params, pageNo), &out); err != nil {
+			return nil, 0, err
 		}
 		cas := make([]CACertificate, 0, len(out.Data.CaCertificateVOS))
 		for _, vo := range out.Data.CaCertificateVOS {
 			ca, err := vo.toModel(instanceID)
 			if err != nil {
-				return nil, fmt.Errorf("%s: %w", action, err)
+				return nil, 0, fmt.Errorf("%s: %w", action, err)
 			}
 			cas = append(cas, ca)
 		}
-		return cas, nil
+		return cas, out.Data.Total, nil
 	}
 	return allPages(ctx, c.log, action, fetch, func(ca CACertificate) string { return ca.Sn })
 }

@@ -152,30 +152,30 @@ func (c *Client) DeleteDeviceCertificate(ctx context.Context, key DeviceKey) err
 // of one CA when caSn is not empty, following every page (see allPages for
 // how the end of the list is found).
 func (c *Client) ListDeviceCertificates(ctx context.Context, instanceID, caSn string) ([]DeviceCertificate, error) {
-	action, params := "ListDeviceCertificate", map[string]string{"MqttInstanceId": instanceID, "PageSize": strconv.Itoa(maxPageSize)}
+	action, params := "ListDeviceCertificate", map[string]string{"MqttInstanceId": instanceID}
 	if caSn != "" {
 		action = "ListDeviceCertificateByCaSn"
 		params["CaSn"] = caSn
 	}
-	fetch := func(page int) ([]DeviceCertificate, error) {
-		params["PageNo"] = strconv.Itoa(page)
+	fetch := func(pageNo int) ([]DeviceCertificate, int, error) {
 		var out struct {
 			Data struct {
 				DeviceCertificateVOS []deviceCertificateVO `json:"DeviceCertificateVOS"`
+				Total                int                   `json:"Total"`
 			} `json:"Data"`
 		}
-		if err := c.call(ctx, c.onsmqtt(), action, http.MethodGet, params, &out); err != nil {
-			return nil, err
+		if err := c.call(ctx, c.onsmqtt(), action, http.MethodGet, pageParams(params, pageNo), &out); err != nil {
+			return nil, 0, err
 		}
 		certs := make([]DeviceCertificate, 0, len(out.Data.DeviceCertificateVOS))
 		for _, vo := range out.Data.DeviceCertificateVOS {
 			cert, err := vo.toModel(instanceID)
 			if err != nil {
-				return nil, fmt.Errorf("%s: %w", action, err)
+				return nil, 0, fmt.Errorf("%s: %w", action, err)
 			}
 			certs = append(certs, cert)
 		}
-		return certs, nil
+		return certs, out.Data.Total, nil
 	}
 	return allPages(ctx, c.log, action, fetch, func(d DeviceCertificate) string { return d.CaSn + ":" + d.DeviceSn })
 }

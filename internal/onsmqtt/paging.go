@@ -3,15 +3,36 @@ package onsmqtt
 import (
 	"context"
 	"errors"
+	"maps"
+	"strconv"
+	"sync"
 )
 
 // maxPageSize is the API's upper bound for PageSize; every list asks for it.
 const maxPageSize = 100
 
-// allPages fetches page 1, 2, … of a list until the list ends, returning each
-// item once (key names an item). The documentation leaves open how the
-// service answers a page past the end, and what Total counts (items or
-// pages), so Total is not used and the list ends at
+// prefetchConcurrency bounds the pages of one list read at once.
+const prefetchConcurrency = 8
+
+// page is one answer of a list operation.
+type page[T any] struct {
+	items []T
+	total int // Data.Total: items or pages, the documentation disagrees
+	err   error
+}
+
+// pageParams is params for one page of a list.
+func pageParams(params map[string]string, pageNo int) map[string]string {
+	p := maps.Clone(params)
+	p["PageNo"] = strconv.Itoa(pageNo)
+	p["PageSize"] = strconv.Itoa(maxPageSize)
+	return p
+}
+
+// allPages fetches the pages of a list until it ends, returning each item
+// once (key names an item). The documentation leaves open how the service
+// answers a page past the end, and what Total counts (items or pages), so
+// the end is always seen, never taken from Total:
 //   - a short page (fewer than maxPageSize items), or
 //   - after a full page, a page past the end answered with an error that
 //     means "nothing there" (pastTheEnd), or
@@ -21,38 +42,75 @@ const maxPageSize = 100
 //
 // A list of N items therefore costs floor(N/100)+1 calls: a count that is a
 // multiple of 100 needs one call past the last full page to see the end.
-func allPages[T any](ctx context.Context, log Logger, action string, fetch func(pageNo int) ([]T, error), key func(T) string) ([]T, error) {
+//
+// Total is used only to read faster: when it can count items (it is at
+// least the first page's hundred), the pages it implies are fetched
+// concurrently, then each is judged in order as above. If Total counts
+// pages instead, it is below a hundred for any list under 9,900 items and
+// nothing is fetched ahead; if it overstates, the pages past the end answer
+// empty or "nothing there" and end the list as usual.
+func allPages[T any](ctx context.Context, log Logger, action string, fetch func(pageNo int) ([]T, int, error), key func(T) string) ([]T, error) {
 	var all []T
 	seen := map[string]bool{}
-	for page := 1; ; page++ {
-		items, err := fetch(page)
-		if err != nil {
-			if page > 1 && pastTheEnd(err) {
+	ahead := map[int]page[T]{}
+	for pageNo := 1; ; pageNo++ {
+		p, ok := ahead[pageNo]
+		if !ok {
+			p.items, p.total, p.err = fetch(pageNo)
+		}
+		if p.err != nil {
+			if pageNo > 1 && pastTheEnd(p.err) {
 				log.Debug(ctx, "OnsMqtt list ended with an error for the page past the end", map[string]any{
-					"action": action, "page": page, "items": len(all), "error": err.Error(),
+					"action": action, "page": pageNo, "items": len(all), "error": p.err.Error(),
 				})
 				return all, nil
 			}
-			return nil, err
+			return nil, p.err
 		}
 		fresh := 0
-		for _, it := range items {
+		for _, it := range p.items {
 			if k := key(it); !seen[k] {
 				seen[k] = true
 				all = append(all, it)
 				fresh++
 			}
 		}
-		if len(items) < maxPageSize {
+		if len(p.items) < maxPageSize {
 			return all, nil
 		}
 		if fresh == 0 {
 			log.Warn(ctx, "OnsMqtt list answered a full page of items already listed; taking it as the end of the list", map[string]any{
-				"action": action, "page": page, "items": len(all),
+				"action": action, "page": pageNo, "items": len(all),
 			})
 			return all, nil
 		}
+		if pageNo == 1 && p.total > maxPageSize {
+			ahead = prefetch(fetch, 2, (p.total+maxPageSize-1)/maxPageSize)
+		}
 	}
+}
+
+// prefetch fetches pages from..to concurrently.
+func prefetch[T any](fetch func(pageNo int) ([]T, int, error), from, to int) map[int]page[T] {
+	out := make(map[int]page[T], max(0, to-from+1))
+	var (
+		mu  sync.Mutex
+		wg  sync.WaitGroup
+		sem = make(chan struct{}, prefetchConcurrency)
+	)
+	for pageNo := from; pageNo <= to; pageNo++ {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			var p page[T]
+			p.items, p.total, p.err = fetch(pageNo)
+			mu.Lock()
+			out[pageNo] = p
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	return out
 }
 
 // pastTheEnd reports whether a failed page request (after a full page) is

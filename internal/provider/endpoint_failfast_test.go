@@ -1,7 +1,6 @@
 package provider_test
 
 import (
-	"fmt"
 	"io"
 	"log"
 	"net"
@@ -93,16 +92,7 @@ func TestAccEndpointFailFast(t *testing.T) {
 }
 
 func providerWithEndpoint(endpoint string) string {
-	return fmt.Sprintf(`
-provider "apsaramq" {
-  region     = %q
-  access_key = %q
-  secret_key = %q
-  endpoints {
-    onsmqtt = %q
-  }
-}
-`, emulator.DemoRegion, emulator.DemoAccessKeyID, emulator.DemoAccessKeySecret, endpoint)
+	return acctest.ProviderBlockAt(endpoint, emulator.DemoAccessKeyID, emulator.DemoAccessKeySecret, "")
 }
 
 // phrases matches each phrase in order; Terraform wraps long diagnostics,

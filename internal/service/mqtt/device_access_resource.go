@@ -2,7 +2,9 @@ package mqtt
 
 import (
 	"context"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -59,13 +61,7 @@ func (r *deviceAccessResource) Create(ctx context.Context, req resource.CreateRe
 		return
 	}
 	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
-	ctx, cancel, client, ok := startOperation(ctx, r.client, plan.Region, timeout, diags, &resp.Diagnostics)
-	if !ok {
-		return
-	}
-	defer cancel()
-
-	data, outcome, ok := applyAccess(ctx, client, &plan, &resp.Diagnostics)
+	region, outcome, ok := r.apply(ctx, &plan, timeout, diags, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -73,9 +69,8 @@ func (r *deviceAccessResource) Create(ctx context.Context, req resource.CreateRe
 		outcome.addError(&resp.Diagnostics, false)
 		return
 	}
-	plan.setData(data, client.Region())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, deviceAccessIdentity(plan.key(), client.Region()))...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, deviceAccessIdentity(plan.key(), region))...)
 }
 
 // Read lists the CA's certificates (one call per 100) and records what the
@@ -127,22 +122,32 @@ func (r *deviceAccessResource) Update(ctx context.Context, req resource.UpdateRe
 		return
 	}
 	timeout, diags := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
-	ctx, cancel, client, ok := startOperation(ctx, r.client, plan.Region, timeout, diags, &resp.Diagnostics)
-	if !ok {
-		return
-	}
-	defer cancel()
-
-	data, outcome, ok := applyAccess(ctx, client, &plan, &resp.Diagnostics)
+	region, outcome, ok := r.apply(ctx, &plan, timeout, diags, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	if !outcome.ok() {
 		outcome.addError(&resp.Diagnostics, true)
 	}
-	plan.setData(data, client.Region())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, deviceAccessIdentity(plan.key(), client.Region()))...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, deviceAccessIdentity(plan.key(), region))...)
+}
+
+// apply is what create and update share: within the operation's timeout,
+// bring the certificates to the plan (applyAccess) and record in plan what
+// the API now holds. ok is false when nothing was changed.
+func (r *deviceAccessResource) apply(ctx context.Context, plan *deviceAccessModel, timeout time.Duration,
+	timeoutDiags diag.Diagnostics, diags *diag.Diagnostics) (string, accessOutcome, bool) {
+	ctx, cancel, client, ok := startOperation(ctx, r.client, plan.Region, timeout, timeoutDiags, diags)
+	if !ok {
+		return "", accessOutcome{}, false
+	}
+	defer cancel()
+	data, outcome, ok := applyAccess(ctx, client, plan, diags)
+	if ok {
+		plan.setData(data, client.Region())
+	}
+	return client.Region(), outcome, ok
 }
 
 // Delete inactivates every certificate the resource manages (the listed
