@@ -20,6 +20,7 @@ type Meter struct {
 
 	mu        sync.Mutex
 	successes []time.Time
+	changes   []time.Time // successful status changes (Active*, Inactivate*)
 	failures  int64
 	byKey     map[string]*KeyCalls
 }
@@ -58,6 +59,9 @@ func (m *Meter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case sw.status < 300:
 		m.successes = append(m.successes, now)
 		key.Successes = append(key.Successes, now)
+		if a := r.URL.Query().Get("Action"); a == ActionActivate || a == ActionInactivate {
+			m.changes = append(m.changes, now)
+		}
 	case sw.throttled():
 		m.failures++
 		key.Throttled++
@@ -81,7 +85,7 @@ func (m *Meter) ByKey() map[string]KeyCalls {
 // Reset forgets everything recorded.
 func (m *Meter) Reset() {
 	m.mu.Lock()
-	m.successes, m.failures, m.byKey = nil, 0, nil
+	m.successes, m.changes, m.failures, m.byKey = nil, nil, 0, nil
 	m.mu.Unlock()
 }
 
@@ -92,6 +96,16 @@ func (m *Meter) Rate() Rate {
 	failures := m.failures
 	m.mu.Unlock()
 	return rateOf(ts, failures)
+}
+
+// ChangeRate summarises the successful status changes alone: over their own
+// window, the phase of an apply where the API's limit is the bound (reads,
+// the engine's plan and its state handling fall outside it).
+func (m *Meter) ChangeRate() Rate {
+	m.mu.Lock()
+	ts := slices.Clone(m.changes)
+	m.mu.Unlock()
+	return rateOf(ts, 0)
 }
 
 // Rate is the throughput of successful calls over the window from the first

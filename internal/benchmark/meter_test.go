@@ -99,3 +99,28 @@ func TestMeterByKey(t *testing.T) {
 		t.Errorf("k2 = %+v", k2)
 	}
 }
+
+// ChangeRate counts only successful status changes, over their own window.
+func TestMeterChangeRate(t *testing.T) {
+	m := NewMeter(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("fail") != "" {
+			w.WriteHeader(403)
+		}
+	}))
+	srv := httptest.NewServer(m)
+	defer srv.Close()
+	for _, q := range []string{"Action=ListDeviceCertificateByCaSn", "Action=InactivateDeviceCertificate", "Action=ActiveDeviceCertificate",
+		"Action=InactivateDeviceCertificate&fail=1", "Action=GetDeviceCertificate", "Action=InactivateDeviceCertificate"} {
+		resp, err := http.Get(srv.URL + "/?" + q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+	}
+	if got := m.ChangeRate().Successes; got != 3 {
+		t.Fatalf("ChangeRate counted %d successful status changes, want 3", got)
+	}
+	if got := m.Rate().Successes; got != 5 {
+		t.Fatalf("Rate counted %d successful calls, want 5", got)
+	}
+}

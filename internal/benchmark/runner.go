@@ -31,17 +31,19 @@ type StepResult struct {
 	Kind Kind `json:"kind"`
 	CommandResult
 	// API figures (provider kind only).
-	Calls     map[string]int64 `json:"calls,omitempty"`
-	Errors    map[string]int64 `json:"errors,omitempty"`
-	Expected  map[string]int64 `json:"expected,omitempty"`
-	BudgetOK  bool             `json:"budget_ok"`
-	Budget    string           `json:"budget"`
-	Rate      Rate             `json:"rate"`
-	Provider  ProcPeak         `json:"provider"`
-	StateOK   bool             `json:"state_ok"`
-	StateNote string           `json:"state_note,omitempty"`
-	OK        bool             `json:"ok"` // exit code as expected and state as expected
-	Failure   string           `json:"failure,omitempty"`
+	Calls    map[string]int64 `json:"calls,omitempty"`
+	Errors   map[string]int64 `json:"errors,omitempty"`
+	Expected map[string]int64 `json:"expected,omitempty"`
+	BudgetOK bool             `json:"budget_ok"`
+	Budget   string           `json:"budget"`
+	Rate     Rate             `json:"rate"`
+	// ChangeRate is the status changes alone, over their own window.
+	ChangeRate *Rate    `json:"change_rate,omitempty"`
+	Provider   ProcPeak `json:"provider"`
+	StateOK    bool     `json:"state_ok"`
+	StateNote  string   `json:"state_note,omitempty"`
+	OK         bool     `json:"ok"` // exit code as expected and state as expected
+	Failure    string   `json:"failure,omitempty"`
 }
 
 // Run is one scenario on one engine at one N.
@@ -259,6 +261,9 @@ func (rn *Runner) step(ctx context.Context, live *liveEmulator, spec Spec, env [
 	if live != nil {
 		res.Calls, res.Errors = live.emu.Calls(), live.emu.Errors()
 		res.Rate = live.meter.Rate()
+		if cr := live.meter.ChangeRate(); cr.Successes > 1 {
+			res.ChangeRate = &cr
+		}
 		res.Expected = spec.Workload.ExpectedFor(kind, step)
 		res.BudgetOK, res.Budget = CheckBudget(res.Calls, res.Errors, res.Expected, spec.EmulatorRateLimit > 0)
 		res.StateOK, res.StateNote = checkState(live.emu, spec.Workload, step)
