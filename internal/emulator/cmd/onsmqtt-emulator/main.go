@@ -64,6 +64,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	faultStall := fs.Duration("fault-stall", 30*time.Second, "how long a stall fault hangs before answering InternalError")
 	maxCAs := fs.Int("max-cas", 10, "CA certificates per instance before CaNumExceed")
 	writeSeed := fs.String("write-seed", "", "write the demo seed as JSON to this file ('-' = stdout) and exit")
+	// Readings of the points the API reference leaves open (README: "Guesses to confirm").
+	pastEnd := fs.String("past-end-page", emulator.PastEndEmpty, "what a list page past the end answers: empty or error")
+	totalCounts := fs.String("total-counts", emulator.TotalItems, "what a list's Total counts: items or pages")
+	strict := fs.Bool("strict-status-changes", false, "refuse Active* on an active and Inactivate* on an inactive certificate")
+	unknownCA := fs.Bool("unknown-ca-list-error", false, "answer FindCaBySnError when listing the devices of an unknown CA")
+	keepDevices := fs.Bool("keep-devices-on-ca-delete", false, "keep a deleted CA's device records")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -100,6 +106,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		Faults:            emulator.FaultConfig{Rate: *faultRate, Kinds: kinds, Stall: *faultStall},
 		MaxCAsPerInstance: *maxCAs,
 		StateFile:         *stateFile,
+		Behaviour: emulator.Behaviour{PastEndPage: *pastEnd, TotalCounts: *totalCounts, StrictStatusChanges: *strict,
+			UnknownCaListError: *unknownCA, KeepDevicesOnCADelete: *keepDevices},
 	}
 	srv, err := emulator.Start(seed, opts, *listen)
 	if err != nil {

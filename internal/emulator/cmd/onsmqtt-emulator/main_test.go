@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"path/filepath"
@@ -38,6 +39,8 @@ func TestBadFlagsAreErrors(t *testing.T) {
 		{"-throttle-code", "Nope", "-listen", "127.0.0.1:0"},
 		{"-fault-kinds", "bogus", "-fault-rate", "1", "-listen", "127.0.0.1:0"},
 		{"-seed", filepath.Join(t.TempDir(), "missing.json")},
+		{"-past-end-page", "sometimes", "-listen", "127.0.0.1:0"},
+		{"-total-counts", "bytes", "-listen", "127.0.0.1:0"},
 	} {
 		if err := run(t.Context(), args, io.Discard, io.Discard); err == nil {
 			t.Errorf("%v: no error", args)
@@ -46,13 +49,13 @@ func TestBadFlagsAreErrors(t *testing.T) {
 }
 
 // banner starts the emulator as a user would and returns its banner lines.
-func banner(t *testing.T) []string {
+func banner(t *testing.T, extraArgs ...string) []string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out, in := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-listen", "127.0.0.1:0"}, in, io.Discard)
+		done <- run(ctx, append([]string{"-listen", "127.0.0.1:0"}, extraArgs...), in, io.Discard)
 		_ = in.Close()
 	}()
 	t.Cleanup(func() {
@@ -184,5 +187,27 @@ func TestEndpointURLOfUnspecifiedAddressIsLoopback(t *testing.T) {
 		if ep, err := onsmqtt.ParseEndpoint(got); err != nil || !ep.Loopback() {
 			t.Errorf("%q is not a loopback endpoint: %v, %v", got, ep, err)
 		}
+	}
+}
+
+// The readings of the points the API reference leaves open are flags, so
+// someone comparing with a real account can switch them without code.
+func TestBehaviourFlagsReachTheEmulator(t *testing.T) {
+	lines := banner(t, "-past-end-page", "error", "-total-counts", "pages", "-strict-status-changes",
+		"-unknown-ca-list-error", "-keep-devices-on-ca-delete")
+	endpoint := valueOf(t, lines, "endpoint")
+	resp, err := http.Get(endpoint + "/_emulator/behaviour")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var got emulator.Behaviour
+	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil {
+		t.Fatal(err)
+	}
+	want := emulator.Behaviour{PastEndPage: emulator.PastEndError, TotalCounts: emulator.TotalPages, StrictStatusChanges: true,
+		UnknownCaListError: true, KeepDevicesOnCADelete: true}
+	if got != want {
+		t.Fatalf("behaviour %+v, want %+v", got, want)
 	}
 }
