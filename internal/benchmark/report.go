@@ -307,10 +307,7 @@ func renderThroughput(b *strings.Builder, runs []Run, kind Kind, step Step, labe
 		if !ok {
 			continue
 		}
-		rl := "400 (default)"
-		if run.ProviderRateLimit > 0 {
-			rl = fmt.Sprintf("%g", run.ProviderRateLimit)
-		}
+		rl := rateLimitCell(run)
 		cpu := fmt.Sprintf("%.1fs / %.1fs", s.EngineCPU, s.Provider.CPUSeconds)
 		if run.Engine.Name == ClientEngine {
 			cpu = "–"
@@ -320,6 +317,14 @@ func renderThroughput(b *strings.Builder, runs []Run, kind Kind, step Step, labe
 			100*Ratio(s.Rate.PerSecond, run.EmulatorRateLimit), s.Rate.MedianSecond, s.Rate.MinSecond, rssCell(s, true))
 	}
 	b.WriteString("\n")
+}
+
+// rateLimitCell is the provider rate_limit a run configured.
+func rateLimitCell(run Run) string {
+	if run.ProviderRateLimit > 0 {
+		return fmt.Sprintf("%g", run.ProviderRateLimit)
+	}
+	return "400 (default)"
 }
 
 func seconds(s StepResult, ok bool) string {

@@ -203,10 +203,7 @@ func (r *Report) markdownAccess(b *strings.Builder, engine string) {
 			if !ok {
 				continue
 			}
-			rl := "400 (default)"
-			if run.ProviderRateLimit > 0 {
-				rl = fmt.Sprintf("%g", run.ProviderRateLimit)
-			}
+			rl := rateLimitCell(run)
 			changes := Rate{}
 			if s.ChangeRate != nil {
 				changes = *s.ChangeRate

@@ -10,6 +10,7 @@ import (
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/emulator"
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt/onsmqtttest"
 )
 
 // These tests drive the real SDK over HTTP against the emulator.
@@ -57,25 +58,13 @@ func (l *recordingLogger) add(msg string, f map[string]any) {
 
 func newClient(t *testing.T, srv *emulator.Server, mutate func(*onsmqtt.Config)) *onsmqtt.Client {
 	t.Helper()
-	ep, err := onsmqtt.ParseEndpoint(srv.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := onsmqtt.Config{
-		Region:      emulator.DemoRegion,
-		Endpoint:    ep,
-		Credentials: onsmqtt.Credentials{AccessKeyID: emulator.DemoAccessKeyID, AccessKeySecret: emulator.DemoAccessKeySecret},
-		RateLimit:   500,
-		Retry:       onsmqtt.RetryPolicy{InitialInterval: 10 * time.Millisecond, MaxInterval: 50 * time.Millisecond},
-	}
-	if mutate != nil {
-		mutate(&cfg)
-	}
-	c, err := onsmqtt.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return onsmqtttest.Client(t, srv.URL, func(cfg *onsmqtt.Config) {
+		cfg.RateLimit = 500
+		cfg.Retry = onsmqtt.RetryPolicy{InitialInterval: 10 * time.Millisecond, MaxInterval: 50 * time.Millisecond}
+		if mutate != nil {
+			mutate(cfg)
+		}
+	})
 }
 
 func TestGetAndSetStatus(t *testing.T) {
