@@ -63,6 +63,13 @@ func readState(t *testing.T, dir string) []stateInstance {
 	return out
 }
 
+// stateFileComplete reports whether terraform.tfstate in dir is whole JSON
+// (not empty, not torn by a kill during the engine's write).
+func stateFileComplete(dir string) ([]byte, bool) {
+	b, err := os.ReadFile(filepath.Join(dir, "terraform.tfstate"))
+	return b, err == nil && len(b) > 0 && json.Valid(b)
+}
+
 // checkStateHonest fails when state claims a status the emulator does not
 // hold for any instance.
 func checkStateHonest(t *testing.T, srv *emulator.Server, st []stateInstance) {
