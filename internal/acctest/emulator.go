@@ -19,6 +19,9 @@ func StartEmulator(t *testing.T, opts emulator.Options) *emulator.Server {
 // StartEmulatorWithSeed starts an emulator with seed for one test.
 func StartEmulatorWithSeed(t *testing.T, seed emulator.Seed, opts emulator.Options) *emulator.Server {
 	t.Helper()
+	if opts.TLSCA == nil {
+		opts.TLSCA = processCA
+	}
 	srv, err := emulator.Start(seed, opts, "127.0.0.1:0")
 	if err != nil {
 		t.Fatalf("starting the emulator: %v", err)
@@ -36,7 +39,18 @@ func ProviderBlock(srv *emulator.Server, extra string) string {
 // ProviderBlockWithKey is ProviderBlock signed with another access key of
 // the emulator's seed, e.g. one restricted to a RAM policy's actions.
 func ProviderBlockWithKey(srv *emulator.Server, keyID, secret, extra string) string {
-	return ProviderBlockAt(srv.URL, keyID, secret, extra)
+	return fmt.Sprintf(`
+provider "apsaramq" {
+  region     = %q
+  access_key = %q
+  secret_key = %q
+  %s
+  endpoints {
+    onsmqtt = %q
+    sts     = %q
+  }
+}
+`, emulator.DemoRegion, keyID, secret, extra, srv.URL, STSURL(srv))
 }
 
 // ProviderBlockAt is a provider configuration in the demo region whose API

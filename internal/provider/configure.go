@@ -74,6 +74,13 @@ func (p *apsaramqProvider) Configure(ctx context.Context, req provider.Configure
 		}
 	}
 
+	// Fetch temporary credentials now, so a wrong source fails the plan in
+	// seconds, before any resource is touched; the source then renews them.
+	if _, err := creds.Source.Retrieve(ctx); err != nil {
+		resp.Diagnostics.AddError("Unable to Obtain Credentials", err.Error())
+		return
+	}
+
 	apiEndpoint, ok := endpointSetting(cfg.Endpoints, func(e *endpointsModel) types.String { return e.OnsMqtt },
 		EnvOnsMqttEndpoint, onsmqtt.DefaultEndpoint(creds.Region), path.Root("endpoints").AtName("onsmqtt"), &resp.Diagnostics)
 	if !ok {
