@@ -171,8 +171,11 @@ func diagnoseMetadata(name, text string) *onsmqtt.CredentialError {
 		return &onsmqtt.CredentialError{Source: name, Problem: "the ECS metadata service knows no such RAM role on this instance", Class: onsmqtt.ClassPermanent,
 			Fix: "Attach the role to the instance (its trust policy must name ecs.aliyuncs.com), or fix ecs_role_name (ALIBABA_CLOUD_ECS_METADATA)"}
 	case strings.Contains(text, "httpStatus: 40"):
-		return &onsmqtt.CredentialError{Source: name, Problem: "the ECS metadata service refused the request", Class: onsmqtt.ClassPermanent,
-			Fix: "An instance in hardened mode needs IMDSv2 session tokens, which this provider sends; check that nothing between rewrites them"}
+		// The library asks again without a session token after any failed
+		// request, which an instance in hardened mode refuses: so a role the
+		// instance does not have ends here too.
+		return &onsmqtt.CredentialError{Source: name, Problem: "the ECS metadata service refused the request for the role's credentials", Class: onsmqtt.ClassPermanent,
+			Fix: "Check that the role is attached to the instance (its trust policy must name ecs.aliyuncs.com) and that ecs_role_name (ALIBABA_CLOUD_ECS_METADATA) names it"}
 	case strings.Contains(text, "httpStatus: 5"):
 		return &onsmqtt.CredentialError{Source: name, Problem: "the ECS metadata service failed", Class: onsmqtt.ClassTransient}
 	}
