@@ -83,7 +83,9 @@ func trustRAM(principals ...string) *emulator.TrustPolicy {
 func RoleArn(name string) string { return "acs:ram::" + emulator.DemoAccountID + ":role/" + name }
 
 // OIDCProviderArn is the ARN of the world's OIDC provider.
-func OIDCProviderArn() string { return emulator.OIDCProviderArn(emulator.DemoAccountID, OIDCProviderName) }
+func OIDCProviderArn() string {
+	return emulator.OIDCProviderArn(emulator.DemoAccountID, OIDCProviderName)
+}
 
 // Token mints an ID token with the world's audience and subject unless c
 // says otherwise.

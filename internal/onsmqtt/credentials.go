@@ -20,7 +20,9 @@ type CredentialSource interface {
 }
 
 // StaticCredentials is a source that never changes.
-func StaticCredentials(name string, c Credentials) CredentialSource { return staticSource{name: name, creds: c} }
+func StaticCredentials(name string, c Credentials) CredentialSource {
+	return staticSource{name: name, creds: c}
+}
 
 type staticSource struct {
 	name  string

@@ -65,7 +65,9 @@ func TestCredentialPrecedenceTable(t *testing.T) {
 		want string
 	}{
 		{"1 static keys", func(s *credentialSettings) { s.AccessKey, s.SecretKey = "AK", "SK" }, "static keys"},
-		{"2 named profile", func(s *credentialSettings) { s.SharedCredentialsFile, s.Profile, s.ProfileExplicit = named, "dev", true }, "profile dev (AK)"},
+		{"2 named profile", func(s *credentialSettings) {
+			s.SharedCredentialsFile, s.Profile, s.ProfileExplicit = named, "dev", true
+		}, "profile dev (AK)"},
 		{"3 credentials_uri", func(s *credentialSettings) { s.CredentialsURI = "http://127.0.0.1:1/creds" }, "credentials_uri (http://127.0.0.1:1/creds)"},
 		{"4 ecs_role_name", func(s *credentialSettings) { s.ECSRoleName = "runner" }, "ecs_role_name (instance RAM role runner)"},
 		{"5 assume_role_with_oidc", func(s *credentialSettings) { s.OIDC = oidcSet }, "assume_role_with_oidc (token file /tmp/token, role acs:ram::1:role/ci)"},
