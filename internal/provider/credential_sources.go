@@ -104,7 +104,7 @@ func diagnoseWith(name, base, stsHost string) onsmqtt.Diagnose {
 		if problem, ok := onsmqtt.FileTrouble(err); ok {
 			return &onsmqtt.CredentialError{Source: name, Problem: "OIDC token: " + problem, Class: onsmqtt.ClassPermanent,
 				Fix: "Point oidc_token_file (ALIBABA_CLOUD_OIDC_TOKEN_FILE) at the file the identity provider writes: " +
-					"on ACK with RRSA the pod's /var/run/secrets/ack.alibabacloud.com/rrsa-tokens/token, in GitHub Actions a file the job writes from its ID token (permissions: id-token: write)"}
+					"on ACK with RRSA the token file the webhook mounts into the pod (it sets ALIBABA_CLOUD_OIDC_TOKEN_FILE), in GitHub Actions a file the job writes from its ID token (permissions: id-token: write)"}
 		}
 		if d := diagnoseMetadata(name, text); d != nil {
 			return d
