@@ -89,7 +89,7 @@ func (e *Emulator) MetadataHandler(accountID, roleName string, opts MetadataOpti
 			http.NotFound(w, r)
 			return
 		}
-		creds := e.issue(accountID, role, "ecs-instance", metadataCredentialSeconds)["Credentials"].(map[string]any)
+		creds := credentialsOf(e.newSession(accountID, role, metadataCredentialSeconds))
 		creds["Code"] = "Success"
 		creds["LastUpdated"] = e.now().UTC().Format(timestampLayout)
 		writeJSON(w, http.StatusOK, creds)
@@ -113,7 +113,7 @@ func (e *Emulator) CredentialsURIHandler(roleArn string) http.Handler {
 			writeJSON(w, http.StatusInternalServerError, map[string]any{"Code": "RoleNotFound", "Message": fmt.Sprintf("no role %s", roleArn)})
 			return
 		}
-		creds := e.issue(m[1], role, "credentials-uri", defaultSTSDuration)["Credentials"].(map[string]any)
+		creds := credentialsOf(e.newSession(m[1], role, defaultSTSDuration))
 		creds["Code"] = "Success"
 		writeJSON(w, http.StatusOK, creds)
 	})

@@ -138,6 +138,19 @@ func (e *Emulator) sessionRole(keyID string) string {
 
 // issue creates a role session and answers it as STS does.
 func (e *Emulator) issue(accountID string, role Role, session string, duration int) map[string]any {
+	keyID, tc := e.newSession(accountID, role, duration)
+	return map[string]any{
+		"AssumedRoleUser": map[string]any{
+			"Arn":           fmt.Sprintf("acs:ram::%s:assumed-role/%s/%s", accountID, strings.ToLower(role.Name), session),
+			"AssumedRoleId": roleIDOf(accountID, role.Name) + ":" + session,
+		},
+		"Credentials": credentialsOf(keyID, tc),
+	}
+}
+
+// newSession stores a temporary key of the role, valid for duration seconds
+// (or Options.TemporaryCredentialLifetime).
+func (e *Emulator) newSession(accountID string, role Role, duration int) (string, *tempCredential) {
 	e.countMu.Lock()
 	e.issued++
 	e.countMu.Unlock()
@@ -145,10 +158,9 @@ func (e *Emulator) issue(accountID string, role Role, session string, duration i
 	if e.tempLifetime > 0 {
 		lifetime = e.tempLifetime
 	}
-	roleArn := fmt.Sprintf("acs:ram::%s:role/%s", accountID, strings.ToLower(role.Name))
 	tc := &tempCredential{
 		accountID:  accountID,
-		roleArn:    roleArn,
+		roleArn:    fmt.Sprintf("acs:ram::%s:role/%s", accountID, strings.ToLower(role.Name)),
 		secret:     randomToken(30),
 		token:      "CAIS" + randomToken(180),
 		expiration: e.now().UTC().Add(lifetime).Truncate(time.Second),
@@ -159,18 +171,16 @@ func (e *Emulator) issue(accountID string, role Role, session string, duration i
 	e.pruneTempKeys()
 	e.tempKeys[keyID] = tc
 	e.mu.Unlock()
+	return keyID, tc
+}
 
+// credentialsOf is the Credentials object of an answer.
+func credentialsOf(keyID string, tc *tempCredential) map[string]any {
 	return map[string]any{
-		"AssumedRoleUser": map[string]any{
-			"Arn":           fmt.Sprintf("acs:ram::%s:assumed-role/%s/%s", accountID, strings.ToLower(role.Name), session),
-			"AssumedRoleId": roleIDOf(accountID, role.Name) + ":" + session,
-		},
-		"Credentials": map[string]any{
-			"AccessKeyId":     keyID,
-			"AccessKeySecret": tc.secret,
-			"SecurityToken":   tc.token,
-			"Expiration":      tc.expiration.Format(timestampLayout),
-		},
+		"AccessKeyId":     keyID,
+		"AccessKeySecret": tc.secret,
+		"SecurityToken":   tc.token,
+		"Expiration":      tc.expiration.Format(timestampLayout),
 	}
 }
 

@@ -58,7 +58,7 @@ func (p *externalProcess) GetCredentials() (*providers.Credentials, error) {
 		problem := "process_command failed: " + err.Error()
 		var exitErr *exec.ExitError
 		if errors.As(err, &exitErr) {
-			problem = "process_command exited with status " + exitErr.ProcessState.String()
+			problem = "process_command exited with status " + exitErr.String()
 		}
 		return nil, &onsmqtt.CredentialError{Source: p.name, Problem: problem, Class: onsmqtt.ClassPermanent,
 			Fix: "Run the profile's process_command by hand; it must print the credentials as JSON and exit 0 (its output is not shown here because it may hold keys)"}
