@@ -50,6 +50,9 @@ func (p *apsaramqProvider) Configure(ctx context.Context, req provider.Configure
 		region = defaultRegionForSTS
 	}
 	opts := p.libraryOptions(cfg, region, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	creds, err := resolveCredentials(settings, opts)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid Provider Credentials", err.Error())

@@ -84,7 +84,8 @@ type libraryOptions struct {
 type resolvedCredentials struct {
 	Source onsmqtt.CredentialSource
 	// Name says which row of the table was used, and what was assumed on top.
-	Name   string
+	Name string
+	// Region is the configured one, or else the chosen profile's region_id.
 	Region string
 }
 
@@ -115,12 +116,13 @@ var errNoCredentials = errors.New("no credentials found. Set one of: access_key 
 
 // resolveCredentials picks the source per the table and builds it.
 func resolveCredentials(s credentialSettings, opts libraryOptions) (resolvedCredentials, error) {
-	base, region, err := baseSource(s, opts)
+	base, profileRegion, err := baseSource(s, opts)
 	if err != nil {
 		return resolvedCredentials{}, err
 	}
+	region := s.Region
 	if region == "" {
-		region = s.Region
+		region = profileRegion
 	}
 	final := base
 	if s.AssumeRole != nil {

@@ -158,7 +158,7 @@ func TestStaticCredentialSources(t *testing.T) {
 	}{
 		{name: "static keys", in: credentialSettings{AccessKey: "AK", SecretKey: "SK", Region: "cn-hangzhou", SharedCredentialsFile: file},
 			want: onsmqtt.Credentials{AccessKeyID: "AK", AccessKeySecret: "SK"}, region: "cn-hangzhou"},
-		{name: "static keys with token", in: credentialSettings{AccessKey: "AK", SecretKey: "SK", SecurityToken: "T"},
+		{name: "static keys with token", in: credentialSettings{AccessKey: "AK", SecretKey: "SK", SecurityToken: "T", Region: "cn-beijing"}, region: "cn-beijing",
 			want: onsmqtt.Credentials{AccessKeyID: "AK", AccessKeySecret: "SK", SecurityToken: "T"}},
 		{name: "access key alone", in: credentialSettings{AccessKey: "AK"}, wantErr: "access_key and secret_key must be set together"},
 		{name: "secret alone", in: credentialSettings{SecretKey: "SK"}, wantErr: "must be set together"},
@@ -192,13 +192,8 @@ func TestStaticCredentialSources(t *testing.T) {
 			if err != nil || creds != tc.want {
 				t.Errorf("credentials %+v (%v), want %+v", creds, err, tc.want)
 			}
-			if region := got.Region; region == "" {
-				region = tc.in.Region
-				if region != tc.region {
-					t.Errorf("region %q, want %q", region, tc.region)
-				}
-			} else if tc.in.Region == "" && region != tc.region {
-				t.Errorf("profile region %q, want %q", region, tc.region)
+			if got.Region != tc.region {
+				t.Errorf("region %q, want %q", got.Region, tc.region)
 			}
 		})
 	}
