@@ -41,10 +41,16 @@ func (e *CredentialError) Error() string {
 	return b.String()
 }
 
+// CodeCredentialsUnavailable is the code of a call that had no credentials
+// (the provider's own, not the service's); the message says which source
+// failed, with the service's code if one answered, and the fix.
+const CodeCredentialsUnavailable = "CredentialsUnavailable"
+
 // Unwrap presents the error as an *APIError of its class, so the retry
-// loop and Classify treat it like a failed call.
+// loop and Classify treat it like a failed call, and so that whoever shows
+// an *APIError's code and message shows the whole story.
 func (e *CredentialError) Unwrap() error {
-	return &APIError{Action: "credentials", Code: e.Code, Message: e.Problem, RequestID: e.RequestID, Class: e.Class}
+	return &APIError{Action: "credentials", Code: CodeCredentialsUnavailable, Message: e.Error(), RequestID: e.RequestID, Class: e.Class}
 }
 
 // ServiceAnswer is an error body of an Alibaba Cloud service (or a
