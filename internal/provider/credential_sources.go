@@ -156,7 +156,7 @@ func stsFix(a onsmqtt.ServiceAnswer, oidc bool, base string) string {
 	case "InvalidAccessKeyId.NotFound", "SignatureDoesNotMatch", "InvalidSecurityToken.Expired", "InvalidSecurityToken.Mismatch":
 		return "The credentials the role is assumed with were refused: check " + base
 	}
-	return onsmqtt.Hint(a.Code)
+	return (&onsmqtt.APIError{Code: a.Code}).Hint()
 }
 
 // diagnoseMetadata recognises the ECS metadata client's errors.
