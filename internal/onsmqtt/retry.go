@@ -79,6 +79,7 @@ func (p RetryPolicy) NewBackOff() *backoff.ExponentialBackOff {
 type budgetBackOff struct {
 	backoff.BackOff
 	deadline time.Time
+	now      func() time.Time
 }
 
 func (b *budgetBackOff) NextBackOff() time.Duration {
@@ -86,7 +87,7 @@ func (b *budgetBackOff) NextBackOff() time.Duration {
 	if b.deadline.IsZero() || next == backoff.Stop {
 		return next
 	}
-	return min(next, max(time.Until(b.deadline), 0))
+	return min(next, max(b.deadline.Sub(b.now()), 0))
 }
 
 // refusals tracks connections refused in a row within one operation.
@@ -94,6 +95,7 @@ type refusals struct {
 	since   time.Time
 	backOff *budgetBackOff
 	budget  time.Duration
+	now     func() time.Time
 }
 
 // spent records one more failure and reports whether err ends a run of
@@ -103,11 +105,12 @@ func (r *refusals) spent(err error) bool {
 		r.since, r.backOff.deadline = time.Time{}, time.Time{}
 		return false
 	}
+	now := r.now()
 	if r.since.IsZero() {
-		r.since = time.Now()
+		r.since = now
 		r.backOff.deadline = r.since.Add(r.budget)
 	}
-	return !time.Now().Before(r.backOff.deadline)
+	return !now.Before(r.backOff.deadline)
 }
 
 // TimeoutError says an operation ran out of time while the service kept
@@ -138,8 +141,8 @@ func (c *Client) retrying(ctx context.Context, action string, attempt func(n int
 	if _, ok := ctx.Deadline(); ok {
 		maxElapsed = 0 // the caller's deadline is the bound
 	}
-	bo := &budgetBackOff{BackOff: c.retry.NewBackOff()}
-	refused := &refusals{backOff: bo, budget: c.retry.RefusedBudget}
+	bo := &budgetBackOff{BackOff: c.retry.NewBackOff(), now: time.Now}
+	refused := &refusals{backOff: bo, budget: c.retry.RefusedBudget, now: time.Now}
 	body, err := backoff.Retry(ctx, func() ([]byte, error) {
 		attempts++
 		b, err := attempt(attempts)

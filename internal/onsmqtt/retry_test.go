@@ -1,8 +1,14 @@
 package onsmqtt
 
 import (
+	"io"
+	"net"
+	"os"
+	"syscall"
 	"testing"
 	"time"
+
+	"github.com/cenkalti/backoff/v5"
 )
 
 func TestRetryPolicyBackoffIsCappedAndJittered(t *testing.T) {
@@ -44,5 +50,48 @@ func TestRetryPolicyDefaults(t *testing.T) {
 	custom := RetryPolicy{InitialInterval: time.Second, Multiplier: 0.5, RandomizationFactor: 2}.withDefaults()
 	if custom.InitialInterval != time.Second || custom.Multiplier != 2 || custom.RandomizationFactor != 0.5 {
 		t.Errorf("custom policy not merged sanely: %+v", custom)
+	}
+}
+
+func refusedDial() error {
+	return wrapped(&net.OpError{Op: "dial", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)})
+}
+
+func TestBudgetBackOffLandsTheLastWaitOnTheDeadline(t *testing.T) {
+	clock := newFakeClock()
+	b := &budgetBackOff{BackOff: backoff.NewConstantBackOff(10 * time.Second), now: clock.now}
+	if got := b.NextBackOff(); got != 10*time.Second {
+		t.Errorf("without a deadline: %v, want the policy's 10s", got)
+	}
+	b.deadline = clock.now().Add(time.Second)
+	if got := b.NextBackOff(); got != time.Second {
+		t.Errorf("1s before the deadline: wait %v, want 1s", got)
+	}
+	clock.advance(2 * time.Second)
+	if got := b.NextBackOff(); got != 0 {
+		t.Errorf("past the deadline: wait %v, want 0", got)
+	}
+}
+
+func TestRefusalsEndOnlyAfterTheBudgetInARow(t *testing.T) {
+	clock := newFakeClock()
+	r := &refusals{backOff: &budgetBackOff{BackOff: &backoff.ZeroBackOff{}, now: clock.now}, budget: 50 * time.Millisecond, now: clock.now}
+	if r.spent(refusedDial()) {
+		t.Fatal("the first refusal spent the budget")
+	}
+	clock.advance(49 * time.Millisecond)
+	if r.spent(refusedDial()) {
+		t.Fatal("refusals for less than the budget spent it")
+	}
+	clock.advance(11 * time.Millisecond)
+	if r.spent(wrapped(io.EOF)) || !r.backOff.deadline.IsZero() {
+		t.Fatal("another failure did not end the run of refusals")
+	}
+	if r.spent(refusedDial()) {
+		t.Fatal("a new run of refusals started spent")
+	}
+	clock.advance(50 * time.Millisecond)
+	if !r.spent(refusedDial()) {
+		t.Fatal("refusals for the whole budget were not reported")
 	}
 }
