@@ -213,22 +213,6 @@ func TestStalledAttemptIsAbandonedAndRetried(t *testing.T) {
 	}
 }
 
-func TestOperationTimeoutEndsRetriesWithTheLastError(t *testing.T) {
-	srv := startEmulator(t, emulator.Options{Faults: emulator.FaultConfig{Rate: 1, Kinds: []string{"ServiceUnavailable"}}}, device("d1", "1"))
-	c := newClient(t, srv, nil)
-	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
-	defer cancel()
-	_, err := c.GetDeviceCertificate(ctx, key("d1"))
-	var timeout *onsmqtt.TimeoutError
-	if !errors.As(err, &timeout) {
-		t.Fatalf("err = %v (%T), want *TimeoutError", err, err)
-	}
-	var last *onsmqtt.APIError
-	if timeout.Attempts < 2 || !errors.As(timeout.Last, &last) || last.Code != "ServiceUnavailable" || !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("timeout error = %v", err)
-	}
-}
-
 func TestClientSideRateLimitKeepsUnderTheGatewayLimit(t *testing.T) {
 	// The emulator allows 50 calls/s; the client is limited to 40/s and must
 	// never be throttled even with 16 goroutines pushing.

@@ -131,7 +131,36 @@ func (e *TimeoutError) Error() string {
 
 func (e *TimeoutError) Unwrap() []error { return []error{e.Cause, e.Last} }
 
-// retrying runs attempt until it succeeds, fails permanently, or ctx ends.
+// CanceledError says an operation was stopped (an interrupt, or the engine
+// stopping the provider) before it succeeded; it keeps the last failure. It
+// matches context.Canceled with errors.Is whatever cause the context carries.
+type CanceledError struct {
+	Action   string
+	Attempts int
+	Last     error
+	Cause    error
+}
+
+func (e *CanceledError) Error() string {
+	if e.Last == nil {
+		return fmt.Sprintf("%s: cancelled before the first attempt completed (%v)", e.Action, e.Cause)
+	}
+	return fmt.Sprintf("%s: stopped after %d attempts because the operation was cancelled (%v); last error: %v", e.Action, e.Attempts, e.Cause, e.Last)
+}
+
+func (e *CanceledError) Unwrap() []error { return []error{context.Canceled, e.Cause, e.Last} }
+
+// contextEnded is the error of an operation whose context ended after
+// attempts, last being the last failure the service or network gave.
+func contextEnded(ctx context.Context, action string, attempts int, last error) error {
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return &CanceledError{Action: action, Attempts: attempts, Last: last, Cause: context.Cause(ctx)}
+	}
+	return &TimeoutError{Action: action, Attempts: attempts, Last: last, Cause: context.Cause(ctx)}
+}
+
+// retrying runs attempt until it succeeds, fails permanently, or ctx ends;
+// then a *TimeoutError or *CanceledError keeps the last failure.
 func (c *Client) retrying(ctx context.Context, action string, attempt func(n int) ([]byte, error)) ([]byte, error) {
 	var (
 		attempts int
@@ -150,6 +179,11 @@ func (c *Client) retrying(ctx context.Context, action string, attempt func(n int
 			return b, nil
 		}
 		if ctx.Err() != nil {
+			// An attempt the context cut short failed only because of it;
+			// one that got an answer first is the last word of the service.
+			if !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+				last = err
+			}
 			return nil, backoff.Permanent(err)
 		}
 		last = err
@@ -173,8 +207,8 @@ func (c *Client) retrying(ctx context.Context, action string, attempt func(n int
 	if err == nil {
 		return body, nil
 	}
-	if cause := context.Cause(ctx); cause != nil {
-		return nil, &TimeoutError{Action: action, Attempts: attempts, Last: last, Cause: cause}
+	if ctx.Err() != nil {
+		return nil, contextEnded(ctx, action, attempts, last)
 	}
 	var (
 		apiErr      *APIError
