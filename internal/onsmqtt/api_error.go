@@ -12,7 +12,6 @@ type APIError struct {
 	Message    string
 	RequestID  string
 	HTTPStatus int
-	Recommend  string
 	Class      ErrorClass
 	Attempts   int
 }
@@ -39,17 +38,19 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-// Hint says what the user should do about this failure: Hint of its code,
-// or, for a permission failure, which RAM actions to grant for its action.
+// Hint says what the user should do about this failure: for a permission
+// failure, which RAM actions to grant for its action; otherwise what its
+// code calls for.
 func (e *APIError) Hint() string {
-	if e.Code == "PermissionCheckFailed" || e.Code == "Forbidden.RAM" || e.Code == "NoPermission" {
+	if permissionCodes[e.Code] {
 		return permissionHint(e.Action)
 	}
-	return Hint(e.Code)
+	return codeHint(e.Code)
 }
 
-// Hint says, for a documented code, what the user should do about it.
-func Hint(code string) string {
+// codeHint says, for a documented code other than a permission failure,
+// what the user should do about it.
+func codeHint(code string) string {
 	switch code {
 	case "FindDeviceBySnError":
 		return "The device certificate is not registered on this instance under this CA: devices register on their first TLS connection with a certificate signed by a registered CA; check instance_id, ca_sn and device_sn"
@@ -69,8 +70,6 @@ func Hint(code string) string {
 		return "The request timestamp was rejected; check this machine's clock"
 	case "InvalidSecurityToken.Expired", "InvalidSecurityToken.Mismatch", "InvalidSecurityToken.Malformed":
 		return "The STS security token is expired or does not match the AccessKey; refresh the temporary credentials"
-	case "PermissionCheckFailed", "Forbidden.RAM", "Forbidden", "NoPermission":
-		return "The RAM identity lacks permission for this action; grant the matching mq:* action on the instance"
 	case "EntityNotExist.Role":
 		return "The role in assume_role.role_arn does not exist; check the ARN"
 	case "RegisterCodeError":

@@ -101,7 +101,7 @@ func FuzzClassifyCode(f *testing.F) {
 		if strings.HasPrefix(code, "Throttling.") && c != ClassThrottled {
 			t.Fatalf("%q classified %v", code, c)
 		}
-		if h := Hint(code); h != "" && strings.HasSuffix(h, ".") {
+		if h := (&APIError{Code: code}).Hint(); h != "" && strings.HasSuffix(h, ".") {
 			t.Fatalf("hint for %q ends with a period: %q", code, h)
 		}
 		e := &APIError{Action: "GetDeviceCertificate", Code: code, Message: msg, Class: c}

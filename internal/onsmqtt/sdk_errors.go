@@ -62,7 +62,6 @@ func apiErrorFrom(action string, server *sdkerrors.ServerError) *APIError {
 		Message:    withoutStringToSign(server.Message()),
 		RequestID:  server.RequestId(),
 		HTTPStatus: server.HttpStatus(),
-		Recommend:  server.Recommend(),
 		Class:      class,
 	}
 }
