@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -334,5 +335,17 @@ func TestAssumeRoleThenCallWithTemporaryCredentials(t *testing.T) {
 	_, _, err = c.AssumeRole(context.Background(), ep, onsmqtt.AssumeRoleInput{RoleArn: "acs:ram::" + emulator.DemoAccountID + ":role/nope", SessionName: "tests"})
 	if !errors.As(err, &apiErr) || apiErr.Code != "EntityNotExist.Role" {
 		t.Errorf("unknown role: err = %v", err)
+	}
+}
+
+func TestCredentialsNeverPrintSecrets(t *testing.T) {
+	c := onsmqtt.Credentials{AccessKeyID: "AKID", AccessKeySecret: "s3cr3t-value", SecurityToken: "t0ken-value"}
+	for _, s := range []string{c.String(), fmt.Sprintf("%v", c), fmt.Sprintf("%+v", c), fmt.Sprintf("%#v", c), fmt.Sprint(&c)} {
+		if strings.Contains(s, "s3cr3t-value") || strings.Contains(s, "t0ken-value") {
+			t.Errorf("credentials formatted as %q expose a secret", s)
+		}
+		if !strings.Contains(s, "AKID") {
+			t.Errorf("credentials formatted as %q lose the key ID", s)
+		}
 	}
 }
