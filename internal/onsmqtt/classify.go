@@ -95,6 +95,12 @@ func Classify(err error) ErrorClass {
 	if err == nil {
 		return ClassPermanent
 	}
+	// A cancelled operation is stopped whatever it heard last (a *CanceledError
+	// keeps its last answer): not found, or worth another try, says nothing
+	// about a call the caller gave up.
+	if errors.Is(err, context.Canceled) {
+		return ClassPermanent
+	}
 	// Before *APIError: an EndpointError may wrap the bare answer that led
 	// to it.
 	var endpointErr *EndpointError
@@ -104,9 +110,6 @@ func Classify(err error) ErrorClass {
 	var apiErr *APIError
 	if errors.As(err, &apiErr) {
 		return apiErr.Class
-	}
-	if errors.Is(err, context.Canceled) {
-		return ClassPermanent
 	}
 	// A per-attempt timeout also wraps context.DeadlineExceeded, so failures
 	// of the HTTP exchange are looked at first; the caller's own deadline is

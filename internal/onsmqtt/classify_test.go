@@ -86,3 +86,24 @@ func FuzzClassifyCode(f *testing.F) {
 		}
 	})
 }
+
+// A cancelled operation is not "not found" whatever it heard last, so that a
+// caller stopped mid-operation never takes it for a deleted object; a timed
+// out one keeps the class of its last failure.
+func TestClassifyAnOperationThatEndedWithItsContext(t *testing.T) {
+	notFound := &APIError{Code: "FindDeviceBySnError", Class: ClassNotFound}
+	throttled := &APIError{Code: "Throttling.User", Class: ClassThrottled}
+	cases := []struct {
+		err  error
+		want ErrorClass
+	}{
+		{&CanceledError{Action: "GetDeviceCertificate", Attempts: 3, Last: notFound, Cause: context.Canceled}, ClassPermanent},
+		{&CanceledError{Action: "GetDeviceCertificate", Attempts: 3, Last: throttled, Cause: errors.New("stopping")}, ClassPermanent},
+		{&TimeoutError{Action: "GetDeviceCertificate", Attempts: 3, Last: throttled, Cause: context.DeadlineExceeded}, ClassThrottled},
+	}
+	for _, tc := range cases {
+		if got := Classify(tc.err); got != tc.want {
+			t.Errorf("Classify(%v) = %v, want %v", tc.err, got, tc.want)
+		}
+	}
+}

@@ -83,6 +83,37 @@ func TestWaitForDeviceCertificateTimesOutWithAClearError(t *testing.T) {
 	t.Logf("%d checks in %v", timeout.Checks, timeout.Waited.Round(time.Millisecond))
 }
 
+// A wait stopped by the user or the engine says it was cancelled, not that
+// the device never connected, and is not taken for a missing certificate.
+func TestWaitForDeviceCertificateSaysWhenCancelled(t *testing.T) {
+	e, url := fleetEmulator(t, nil)
+	c := fleetClient(t, url, 0)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		for e.Errors()["FindDeviceBySnError"] < 2 && ctx.Err() == nil {
+			time.Sleep(5 * time.Millisecond)
+		}
+		cancel()
+	}()
+	key := onsmqtt.DeviceKey{InstanceID: emulator.DemoInstanceID, CaSn: emulator.DemoCASn, DeviceSn: "never-connects"}
+	_, err := c.WaitForDeviceCertificate(ctx, key, fastWait)
+	var (
+		canceled *onsmqtt.CanceledError
+		never    *onsmqtt.RegistrationTimeoutError
+	)
+	if !errors.As(err, &canceled) || errors.As(err, &never) || !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v (%T), want a *CanceledError", err, err)
+	}
+	if onsmqtt.IsNotFound(err) || canceled.Attempts < 2 || !onsmqtt.IsNotFound(canceled.Last) {
+		t.Errorf("cancelled wait: not found %v, %d checks, last %v; want not taken for not found, 2 checks or more, the last not-found answer",
+			onsmqtt.IsNotFound(err), canceled.Attempts, canceled.Last)
+	}
+	if msg := err.Error(); !strings.Contains(msg, "cancelled") || strings.Contains(msg, "never connected") {
+		t.Errorf("message: %s", msg)
+	}
+}
+
 // Only not-found is waited on: another failure ends the wait at once, after
 // one check, long before the context would.
 func TestWaitForDeviceCertificateStopsOnOtherErrors(t *testing.T) {
