@@ -66,7 +66,7 @@ func callEndpoint(t *testing.T, raw string) failedCall {
 		case "OnsMqtt call failed":
 			call.attempts++
 		case "OnsMqtt call will be retried":
-			call.waits = append(call.waits, time.Duration(line["retry_in_ms"].(int64))*time.Millisecond)
+			call.waits = append(call.waits, time.Duration(line["retry_in_ms"].(int64)*int64(time.Millisecond)))
 		}
 	}
 	return call
