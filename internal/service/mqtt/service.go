@@ -65,6 +65,16 @@ func apiErrorDetail(what string, err error) string {
 		}
 		return detail + "\n\nLast error: " + apiErrorDetail(what, timeout.Last)
 	}
+	// A cancellation (an interrupt, or the engine stopping the provider) is
+	// no timeout: no setting would have helped.
+	var canceled *onsmqtt.CanceledError
+	if errors.As(err, &canceled) {
+		detail := fmt.Sprintf("%s was cancelled after %d attempt(s) (%v): the operation was stopped before it succeeded.", what, canceled.Attempts, canceled.Cause)
+		if canceled.Last == nil {
+			return detail
+		}
+		return detail + "\n\nLast error: " + apiErrorDetail(what, canceled.Last)
+	}
 	// A wrong endpoint first: it may wrap the bare answer that revealed it.
 	var endpointErr *onsmqtt.EndpointError
 	if errors.As(err, &endpointErr) {
