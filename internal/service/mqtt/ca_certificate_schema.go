@@ -88,7 +88,7 @@ func caCertificateSchema(ctx context.Context) schema.Schema {
 				Optional:   true,
 				Computed:   true,
 				Default:    stringdefault.StaticString(statusActive),
-				Validators: []validator.String{stringvalidator.OneOf(statusActive, statusInactive)},
+				Validators: []validator.String{statusValidator()},
 			},
 			"sn": schema.StringAttribute{
 				MarkdownDescription: "Serial number the instance gave the CA certificate: the `ca_sn` of its device certificates.",

@@ -21,21 +21,17 @@ var (
 )
 
 type deviceAccessResource struct {
-	client *onsmqtt.Client
+	resourceBase
 }
 
 // NewDeviceAccessResource is the constructor the provider registers.
 func NewDeviceAccessResource() resource.Resource {
-	return &deviceAccessResource{}
+	return &deviceAccessResource{resourceBase{typeNameSuffix: "_mqtt_device_access"}}
 }
 
 // ConfigValidators checks the whole configuration at plan time.
 func (r *deviceAccessResource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{positiveTimeouts{}}
-}
-
-func (r *deviceAccessResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_mqtt_device_access"
 }
 
 func (r *deviceAccessResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -44,12 +40,6 @@ func (r *deviceAccessResource) Schema(ctx context.Context, _ resource.SchemaRequ
 
 func (r *deviceAccessResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
 	resp.IdentitySchema = deviceAccessIdentitySchema()
-}
-
-func (r *deviceAccessResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	client, diags := clientFrom(req.ProviderData)
-	resp.Diagnostics.Append(diags...)
-	r.client = client
 }
 
 // Create brings every certificate of the CA to its planned status. When a
@@ -198,12 +188,9 @@ func (r *deviceAccessResource) Delete(ctx context.Context, req resource.DeleteRe
 // resource identity, the identity's attributes (region optional). The read
 // that follows takes every registered certificate into devices.
 func (r *deviceAccessResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	key, region, diags := importTarget[deviceAccessKey, deviceAccessIdentityModel](ctx, req, parseDeviceAccessID)
+	key, region, diags := importTarget[deviceAccessKey, deviceAccessIdentityModel](ctx, req, r.client, parseDeviceAccessID)
 	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
 		return
-	}
-	if region == "" && r.client != nil {
-		region = r.client.Region()
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), formatDeviceAccessID(key))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance_id"), key.InstanceID)...)

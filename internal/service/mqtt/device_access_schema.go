@@ -88,7 +88,7 @@ func deviceAccessSchema(ctx context.Context) schema.Schema {
 				Required:    true,
 				Validators: []validator.Map{
 					mapvalidator.KeysAre(serialNumberValidator),
-					mapvalidator.ValueStringsAre(stringvalidator.OneOf(statusActive, statusInactive)),
+					mapvalidator.ValueStringsAre(statusValidator()),
 					distinctDeviceKeys{},
 				},
 			},

@@ -1,8 +1,6 @@
 package mqtt
 
 import (
-	"time"
-
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
@@ -10,13 +8,6 @@ import (
 
 func (m *deviceCertificateStateModel) key() onsmqtt.DeviceKey {
 	return onsmqtt.DeviceKey{InstanceID: m.InstanceID.ValueString(), CaSn: m.CaSn.ValueString(), DeviceSn: m.DeviceSn.ValueString()}
-}
-
-func (m *deviceCertificateStateModel) plannedStatus() onsmqtt.Status {
-	if m.Status.ValueString() == statusInactive {
-		return onsmqtt.StatusInactive
-	}
-	return onsmqtt.StatusActive
 }
 
 // fill copies what the API holds into the model; region is the region the
@@ -36,13 +27,6 @@ func (m *deviceCertificateStateModel) fill(cert onsmqtt.DeviceCertificate, regio
 		// Imported, or created before the attribute existed: its default.
 		m.WaitForRegistration = types.BoolValue(false)
 	}
-}
-
-func rfc3339(t time.Time) types.String {
-	if t.IsZero() {
-		return types.StringValue("")
-	}
-	return types.StringValue(t.UTC().Format(time.RFC3339))
 }
 
 func identityFromKey(k onsmqtt.DeviceKey, region string) deviceCertificateIdentityModel {

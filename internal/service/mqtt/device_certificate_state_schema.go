@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -36,11 +35,6 @@ type deviceCertificateIdentityModel struct {
 	DeviceSn   types.String `tfsdk:"device_sn"`
 	Region     types.String `tfsdk:"region"`
 }
-
-const (
-	statusActive   = "active"
-	statusInactive = "inactive"
-)
 
 func deviceCertificateStateSchema(ctx context.Context) schema.Schema {
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
@@ -86,7 +80,7 @@ func deviceCertificateStateSchema(ctx context.Context) schema.Schema {
 				Optional:   true,
 				Computed:   true,
 				Default:    stringdefault.StaticString(statusActive),
-				Validators: []validator.String{stringvalidator.OneOf(statusActive, statusInactive)},
+				Validators: []validator.String{statusValidator()},
 			},
 			"device_name": schema.StringAttribute{
 				MarkdownDescription: "Device name the broker recorded (the certificate's common name).",

@@ -5,7 +5,6 @@ import (
 	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -22,12 +21,12 @@ var (
 )
 
 type deviceCertificatesDataSource struct {
-	client *onsmqtt.Client
+	dataSourceBase
 }
 
 // NewDeviceCertificatesDataSource is the constructor the provider registers.
 func NewDeviceCertificatesDataSource() datasource.DataSource {
-	return &deviceCertificatesDataSource{}
+	return &deviceCertificatesDataSource{dataSourceBase{typeNameSuffix: "_mqtt_device_certificates"}}
 }
 
 type deviceCertificatesDataSourceModel struct {
@@ -40,37 +39,6 @@ type deviceCertificatesDataSourceModel struct {
 	Certificates []deviceCertificateItem `tfsdk:"certificates"`
 	IDs          []string                `tfsdk:"ids"`
 	Timeouts     timeouts.Value          `tfsdk:"timeouts"`
-}
-
-// deviceCertificateItem is one device certificate in data source results.
-type deviceCertificateItem struct {
-	ID             types.String `tfsdk:"id"`
-	InstanceID     types.String `tfsdk:"instance_id"`
-	CaSn           types.String `tfsdk:"ca_sn"`
-	DeviceSn       types.String `tfsdk:"device_sn"`
-	Status         types.String `tfsdk:"status"`
-	DeviceName     types.String `tfsdk:"device_name"`
-	CertificatePEM types.String `tfsdk:"certificate_pem"`
-	ValidFrom      types.String `tfsdk:"valid_from"`
-	ValidUntil     types.String `tfsdk:"valid_until"`
-}
-
-func deviceItem(c onsmqtt.DeviceCertificate) deviceCertificateItem {
-	return deviceCertificateItem{
-		ID:             types.StringValue(formatDeviceID(c.DeviceKey)),
-		InstanceID:     types.StringValue(c.InstanceID),
-		CaSn:           types.StringValue(c.CaSn),
-		DeviceSn:       types.StringValue(c.DeviceSn),
-		Status:         types.StringValue(string(c.Status)),
-		DeviceName:     types.StringValue(c.DeviceName),
-		CertificatePEM: types.StringValue(c.Content),
-		ValidFrom:      rfc3339(c.ValidBegin),
-		ValidUntil:     rfc3339(c.ValidEnd),
-	}
-}
-
-func (d *deviceCertificatesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_mqtt_device_certificates"
 }
 
 func (d *deviceCertificatesDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -100,7 +68,7 @@ func (d *deviceCertificatesDataSource) Schema(ctx context.Context, _ datasource.
 			"status": schema.StringAttribute{
 				MarkdownDescription: "Only certificates in this status: `active` or `inactive`. Default: both.",
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.OneOf(statusActive, statusInactive)},
+				Validators:          []validator.String{statusValidator()},
 			},
 			"name_regex": schema.StringAttribute{
 				MarkdownDescription: "Only certificates whose `device_name` matches this regular expression (Go RE2 syntax, " +
@@ -131,12 +99,6 @@ func (d *deviceCertificatesDataSource) Schema(ctx context.Context, _ datasource.
 			"timeouts": timeouts.Attributes(ctx),
 		},
 	}
-}
-
-func (d *deviceCertificatesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	client, diags := clientFrom(req.ProviderData)
-	resp.Diagnostics.Append(diags...)
-	d.client = client
 }
 
 func (d *deviceCertificatesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
