@@ -1,10 +1,34 @@
 package mqtt
 
 import (
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
 )
+
+// caCertificateModel is the configuration, plan and state of apsaramq_mqtt_ca_certificate.
+type caCertificateModel struct {
+	ID               types.String   `tfsdk:"id"`
+	InstanceID       types.String   `tfsdk:"instance_id"`
+	Region           types.String   `tfsdk:"region"`
+	Name             types.String   `tfsdk:"name"`
+	CaCertificatePEM types.String   `tfsdk:"ca_certificate_pem"`
+	VerificationPEM  types.String   `tfsdk:"verification_certificate_pem"`
+	Status           types.String   `tfsdk:"status"`
+	Sn               types.String   `tfsdk:"sn"`
+	ValidFrom        types.String   `tfsdk:"valid_from"`
+	ValidUntil       types.String   `tfsdk:"valid_until"`
+	RegistrationCode types.String   `tfsdk:"registration_code"`
+	Timeouts         timeouts.Value `tfsdk:"timeouts"`
+}
+
+// caCertificateIdentityModel is the resource identity of apsaramq_mqtt_ca_certificate.
+type caCertificateIdentityModel struct {
+	InstanceID types.String `tfsdk:"instance_id"`
+	Sn         types.String `tfsdk:"sn"`
+	Region     types.String `tfsdk:"region"`
+}
 
 func (m *caCertificateModel) key() onsmqtt.CaKey {
 	return onsmqtt.CaKey{InstanceID: m.InstanceID.ValueString(), Sn: m.Sn.ValueString()}

@@ -1,10 +1,35 @@
 package mqtt
 
 import (
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
 )
+
+// deviceCertificateStateModel is the configuration, plan and state of apsaramq_mqtt_device_certificate_state.
+type deviceCertificateStateModel struct {
+	ID                  types.String   `tfsdk:"id"`
+	InstanceID          types.String   `tfsdk:"instance_id"`
+	CaSn                types.String   `tfsdk:"ca_sn"`
+	DeviceSn            types.String   `tfsdk:"device_sn"`
+	Status              types.String   `tfsdk:"status"`
+	DeviceName          types.String   `tfsdk:"device_name"`
+	CertificatePEM      types.String   `tfsdk:"certificate_pem"`
+	ValidFrom           types.String   `tfsdk:"valid_from"`
+	ValidUntil          types.String   `tfsdk:"valid_until"`
+	Region              types.String   `tfsdk:"region"`
+	WaitForRegistration types.Bool     `tfsdk:"wait_for_registration"`
+	Timeouts            timeouts.Value `tfsdk:"timeouts"`
+}
+
+// deviceCertificateIdentityModel is the resource identity of apsaramq_mqtt_device_certificate_state.
+type deviceCertificateIdentityModel struct {
+	InstanceID types.String `tfsdk:"instance_id"`
+	CaSn       types.String `tfsdk:"ca_sn"`
+	DeviceSn   types.String `tfsdk:"device_sn"`
+	Region     types.String `tfsdk:"region"`
+}
 
 func (m *deviceCertificateStateModel) key() onsmqtt.DeviceKey {
 	return onsmqtt.DeviceKey{InstanceID: m.InstanceID.ValueString(), CaSn: m.CaSn.ValueString(), DeviceSn: m.DeviceSn.ValueString()}

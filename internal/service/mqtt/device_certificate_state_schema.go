@@ -11,30 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 )
-
-type deviceCertificateStateModel struct {
-	ID                  types.String   `tfsdk:"id"`
-	InstanceID          types.String   `tfsdk:"instance_id"`
-	CaSn                types.String   `tfsdk:"ca_sn"`
-	DeviceSn            types.String   `tfsdk:"device_sn"`
-	Status              types.String   `tfsdk:"status"`
-	DeviceName          types.String   `tfsdk:"device_name"`
-	CertificatePEM      types.String   `tfsdk:"certificate_pem"`
-	ValidFrom           types.String   `tfsdk:"valid_from"`
-	ValidUntil          types.String   `tfsdk:"valid_until"`
-	Region              types.String   `tfsdk:"region"`
-	WaitForRegistration types.Bool     `tfsdk:"wait_for_registration"`
-	Timeouts            timeouts.Value `tfsdk:"timeouts"`
-}
-
-type deviceCertificateIdentityModel struct {
-	InstanceID types.String `tfsdk:"instance_id"`
-	CaSn       types.String `tfsdk:"ca_sn"`
-	DeviceSn   types.String `tfsdk:"device_sn"`
-	Region     types.String `tfsdk:"region"`
-}
 
 func deviceCertificateStateSchema(ctx context.Context) schema.Schema {
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
