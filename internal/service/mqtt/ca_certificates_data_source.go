@@ -95,14 +95,14 @@ func (d *caCertificatesDataSource) Read(ctx context.Context, req datasource.Read
 		resp.Diagnostics.AddError("Unable to List CA Certificates", apiErrorDetail("ListCaCertificate", err))
 		return
 	}
+	// The pager returns each CA once; sorting keeps plans from churning.
 	sort.SliceStable(cas, func(i, j int) bool { return cas[i].Sn < cas[j].Sn })
 	cfg.Certificates, cfg.IDs = []caCertificateItem{}, []string{}
-	for i, c := range cas {
-		if (i > 0 && c.Sn == cas[i-1].Sn) || !filter.keep(c.Status, c.Name) {
-			continue // a page boundary can repeat an item
+	for _, c := range cas {
+		if filter.keep(c.Status, c.Name) {
+			cfg.Certificates = append(cfg.Certificates, caItem(c))
+			cfg.IDs = append(cfg.IDs, formatCaID(c.CaKey))
 		}
-		cfg.Certificates = append(cfg.Certificates, caItem(c))
-		cfg.IDs = append(cfg.IDs, formatCaID(c.CaKey))
 	}
 	cfg.ID = cfg.InstanceID
 	cfg.Region = types.StringValue(client.Region())

@@ -146,8 +146,9 @@ func listDevicesAction(caSn string) string {
 	return "ListDeviceCertificate"
 }
 
-// sortedDevices orders by (ca_sn, device_sn) and drops duplicates a page
-// boundary can produce when certificates register during the listing.
+// sortedDevices orders by (ca_sn, device_sn), so that plans do not churn
+// when the API lists in another order. The list has no duplicates: the
+// client's pager returns each certificate once.
 func sortedDevices(certs []onsmqtt.DeviceCertificate) []onsmqtt.DeviceCertificate {
 	sort.SliceStable(certs, func(i, j int) bool {
 		if certs[i].CaSn != certs[j].CaSn {
@@ -155,12 +156,5 @@ func sortedDevices(certs []onsmqtt.DeviceCertificate) []onsmqtt.DeviceCertificat
 		}
 		return certs[i].DeviceSn < certs[j].DeviceSn
 	})
-	out := make([]onsmqtt.DeviceCertificate, 0, len(certs))
-	for _, c := range certs {
-		if len(out) > 0 && out[len(out)-1].DeviceKey == c.DeviceKey {
-			continue
-		}
-		out = append(out, c)
-	}
-	return out
+	return certs
 }
