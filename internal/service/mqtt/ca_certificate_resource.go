@@ -98,28 +98,40 @@ func (r *caCertificateResource) Create(ctx context.Context, req resource.CreateR
 	}
 	defer cancel()
 
+	key, registered := registerCA(ctx, client, &plan, &resp.Diagnostics)
+	if !registered {
+		return
+	}
+	// Saved even after a failure once registered: a tainted resource in
+	// state beats an orphaned registration.
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, caIdentity(key, client.Region()))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// registerCA registers the CA the plan describes, inactivates it when
+// planned so, and reads it back into plan. It returns the key the
+// registration gave and whether there was one: then plan holds the key even
+// if a later call failed.
+func registerCA(ctx context.Context, client *onsmqtt.Client, plan *caCertificateModel, diags *diag.Diagnostics) (onsmqtt.CaKey, bool) {
 	sn, err := client.RegisterCaCertificate(ctx, plan.registerInput())
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to Register CA Certificate", apiErrorDetail("RegisterCaCertificate", err))
-		return
+		diags.AddError("Unable to Register CA Certificate", apiErrorDetail("RegisterCaCertificate", err))
+		return onsmqtt.CaKey{}, false
 	}
 	key := onsmqtt.CaKey{InstanceID: plan.InstanceID.ValueString(), Sn: sn}
 	plan.setKey(key, client.Region())
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, caIdentity(key, client.Region()))...)
 	if want := wantedStatus(plan.Status); want != onsmqtt.StatusActive {
 		if err := client.SetCaCertificateStatus(ctx, key, want); err != nil {
-			resp.Diagnostics.AddError("Unable to Change CA Certificate Status", apiErrorDetail(onsmqtt.CaStatusAction(want), err))
+			diags.AddError("Unable to Change CA Certificate Status", apiErrorDetail(onsmqtt.CaStatusAction(want), err))
 		}
 	}
 	ca, err := client.GetCaCertificate(ctx, key)
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to Read CA Certificate", apiErrorDetail("GetCaCertificate", err))
-	} else {
-		plan.fill(ca, client.Region())
+		diags.AddError("Unable to Read CA Certificate", apiErrorDetail("GetCaCertificate", err))
+		return key, true
 	}
-	// Saved even after a failure above: the CA is registered, and a
-	// tainted resource in state beats an orphaned registration.
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	plan.fill(ca, client.Region())
+	return key, true
 }
 
 // Read detects drift with one GetCaCertificate call; a CA that is gone

@@ -10,6 +10,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
 )
 
 var (
@@ -95,16 +97,22 @@ func (d *caCertificatesDataSource) Read(ctx context.Context, req datasource.Read
 		resp.Diagnostics.AddError("Unable to List CA Certificates", apiErrorDetail("ListCaCertificate", err))
 		return
 	}
-	// The pager returns each CA once; sorting keeps plans from churning.
+	cfg.fill(cas, filter, client.Region())
+	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+}
+
+// fill records the CAs the filter keeps, sorted by sn so that plans do not
+// churn (the pager returns each CA once), and the region the client
+// addressed.
+func (m *caCertificatesDataSourceModel) fill(cas []onsmqtt.CACertificate, filter listFilter, region string) {
 	sort.SliceStable(cas, func(i, j int) bool { return cas[i].Sn < cas[j].Sn })
-	cfg.Certificates, cfg.IDs = []caCertificateItem{}, []string{}
+	m.Certificates, m.IDs = []caCertificateItem{}, []string{}
 	for _, c := range cas {
 		if filter.keep(c.Status, c.Name) {
-			cfg.Certificates = append(cfg.Certificates, caItem(c))
-			cfg.IDs = append(cfg.IDs, formatCaID(c.CaKey))
+			m.Certificates = append(m.Certificates, caItem(c))
+			m.IDs = append(m.IDs, formatCaID(c.CaKey))
 		}
 	}
-	cfg.ID = cfg.InstanceID
-	cfg.Region = types.StringValue(client.Region())
-	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+	m.ID = m.InstanceID
+	m.Region = types.StringValue(region)
 }

@@ -117,26 +117,31 @@ func (d *deviceCertificatesDataSource) Read(ctx context.Context, req datasource.
 		return
 	}
 	defer cancel()
-	instanceID, caSn := cfg.InstanceID.ValueString(), cfg.CaSn.ValueString()
-	certs, err := client.ListDeviceCertificates(ctx, instanceID, caSn)
+	certs, err := client.ListDeviceCertificates(ctx, cfg.InstanceID.ValueString(), cfg.CaSn.ValueString())
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to List Device Certificates", apiErrorDetail(listDevicesAction(caSn), err))
+		resp.Diagnostics.AddError("Unable to List Device Certificates", apiErrorDetail(listDevicesAction(cfg.CaSn.ValueString()), err))
 		return
 	}
-	cfg.Certificates, cfg.IDs = []deviceCertificateItem{}, []string{}
+	cfg.fill(certs, filter, client.Region())
+	tflog.Debug(ctx, "listed device certificates", map[string]any{"listed": len(certs), "kept": len(cfg.IDs)})
+	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+}
+
+// fill records the certificates the filter keeps, sorted, and the region
+// the client addressed.
+func (m *deviceCertificatesDataSourceModel) fill(certs []onsmqtt.DeviceCertificate, filter listFilter, region string) {
+	m.Certificates, m.IDs = []deviceCertificateItem{}, []string{}
 	for _, c := range sortedDevices(certs) {
 		if filter.keep(c.Status, c.DeviceName) {
-			cfg.Certificates = append(cfg.Certificates, deviceItem(c))
-			cfg.IDs = append(cfg.IDs, formatDeviceID(c.DeviceKey))
+			m.Certificates = append(m.Certificates, deviceItem(c))
+			m.IDs = append(m.IDs, formatDeviceID(c.DeviceKey))
 		}
 	}
-	tflog.Debug(ctx, "listed device certificates", map[string]any{"listed": len(certs), "kept": len(cfg.IDs)})
-	cfg.ID = types.StringValue(instanceID)
-	if caSn != "" {
-		cfg.ID = types.StringValue(instanceID + ":" + caSn)
+	m.ID = m.InstanceID
+	if caSn := m.CaSn.ValueString(); caSn != "" {
+		m.ID = types.StringValue(m.InstanceID.ValueString() + ":" + caSn)
 	}
-	cfg.Region = types.StringValue(client.Region())
-	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+	m.Region = types.StringValue(region)
 }
 
 func listDevicesAction(caSn string) string {
