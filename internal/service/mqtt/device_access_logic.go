@@ -15,6 +15,18 @@ import (
 // showed and records it, and whatever changed since the plan (a device that
 // registered meanwhile) is picked up by the next refresh.
 
+// deviceAccessKey addresses one resource: the certificates of one CA on one instance.
+type deviceAccessKey struct{ InstanceID, CaSn string }
+
+// device addresses a certificate of this resource's CA.
+func (k deviceAccessKey) device(sn string) onsmqtt.DeviceKey {
+	return onsmqtt.DeviceKey{InstanceID: k.InstanceID, CaSn: k.CaSn, DeviceSn: sn}
+}
+
+func (k deviceAccessKey) String() string {
+	return fmt.Sprintf("CA %s on instance %s", k.CaSn, k.InstanceID)
+}
+
 // accessData is the resource's per-device data.
 type accessData struct {
 	// Devices: configured serial number (the user's spelling) → status. For a
@@ -56,6 +68,14 @@ func (d accessData) counts() accessCounts {
 	}
 	return c
 }
+
+// What unlisted_devices may say about registered certificates that devices
+// does not name.
+const (
+	unlistedIgnore   = "ignore"
+	unlistedInactive = statusInactive
+	unlistedActive   = statusActive
+)
 
 // accessSettings is the configuration that is not per device.
 type accessSettings struct {

@@ -2,15 +2,12 @@ package mqtt
 
 import (
 	"context"
-	"fmt"
 	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
 )
 
 // deviceAccessModel is the configuration, plan and state of apsaramq_mqtt_device_access.
@@ -40,9 +37,6 @@ type deviceAccessIdentityModel struct {
 
 // deviceAccessIDFormat is shown in every import error.
 const deviceAccessIDFormat = "instance_id:ca_sn"
-
-// deviceAccessKey addresses one resource: the certificates of one CA on one instance.
-type deviceAccessKey struct{ InstanceID, CaSn string }
 
 func formatDeviceAccessID(k deviceAccessKey) string { return k.InstanceID + ":" + k.CaSn }
 
@@ -168,13 +162,4 @@ func stringMap(m map[string]string) types.Map {
 		elems[k] = types.StringValue(v)
 	}
 	return types.MapValueMust(types.StringType, elems)
-}
-
-// device addresses a certificate of this resource's CA.
-func (k deviceAccessKey) device(sn string) onsmqtt.DeviceKey {
-	return onsmqtt.DeviceKey{InstanceID: k.InstanceID, CaSn: k.CaSn, DeviceSn: sn}
-}
-
-func (k deviceAccessKey) String() string {
-	return fmt.Sprintf("CA %s on instance %s", k.CaSn, k.InstanceID)
 }

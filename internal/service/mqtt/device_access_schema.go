@@ -19,14 +19,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-// What unlisted_devices may say about registered certificates that devices
-// does not name.
-const (
-	unlistedIgnore   = "ignore"
-	unlistedInactive = statusInactive
-	unlistedActive   = statusActive
-)
-
 func deviceAccessSchema(ctx context.Context) schema.Schema {
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	return schema.Schema{
