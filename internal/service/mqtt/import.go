@@ -50,6 +50,7 @@ func importTarget[K any, I importIdentity](ctx context.Context, req resource.Imp
 	return key, region, diags
 }
 
+// importKey is importTarget without the region default.
 func importKey[K any, I importIdentity](ctx context.Context, req resource.ImportStateRequest, parse func(string) (K, error)) (K, string, diag.Diagnostics) {
 	var (
 		diags diag.Diagnostics
