@@ -28,8 +28,16 @@ func DocFiles(root string) ([]string, error) {
 	files := []string{"README.md", "CHANGELOG.md"}
 	walk := func(dir string, keep func(rel string) bool) error {
 		return filepath.WalkDir(filepath.Join(root, dir), func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
+			if err != nil {
 				return err
+			}
+			if d.IsDir() {
+				// Not the project's documents: engine and npm caches a local
+				// run may leave (.terraform/ under an example), test data.
+				if n := d.Name(); strings.HasPrefix(n, ".") || n == "node_modules" || n == "testdata" {
+					return filepath.SkipDir
+				}
+				return nil
 			}
 			rel, err := filepath.Rel(root, p)
 			if err != nil {
