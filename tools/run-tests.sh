@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
 # Runs the test suite. Mode: all (default), unit, acc.
+# The unit phase starts with the docs check (internal/docscheck: every make
+# target, repository path, command flag, provider argument and environment
+# variable a document names must exist), reported on its own line.
 # Acceptance tests run once per engine; OpenTofu is built when missing.
 #
 # What cannot run on this machine (Terraform not on PATH, no Node.js for the
@@ -41,8 +44,22 @@ run_unit() {
     skip_node=1
     skip node "pop-core cross-check" "Node.js and npm not found"
   fi
+  echo "== docs name only what exists (internal/docscheck)"
+  if env -u TF_ACC go test -count=1 ./internal/docscheck/; then
+    record "docs check" "passed"
+  else
+    record "docs check" "FAILED: a document names something the code does not have (file:line above)"
+    failed=1
+  fi
+  local pkgs
+  if ! pkgs="$(go list ./... | grep -v '/internal/docscheck$')"; then
+    record "unit and emulator tests (-race)" "FAILED: go list"
+    failed=1
+    return
+  fi
   echo "== unit and emulator tests (race detector on)"
-  if env -u TF_ACC ${skip_node:+APSARAMQ_SKIP_NODE=1} go test -race -count=1 ./...; then
+  # shellcheck disable=SC2086 # one package path per word
+  if env -u TF_ACC ${skip_node:+APSARAMQ_SKIP_NODE=1} go test -race -count=1 $pkgs; then
     record "unit and emulator tests (-race)" "passed"
     [ -n "$skip_node" ] || record "pop-core cross-check" "passed (in the unit run)"
   else

@@ -46,16 +46,29 @@ func DemoDevice(t *testing.T, cn string) *emulator.IssuedCert {
 	return Issue(t, ca, cn, false)
 }
 
-// ConnectDeviceAfter makes the device "connect" (RegisterDevicePEM) after d
-// in the background, as a device coming online during an apply. The
-// returned channel receives the outcome; the timer stops with the test.
-func ConnectDeviceAfter(t *testing.T, srv *emulator.Server, instanceID string, certPEM []byte, d time.Duration) <-chan error {
+// ConnectDeviceWhen makes the device "connect" (RegisterDevicePEM) in the
+// background as soon as ready reports true, as a device coming online during
+// an apply: tie ready to what the test needs to have happened first (create
+// having found the certificate missing, say) rather than to a delay, which a
+// busy machine can outlast. The returned channel receives the outcome;
+// polling stops with the test.
+func ConnectDeviceWhen(t *testing.T, srv *emulator.Server, instanceID string, certPEM []byte, ready func() bool) <-chan error {
 	t.Helper()
 	done := make(chan error, 1)
-	timer := time.AfterFunc(d, func() {
+	stop := make(chan struct{})
+	t.Cleanup(func() { close(stop) })
+	go func() {
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for !ready() {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+			}
+		}
 		_, err := srv.RegisterDevicePEM(instanceID, certPEM)
 		done <- err
-	})
-	t.Cleanup(func() { timer.Stop() })
+	}()
 	return done
 }

@@ -12,8 +12,12 @@ import (
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
 )
 
-// These tests are functional convergence checks, not benchmarks: their
-// bounds leave room for a loaded two-core machine and the race detector.
+// These tests check over HTTP, in real time, what the simulation in
+// adaptive_rate_sim_test.go checks with tight bounds in simulated time: the
+// real SDK, retry policy and emulator converge. How many calls a second a
+// machine makes, and when its goroutines run, is not the code's doing, so
+// what is asserted here is exact (no failure, no cut, the pace at its
+// ceiling) or has wide margins; the figures are logged.
 
 // fleetRun is several independent clients, as separate provider processes
 // would be, sharing one throttled account for a fixed time.
@@ -138,17 +142,24 @@ func (l *cutCounter) Warn(context.Context, string, map[string]any) {}
 // Bounds of the shared-account test. Over 15 runs (plain, -race, -race with
 // two busy loops on the two cores) throttled answers were 4.1-8.3 % of the
 // calls, the useful rate after the first second 99-102 calls/s, and the
-// least served client had at least half an equal share.
+// least served client had at least half an equal share; on a machine with a
+// load of 10-15 on its two cores, 6.9 % and 100 calls/s. The margins are
+// wide: a stall of the whole machine longer than the account's one-second
+// bucket shows as throttled answers, and a machine that cannot make 100
+// calls/s does not use the account's limit, whatever the pace. The tight
+// bounds are the simulation's (simMaxThrottledShare, ...).
 const (
-	maxThrottledShare = 0.12
-	minSteadyShare    = 0.80
+	maxThrottledShare = 0.20
+	minSteadyShare    = 0.50
 	minClientShare    = 0.25
 )
 
 // Four processes that know nothing of each other, each allowed the default
 // 400 calls/s, share an account limited to 100 calls/s: the adaptive pace
 // keeps throttled answers rare, the account's limit used, and no process
-// starved. With RateFixed the throttled share is far above the bound.
+// starved. With RateFixed the throttled share is far above the bound on a
+// machine that can send more than the account admits (48 % in the
+// simulation; on a machine loaded to 15 on two cores it could not: 6 %).
 func TestAdaptiveRateSharesAThrottledAccount(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs for seven seconds")
@@ -175,22 +186,40 @@ func TestAdaptiveRateSharesAThrottledAccount(t *testing.T) {
 
 // A client alone under its account's limit keeps the pace of a fixed
 // limiter: the adaptive pace never lowers itself without a throttled answer.
+// No answer is throttled whatever the machine's speed (the client never
+// sends faster than the account admits), so the adaptive client must end
+// with no cut and its pace at the ceiling. Its calls/s are compared with a
+// fixed client's run at the same time, so both see the same machine, at a
+// limit low enough that the pace, not the machine, bounds them: at 25
+// calls/s each both made 25.3 calls/s with the machine loaded to 22 on its
+// two cores, where at 500 calls/s the machine allowed 48 and 67.
 func TestAdaptiveRateKeepsTheFixedPaceWhenAlone(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs for five seconds")
+		t.Skip("runs for three seconds")
 	}
-	figures := map[onsmqtt.RateMode]fleetFigures{}
-	for _, mode := range []onsmqtt.RateMode{onsmqtt.RateFixed, onsmqtt.RateAdaptive} {
-		run := fleetRun{clients: 1, workers: 16, accountLimit: 500, rateLimit: 500, mode: mode, duration: 2500 * time.Millisecond}
-		f := run.run(t)
-		t.Logf("K=1 × %d workers, account limit %.0f/s, rate_limit %.0f, mode %s: %s", run.workers, run.accountLimit, run.rateLimit, mode, f)
+	const limit = 25.0
+	modes := []onsmqtt.RateMode{onsmqtt.RateFixed, onsmqtt.RateAdaptive}
+	figures := make([]fleetFigures, len(modes))
+	var wg sync.WaitGroup
+	for i, mode := range modes {
+		wg.Go(func() {
+			run := fleetRun{clients: 1, workers: 16, accountLimit: limit, rateLimit: limit, mode: mode, duration: 2500 * time.Millisecond}
+			figures[i] = run.run(t)
+			t.Logf("K=1 × %d workers, account limit %.0f/s, rate_limit %.0f, mode %s: %s", run.workers, run.accountLimit, run.rateLimit, mode, figures[i])
+		})
+	}
+	wg.Wait()
+	for i, f := range figures {
 		if f.failed != 0 || f.throttled != 0 {
-			t.Errorf("mode %s: %d calls failed, %d throttled answers; want none", mode, f.failed, f.throttled)
+			t.Errorf("mode %s: %d calls failed, %d throttled answers; want none", modes[i], f.failed, f.throttled)
 		}
-		figures[mode] = f
 	}
-	fixed, adaptive := figures[onsmqtt.RateFixed].steadyRate(), figures[onsmqtt.RateAdaptive].steadyRate()
-	if adaptive < 0.9*fixed {
-		t.Errorf("alone, the adaptive pace made %.1f calls/s after the first second, the fixed one %.1f: want at least 90 %%", adaptive, fixed)
+	fixed, adaptive := figures[0], figures[1]
+	if adaptive.cuts[0] != 0 || adaptive.finalRates[0] != limit {
+		t.Errorf("alone, the adaptive pace was cut %d times and ends at %.1f calls/s; want no cut and the ceiling %.0f", adaptive.cuts[0], adaptive.finalRates[0], limit)
+	}
+	if adaptive.steadyRate() < 0.75*fixed.steadyRate() {
+		t.Errorf("alone, the adaptive pace made %.1f calls/s after the first second, the fixed one %.1f at the same time: want at least 75 %%",
+			adaptive.steadyRate(), fixed.steadyRate())
 	}
 }

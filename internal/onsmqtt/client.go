@@ -186,17 +186,6 @@ func newTransport(connectTimeout time.Duration) *http.Transport {
 	}
 }
 
-// service names an RPC product behind an endpoint.
-type service struct {
-	product  string
-	version  string
-	endpoint Endpoint
-}
-
-func (c *Client) onsmqtt() service {
-	return service{product: product, version: APIVersion, endpoint: c.endpoint}
-}
-
 // call runs one RPC action with retries and decodes the JSON answer into out.
 func (c *Client) call(ctx context.Context, svc service, action, method string, params map[string]string, out any) error {
 	body, err := c.retrying(ctx, action, func(attempt int) ([]byte, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -213,22 +214,6 @@ func TestStalledAttemptIsAbandonedAndRetried(t *testing.T) {
 	}
 }
 
-func TestOperationTimeoutEndsRetriesWithTheLastError(t *testing.T) {
-	srv := startEmulator(t, emulator.Options{Faults: emulator.FaultConfig{Rate: 1, Kinds: []string{"ServiceUnavailable"}}}, device("d1", "1"))
-	c := newClient(t, srv, nil)
-	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
-	defer cancel()
-	_, err := c.GetDeviceCertificate(ctx, key("d1"))
-	var timeout *onsmqtt.TimeoutError
-	if !errors.As(err, &timeout) {
-		t.Fatalf("err = %v (%T), want *TimeoutError", err, err)
-	}
-	var last *onsmqtt.APIError
-	if timeout.Attempts < 2 || !errors.As(timeout.Last, &last) || last.Code != "ServiceUnavailable" || !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("timeout error = %v", err)
-	}
-}
-
 func TestClientSideRateLimitKeepsUnderTheGatewayLimit(t *testing.T) {
 	// The emulator allows 50 calls/s; the client is limited to 40/s and must
 	// never be throttled even with 16 goroutines pushing.
@@ -350,5 +335,17 @@ func TestAssumeRoleThenCallWithTemporaryCredentials(t *testing.T) {
 	_, _, err = c.AssumeRole(context.Background(), ep, onsmqtt.AssumeRoleInput{RoleArn: "acs:ram::" + emulator.DemoAccountID + ":role/nope", SessionName: "tests"})
 	if !errors.As(err, &apiErr) || apiErr.Code != "EntityNotExist.Role" {
 		t.Errorf("unknown role: err = %v", err)
+	}
+}
+
+func TestCredentialsNeverPrintSecrets(t *testing.T) {
+	c := onsmqtt.Credentials{AccessKeyID: "AKID", AccessKeySecret: "s3cr3t-value", SecurityToken: "t0ken-value"}
+	for _, s := range []string{c.String(), fmt.Sprintf("%v", c), fmt.Sprintf("%+v", c), fmt.Sprintf("%#v", c), fmt.Sprint(&c)} {
+		if strings.Contains(s, "s3cr3t-value") || strings.Contains(s, "t0ken-value") {
+			t.Errorf("credentials formatted as %q expose a secret", s)
+		}
+		if !strings.Contains(s, "AKID") {
+			t.Errorf("credentials formatted as %q lose the key ID", s)
+		}
 	}
 }

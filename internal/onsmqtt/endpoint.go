@@ -4,23 +4,10 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
 )
-
-// regionPattern is the SDK's own rule for region IDs, checked early so a
-// typo is a configuration error rather than a DNS failure during apply.
-var regionPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)+$`)
-
-// ValidateRegion reports whether region looks like an Alibaba Cloud region ID.
-func ValidateRegion(region string) error {
-	if !regionPattern.MatchString(region) {
-		return fmt.Errorf("%q is not an Alibaba Cloud region ID (expected a form like cn-hangzhou or ap-southeast-1)", region)
-	}
-	return nil
-}
 
 // DefaultEndpoint is the public OnsMqtt endpoint of a region.
 func DefaultEndpoint(region string) string {

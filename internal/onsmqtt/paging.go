@@ -116,10 +116,14 @@ func prefetch[T any](fetch func(pageNo int) ([]T, int, error), from, to int) map
 // pastTheEnd reports whether a failed page request (after a full page) is
 // the service saying there is no such page: a not-found code such as
 // FindDeviceBySnError, or ParameterFieldCheckFailed for a PageNo out of
-// range. An operation that ran out of time is never the end of a list.
+// range. An operation that ran out of time or was cancelled is never the
+// end of a list, whatever failed last.
 func pastTheEnd(err error) bool {
-	var timeout *TimeoutError
-	if errors.As(err, &timeout) {
+	var (
+		timeout  *TimeoutError
+		canceled *CanceledError
+	)
+	if errors.As(err, &timeout) || errors.As(err, &canceled) {
 		return false
 	}
 	var apiErr *APIError

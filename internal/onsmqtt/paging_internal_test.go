@@ -23,8 +23,10 @@ func TestPastTheEnd(t *testing.T) {
 		{apiErr("Forbidden.RAM"), false},
 		{apiErr("InternalError"), false},
 		{errors.New("connection reset by peer"), false},
-		// A timeout is never the end of the list, whatever failed last.
+		// A timeout or a cancellation is never the end of the list, whatever
+		// failed last.
 		{&TimeoutError{Action: "ListDeviceCertificateByCaSn", Attempts: 3, Last: apiErr("FindDeviceBySnError"), Cause: context.DeadlineExceeded}, false},
+		{&CanceledError{Action: "ListDeviceCertificateByCaSn", Attempts: 3, Last: apiErr("FindDeviceBySnError"), Cause: context.Canceled}, false},
 	}
 	for _, tc := range cases {
 		if got := pastTheEnd(tc.err); got != tc.want {

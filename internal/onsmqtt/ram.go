@@ -35,7 +35,17 @@ func RAMActions(apiAction string) []string {
 	return append([]string(nil), ramActions[apiAction]...)
 }
 
-// permissionHint names what to grant after PermissionCheckFailed.
+// permissionCodes are the codes with which the service refuses an action
+// the RAM identity behind the credentials may not call.
+var permissionCodes = map[string]bool{
+	"PermissionCheckFailed": true,
+	"Forbidden.RAM":         true,
+	"Forbidden":             true,
+	"NoPermission":          true,
+}
+
+// permissionHint names what to grant after a refusal with a permissionCodes
+// code.
 func permissionHint(apiAction string) string {
 	needed := ramActions[apiAction]
 	if len(needed) == 0 {

@@ -1,5 +1,22 @@
 package onsmqtt
 
+import (
+	"fmt"
+	"regexp"
+)
+
+// regionPattern is the SDK's own rule for region IDs, checked early so a
+// typo is a configuration error rather than a DNS failure during apply.
+var regionPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)+$`)
+
+// ValidateRegion reports whether region looks like an Alibaba Cloud region ID.
+func ValidateRegion(region string) error {
+	if !regionPattern.MatchString(region) {
+		return fmt.Errorf("%q is not an Alibaba Cloud region ID (expected a form like cn-hangzhou or ap-southeast-1)", region)
+	}
+	return nil
+}
+
 // HasEndpointOverride reports whether the client talks to an endpoint other
 // than its region's default public one (a VPC endpoint, a proxy, a local
 // emulator). Such an endpoint is kept when another region is addressed.

@@ -107,3 +107,16 @@ func TestForRegionSharesTheRateLimiter(t *testing.T) {
 		t.Fatalf("%d calls at %v/s shared took %v: the regions do not share the limiter", calls, limit, took)
 	}
 }
+
+func TestValidateRegion(t *testing.T) {
+	for _, r := range []string{"cn-hangzhou", "ap-southeast-1", "mq-internet-access", "us-west-1"} {
+		if err := onsmqtt.ValidateRegion(r); err != nil {
+			t.Errorf("ValidateRegion(%q): %v", r, err)
+		}
+	}
+	for _, r := range []string{"", "cnhangzhou", "CN-HANGZHOU", "cn_hangzhou", "cn-hangzhou ", "cn-", "-cn"} {
+		if err := onsmqtt.ValidateRegion(r); err == nil {
+			t.Errorf("ValidateRegion(%q): expected an error", r)
+		}
+	}
+}

@@ -3,7 +3,6 @@ package onsmqtt
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/cenkalti/backoff/v5"
@@ -79,6 +78,7 @@ func (p RetryPolicy) NewBackOff() *backoff.ExponentialBackOff {
 type budgetBackOff struct {
 	backoff.BackOff
 	deadline time.Time
+	now      func() time.Time
 }
 
 func (b *budgetBackOff) NextBackOff() time.Duration {
@@ -86,7 +86,7 @@ func (b *budgetBackOff) NextBackOff() time.Duration {
 	if b.deadline.IsZero() || next == backoff.Stop {
 		return next
 	}
-	return min(next, max(time.Until(b.deadline), 0))
+	return min(next, max(b.deadline.Sub(b.now()), 0))
 }
 
 // refusals tracks connections refused in a row within one operation.
@@ -94,6 +94,7 @@ type refusals struct {
 	since   time.Time
 	backOff *budgetBackOff
 	budget  time.Duration
+	now     func() time.Time
 }
 
 // spent records one more failure and reports whether err ends a run of
@@ -103,32 +104,16 @@ func (r *refusals) spent(err error) bool {
 		r.since, r.backOff.deadline = time.Time{}, time.Time{}
 		return false
 	}
+	now := r.now()
 	if r.since.IsZero() {
-		r.since = time.Now()
+		r.since = now
 		r.backOff.deadline = r.since.Add(r.budget)
 	}
-	return !time.Now().Before(r.backOff.deadline)
+	return !now.Before(r.backOff.deadline)
 }
 
-// TimeoutError says an operation ran out of time while the service kept
-// failing retryably; it keeps the last failure for the user.
-type TimeoutError struct {
-	Action   string
-	Attempts int
-	Last     error
-	Cause    error
-}
-
-func (e *TimeoutError) Error() string {
-	if e.Last == nil {
-		return fmt.Sprintf("%s: %v before the first attempt completed; raise the resource's timeouts or the provider's rate_limit", e.Action, e.Cause)
-	}
-	return fmt.Sprintf("%s: gave up after %d attempts because the operation timed out (%v); last error: %v", e.Action, e.Attempts, e.Cause, e.Last)
-}
-
-func (e *TimeoutError) Unwrap() []error { return []error{e.Cause, e.Last} }
-
-// retrying runs attempt until it succeeds, fails permanently, or ctx ends.
+// retrying runs attempt until it succeeds, fails permanently, or ctx ends;
+// then a *TimeoutError or *CanceledError keeps the last failure.
 func (c *Client) retrying(ctx context.Context, action string, attempt func(n int) ([]byte, error)) ([]byte, error) {
 	var (
 		attempts int
@@ -138,8 +123,8 @@ func (c *Client) retrying(ctx context.Context, action string, attempt func(n int
 	if _, ok := ctx.Deadline(); ok {
 		maxElapsed = 0 // the caller's deadline is the bound
 	}
-	bo := &budgetBackOff{BackOff: c.retry.NewBackOff()}
-	refused := &refusals{backOff: bo, budget: c.retry.RefusedBudget}
+	bo := &budgetBackOff{BackOff: c.retry.NewBackOff(), now: time.Now}
+	refused := &refusals{backOff: bo, budget: c.retry.RefusedBudget, now: time.Now}
 	body, err := backoff.Retry(ctx, func() ([]byte, error) {
 		attempts++
 		b, err := attempt(attempts)
@@ -147,6 +132,11 @@ func (c *Client) retrying(ctx context.Context, action string, attempt func(n int
 			return b, nil
 		}
 		if ctx.Err() != nil {
+			// An attempt the context cut short failed only because of it;
+			// one that got an answer first is the last word of the service.
+			if !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+				last = err
+			}
 			return nil, backoff.Permanent(err)
 		}
 		last = err
@@ -170,8 +160,8 @@ func (c *Client) retrying(ctx context.Context, action string, attempt func(n int
 	if err == nil {
 		return body, nil
 	}
-	if cause := context.Cause(ctx); cause != nil {
-		return nil, &TimeoutError{Action: action, Attempts: attempts, Last: last, Cause: cause}
+	if ctx.Err() != nil {
+		return nil, contextEnded(ctx, action, attempts, last)
 	}
 	var (
 		apiErr      *APIError

@@ -2,6 +2,7 @@ package onsmqtt
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -37,8 +38,9 @@ func (e *RegistrationTimeoutError) Unwrap() error { return e.Last }
 
 // WaitForDeviceCertificate reads the device certificate, and while the API
 // answers not-found keeps checking with capped exponential backoff until the
-// broker registers it (the device's first connection) or ctx ends, which
-// gives a *RegistrationTimeoutError. Any other failure ends the wait.
+// broker registers it (the device's first connection) or ctx ends: its
+// deadline gives a *RegistrationTimeoutError, a cancellation a
+// *CanceledError. Any other failure ends the wait.
 func (c *Client) WaitForDeviceCertificate(ctx context.Context, key DeviceKey, p WaitPolicy) (DeviceCertificate, error) {
 	def := DefaultWaitPolicy()
 	b := backoff.NewExponentialBackOff()
@@ -74,6 +76,9 @@ func (c *Client) WaitForDeviceCertificate(ctx context.Context, key DeviceKey, p 
 	)
 	if err == nil {
 		return cert, nil
+	}
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return DeviceCertificate{}, &CanceledError{Action: "GetDeviceCertificate", Attempts: checks, Last: last, Cause: context.Cause(ctx)}
 	}
 	if ctx.Err() != nil {
 		return DeviceCertificate{}, &RegistrationTimeoutError{Key: key, Checks: checks, Waited: time.Since(started), Last: last}

@@ -18,12 +18,12 @@ var (
 )
 
 type caCertificateDataSource struct {
-	client *onsmqtt.Client
+	dataSourceBase
 }
 
 // NewCaCertificateDataSource is the constructor the provider registers.
 func NewCaCertificateDataSource() datasource.DataSource {
-	return &caCertificateDataSource{}
+	return &caCertificateDataSource{dataSourceBase{typeNameSuffix: "_mqtt_ca_certificate"}}
 }
 
 type caCertificateDataSourceModel struct {
@@ -39,10 +39,6 @@ type caCertificateDataSourceModel struct {
 	ValidFrom        types.String   `tfsdk:"valid_from"`
 	ValidUntil       types.String   `tfsdk:"valid_until"`
 	Timeouts         timeouts.Value `tfsdk:"timeouts"`
-}
-
-func (d *caCertificateDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_mqtt_ca_certificate"
 }
 
 func (d *caCertificateDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -63,12 +59,6 @@ func (d *caCertificateDataSource) Schema(ctx context.Context, _ datasource.Schem
 		MarkdownDescription: "Reads one **CA certificate** registered on an ApsaraMQ for MQTT instance (GetCaCertificate).",
 		Attributes:          attrs,
 	}
-}
-
-func (d *caCertificateDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	client, diags := clientFrom(req.ProviderData)
-	resp.Diagnostics.Append(diags...)
-	d.client = client
 }
 
 func (d *caCertificateDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

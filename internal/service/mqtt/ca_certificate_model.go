@@ -1,51 +1,37 @@
 package mqtt
 
 import (
-	"fmt"
-	"strings"
-
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
 )
 
-// caIDFormat is shown in every import error.
-const caIDFormat = "instance_id:sn"
-
-func formatCaID(k onsmqtt.CaKey) string { return k.InstanceID + ":" + k.Sn }
-
-// parseCaID parses an import ID (without its @region suffix).
-func parseCaID(id string) (onsmqtt.CaKey, error) {
-	instanceID, sn, err := parseInstanceSerialID(id, caIDFormat, "sn")
-	return onsmqtt.CaKey{InstanceID: instanceID, Sn: sn}, err
+// caCertificateModel is the configuration, plan and state of apsaramq_mqtt_ca_certificate.
+type caCertificateModel struct {
+	ID               types.String   `tfsdk:"id"`
+	InstanceID       types.String   `tfsdk:"instance_id"`
+	Region           types.String   `tfsdk:"region"`
+	Name             types.String   `tfsdk:"name"`
+	CaCertificatePEM types.String   `tfsdk:"ca_certificate_pem"`
+	VerificationPEM  types.String   `tfsdk:"verification_certificate_pem"`
+	Status           types.String   `tfsdk:"status"`
+	Sn               types.String   `tfsdk:"sn"`
+	ValidFrom        types.String   `tfsdk:"valid_from"`
+	ValidUntil       types.String   `tfsdk:"valid_until"`
+	RegistrationCode types.String   `tfsdk:"registration_code"`
+	Timeouts         timeouts.Value `tfsdk:"timeouts"`
 }
 
-// parseInstanceSerialID parses the two-part IDs "instance_id:<serial>" of
-// the CA and device access resources, checking each part like the schema
-// does; format and snName name the shape and the serial's attribute in errors.
-func parseInstanceSerialID(id, format, snName string) (string, string, error) {
-	parts := strings.Split(id, ":")
-	if len(parts) != 2 {
-		return "", "", fmt.Errorf("expected an import ID of the form %s with two parts, got %d part(s) in %q", format, len(parts), id)
-	}
-	if problem := instanceIDProblem(parts[0]); problem != "" {
-		return "", "", fmt.Errorf("import ID %q: instance_id %s (expected %s)", id, problem, format)
-	}
-	if problem := serialNumberProblem(parts[1]); problem != "" {
-		return "", "", fmt.Errorf("import ID %q: %s %s (expected %s)", id, snName, problem, format)
-	}
-	return parts[0], parts[1], nil
+// caCertificateIdentityModel is the resource identity of apsaramq_mqtt_ca_certificate.
+type caCertificateIdentityModel struct {
+	InstanceID types.String `tfsdk:"instance_id"`
+	Sn         types.String `tfsdk:"sn"`
+	Region     types.String `tfsdk:"region"`
 }
 
 func (m *caCertificateModel) key() onsmqtt.CaKey {
 	return onsmqtt.CaKey{InstanceID: m.InstanceID.ValueString(), Sn: m.Sn.ValueString()}
-}
-
-func (m *caCertificateModel) plannedStatus() onsmqtt.Status {
-	if m.Status.ValueString() == statusInactive {
-		return onsmqtt.StatusInactive
-	}
-	return onsmqtt.StatusActive
 }
 
 func (m *caCertificateModel) registerInput() onsmqtt.RegisterCaInput {

@@ -24,21 +24,17 @@ var (
 )
 
 type caCertificateResource struct {
-	client *onsmqtt.Client
+	resourceBase
 }
 
 // NewCaCertificateResource is the constructor the provider registers.
 func NewCaCertificateResource() resource.Resource {
-	return &caCertificateResource{}
+	return &caCertificateResource{resourceBase{typeNameSuffix: "_mqtt_ca_certificate"}}
 }
 
 // ConfigValidators checks the whole configuration at plan time.
 func (r *caCertificateResource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{positiveTimeouts{}}
-}
-
-func (r *caCertificateResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_mqtt_ca_certificate"
 }
 
 func (r *caCertificateResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -47,12 +43,6 @@ func (r *caCertificateResource) Schema(ctx context.Context, _ resource.SchemaReq
 
 func (r *caCertificateResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
 	resp.IdentitySchema = caCertificateIdentitySchema()
-}
-
-func (r *caCertificateResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	client, diags := clientFrom(req.ProviderData)
-	resp.Diagnostics.Append(diags...)
-	r.client = client
 }
 
 // ValidateConfig finds at plan time, without an API call, the PEM problems
@@ -108,28 +98,40 @@ func (r *caCertificateResource) Create(ctx context.Context, req resource.CreateR
 	}
 	defer cancel()
 
+	key, registered := registerCA(ctx, client, &plan, &resp.Diagnostics)
+	if !registered {
+		return
+	}
+	// Saved even after a failure once registered: a tainted resource in
+	// state beats an orphaned registration.
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, caIdentity(key, client.Region()))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// registerCA registers the CA the plan describes, inactivates it when
+// planned so, and reads it back into plan. It returns the key the
+// registration gave and whether there was one: then plan holds the key even
+// if a later call failed.
+func registerCA(ctx context.Context, client *onsmqtt.Client, plan *caCertificateModel, diags *diag.Diagnostics) (onsmqtt.CaKey, bool) {
 	sn, err := client.RegisterCaCertificate(ctx, plan.registerInput())
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to Register CA Certificate", apiErrorDetail("RegisterCaCertificate", err))
-		return
+		diags.AddError("Unable to Register CA Certificate", apiErrorDetail("RegisterCaCertificate", err))
+		return onsmqtt.CaKey{}, false
 	}
 	key := onsmqtt.CaKey{InstanceID: plan.InstanceID.ValueString(), Sn: sn}
 	plan.setKey(key, client.Region())
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, caIdentity(key, client.Region()))...)
-	if want := plan.plannedStatus(); want != onsmqtt.StatusActive {
+	if want := wantedStatus(plan.Status); want != onsmqtt.StatusActive {
 		if err := client.SetCaCertificateStatus(ctx, key, want); err != nil {
-			resp.Diagnostics.AddError("Unable to Change CA Certificate Status", apiErrorDetail(onsmqtt.CaStatusAction(want), err))
+			diags.AddError("Unable to Change CA Certificate Status", apiErrorDetail(onsmqtt.CaStatusAction(want), err))
 		}
 	}
 	ca, err := client.GetCaCertificate(ctx, key)
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to Read CA Certificate", apiErrorDetail("GetCaCertificate", err))
-	} else {
-		plan.fill(ca, client.Region())
+		diags.AddError("Unable to Read CA Certificate", apiErrorDetail("GetCaCertificate", err))
+		return key, true
 	}
-	// Saved even after a failure above: the CA is registered, and a
-	// tainted resource in state beats an orphaned registration.
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	plan.fill(ca, client.Region())
+	return key, true
 }
 
 // Read detects drift with one GetCaCertificate call; a CA that is gone
@@ -176,7 +178,7 @@ func (r *caCertificateResource) Update(ctx context.Context, req resource.UpdateR
 	}
 	defer cancel()
 
-	if want := plan.plannedStatus(); !plan.Status.Equal(state.Status) {
+	if want := wantedStatus(plan.Status); !plan.Status.Equal(state.Status) {
 		if err := client.SetCaCertificateStatus(ctx, plan.key(), want); err != nil {
 			resp.Diagnostics.AddError("Unable to Change CA Certificate Status", apiErrorDetail(onsmqtt.CaStatusAction(want), err))
 			return
@@ -208,12 +210,9 @@ func (r *caCertificateResource) Delete(ctx context.Context, req resource.DeleteR
 // ImportState accepts "instance_id:sn[@region]" or, on engines with resource
 // identity, the identity's attributes (region optional).
 func (r *caCertificateResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	key, region, diags := importTarget[onsmqtt.CaKey, caCertificateIdentityModel](ctx, req, parseCaID)
+	key, region, diags := importTarget[onsmqtt.CaKey, caCertificateIdentityModel](ctx, req, r.client, parseCaID)
 	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
 		return
-	}
-	if region == "" && r.client != nil {
-		region = r.client.Region()
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), formatCaID(key))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance_id"), key.InstanceID)...)

@@ -11,29 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 )
-
-type caCertificateModel struct {
-	ID               types.String   `tfsdk:"id"`
-	InstanceID       types.String   `tfsdk:"instance_id"`
-	Region           types.String   `tfsdk:"region"`
-	Name             types.String   `tfsdk:"name"`
-	CaCertificatePEM types.String   `tfsdk:"ca_certificate_pem"`
-	VerificationPEM  types.String   `tfsdk:"verification_certificate_pem"`
-	Status           types.String   `tfsdk:"status"`
-	Sn               types.String   `tfsdk:"sn"`
-	ValidFrom        types.String   `tfsdk:"valid_from"`
-	ValidUntil       types.String   `tfsdk:"valid_until"`
-	RegistrationCode types.String   `tfsdk:"registration_code"`
-	Timeouts         timeouts.Value `tfsdk:"timeouts"`
-}
-
-type caCertificateIdentityModel struct {
-	InstanceID types.String `tfsdk:"instance_id"`
-	Sn         types.String `tfsdk:"sn"`
-	Region     types.String `tfsdk:"region"`
-}
 
 func caCertificateSchema(ctx context.Context) schema.Schema {
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
@@ -88,7 +66,7 @@ func caCertificateSchema(ctx context.Context) schema.Schema {
 				Optional:   true,
 				Computed:   true,
 				Default:    stringdefault.StaticString(statusActive),
-				Validators: []validator.String{stringvalidator.OneOf(statusActive, statusInactive)},
+				Validators: []validator.String{statusValidator()},
 			},
 			"sn": schema.StringAttribute{
 				MarkdownDescription: "Serial number the instance gave the CA certificate: the `ca_sn` of its device certificates.",

@@ -5,7 +5,6 @@ import (
 	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -21,12 +20,12 @@ var (
 )
 
 type caCertificatesDataSource struct {
-	client *onsmqtt.Client
+	dataSourceBase
 }
 
 // NewCaCertificatesDataSource is the constructor the provider registers.
 func NewCaCertificatesDataSource() datasource.DataSource {
-	return &caCertificatesDataSource{}
+	return &caCertificatesDataSource{dataSourceBase{typeNameSuffix: "_mqtt_ca_certificates"}}
 }
 
 type caCertificatesDataSourceModel struct {
@@ -38,59 +37,6 @@ type caCertificatesDataSourceModel struct {
 	Certificates []caCertificateItem `tfsdk:"certificates"`
 	IDs          []string            `tfsdk:"ids"`
 	Timeouts     timeouts.Value      `tfsdk:"timeouts"`
-}
-
-// caCertificateItem is one CA certificate in data source results.
-type caCertificateItem struct {
-	ID               types.String `tfsdk:"id"`
-	InstanceID       types.String `tfsdk:"instance_id"`
-	Sn               types.String `tfsdk:"sn"`
-	Name             types.String `tfsdk:"name"`
-	Status           types.String `tfsdk:"status"`
-	CaCertificatePEM types.String `tfsdk:"ca_certificate_pem"`
-	VerificationPEM  types.String `tfsdk:"verification_certificate_pem"`
-	RegistrationCode types.String `tfsdk:"registration_code"`
-	ValidFrom        types.String `tfsdk:"valid_from"`
-	ValidUntil       types.String `tfsdk:"valid_until"`
-}
-
-func caItem(c onsmqtt.CACertificate) caCertificateItem {
-	return caCertificateItem{
-		ID:               types.StringValue(formatCaID(c.CaKey)),
-		InstanceID:       types.StringValue(c.InstanceID),
-		Sn:               types.StringValue(c.Sn),
-		Name:             types.StringValue(c.Name),
-		Status:           types.StringValue(string(c.Status)),
-		CaCertificatePEM: types.StringValue(c.Content),
-		VerificationPEM:  types.StringValue(c.VerificationContent),
-		RegistrationCode: types.StringValue(c.RegistrationCode),
-		ValidFrom:        rfc3339(c.ValidBegin),
-		ValidUntil:       rfc3339(c.ValidEnd),
-	}
-}
-
-// caItemAttributes describes a CA certificate's computed attributes, shared
-// by the single and the list data source.
-func caItemAttributes() map[string]schema.Attribute {
-	computed := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
-	}
-	return map[string]schema.Attribute{
-		"id":                           computed("`instance_id:sn`, the import ID of `apsaramq_mqtt_ca_certificate`."),
-		"instance_id":                  computed("ID of the instance."),
-		"sn":                           computed("Serial number of the CA certificate (the `ca_sn` of its device certificates)."),
-		"name":                         computed("Name of the CA certificate."),
-		"status":                       computed("`active` or `inactive`."),
-		"ca_certificate_pem":           computed("The CA certificate in PEM form."),
-		"verification_certificate_pem": computed("The verification certificate it was registered with, in PEM form."),
-		"registration_code":            computed("The registration code it was registered with."),
-		"valid_from":                   computed("Start of the CA certificate's validity, RFC 3339 in UTC."),
-		"valid_until":                  computed("End of the CA certificate's validity, RFC 3339 in UTC."),
-	}
-}
-
-func (d *caCertificatesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_mqtt_ca_certificates"
 }
 
 func (d *caCertificatesDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -108,7 +54,7 @@ func (d *caCertificatesDataSource) Schema(ctx context.Context, _ datasource.Sche
 			"status": schema.StringAttribute{
 				MarkdownDescription: "Only CA certificates in this status: `active` or `inactive`. Default: both.",
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.OneOf(statusActive, statusInactive)},
+				Validators:          []validator.String{statusValidator()},
 			},
 			"name_regex": schema.StringAttribute{
 				MarkdownDescription: "Only CA certificates whose `name` matches this regular expression (Go RE2 syntax, unanchored). Checked at plan time.",
@@ -128,12 +74,6 @@ func (d *caCertificatesDataSource) Schema(ctx context.Context, _ datasource.Sche
 			"timeouts": timeouts.Attributes(ctx),
 		},
 	}
-}
-
-func (d *caCertificatesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	client, diags := clientFrom(req.ProviderData)
-	resp.Diagnostics.Append(diags...)
-	d.client = client
 }
 
 func (d *caCertificatesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -157,16 +97,22 @@ func (d *caCertificatesDataSource) Read(ctx context.Context, req datasource.Read
 		resp.Diagnostics.AddError("Unable to List CA Certificates", apiErrorDetail("ListCaCertificate", err))
 		return
 	}
-	sort.SliceStable(cas, func(i, j int) bool { return cas[i].Sn < cas[j].Sn })
-	cfg.Certificates, cfg.IDs = []caCertificateItem{}, []string{}
-	for i, c := range cas {
-		if (i > 0 && c.Sn == cas[i-1].Sn) || !filter.keep(c.Status, c.Name) {
-			continue // a page boundary can repeat an item
-		}
-		cfg.Certificates = append(cfg.Certificates, caItem(c))
-		cfg.IDs = append(cfg.IDs, formatCaID(c.CaKey))
-	}
-	cfg.ID = cfg.InstanceID
-	cfg.Region = types.StringValue(client.Region())
+	cfg.fill(cas, filter, client.Region())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+}
+
+// fill records the CAs the filter keeps, sorted by sn so that plans do not
+// churn (the pager returns each CA once), and the region the client
+// addressed.
+func (m *caCertificatesDataSourceModel) fill(cas []onsmqtt.CACertificate, filter listFilter, region string) {
+	sort.SliceStable(cas, func(i, j int) bool { return cas[i].Sn < cas[j].Sn })
+	m.Certificates, m.IDs = []caCertificateItem{}, []string{}
+	for _, c := range cas {
+		if filter.keep(c.Status, c.Name) {
+			m.Certificates = append(m.Certificates, caItem(c))
+			m.IDs = append(m.IDs, formatCaID(c.CaKey))
+		}
+	}
+	m.ID = m.InstanceID
+	m.Region = types.StringValue(region)
 }

@@ -69,11 +69,14 @@ func groupFailures(failed []onsmqtt.StatusChangeResult) []failureGroup {
 		var (
 			apiErr       *onsmqtt.APIError
 			timeout      *onsmqtt.TimeoutError
+			canceled     *onsmqtt.CanceledError
 			notAttempted *onsmqtt.NotAttemptedError
 		)
 		switch {
 		case errors.As(r.Err, &timeout):
 			key = action + "\x00timeout"
+		case errors.As(r.Err, &canceled):
+			key = action + "\x00cancelled"
 		case errors.As(r.Err, &notAttempted):
 			key = action + "\x00not attempted"
 		case errors.As(r.Err, &apiErr):

@@ -197,9 +197,10 @@ func TestAccDeviceAccess_faultCampaign(t *testing.T) {
 		}
 	}
 	cfg := accessConfig(fs.providerBlock("client_read_timeout = 2000"), "ca01", devices, `unlisted_devices = "inactive"`)
-	started := time.Now()
+	var started time.Time // set with the step: ParallelTest first waits for the sequential tests
 	tc := accessTestCase(t, resource.TestStep{
-		Config: cfg,
+		PreConfig: func() { started = time.Now() },
+		Config:    cfg,
 		Check: resource.ComposeAggregateTestCheckFunc(
 			apiCheck(fs.Emulator, "ca01", want),
 			checkStateMatchesAPI(fs.Emulator, "ca01"),

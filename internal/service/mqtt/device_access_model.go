@@ -2,21 +2,41 @@ package mqtt
 
 import (
 	"context"
-	"fmt"
 	"slices"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
 )
+
+// deviceAccessModel is the configuration, plan and state of apsaramq_mqtt_device_access.
+type deviceAccessModel struct {
+	ID                       types.String   `tfsdk:"id"`
+	InstanceID               types.String   `tfsdk:"instance_id"`
+	CaSn                     types.String   `tfsdk:"ca_sn"`
+	Region                   types.String   `tfsdk:"region"`
+	Devices                  types.Map      `tfsdk:"devices"`
+	UnlistedDevices          types.String   `tfsdk:"unlisted_devices"`
+	AllowUnregisteredDevices types.Bool     `tfsdk:"allow_unregistered_devices"`
+	UnlistedDeviceStatuses   types.Map      `tfsdk:"unlisted_device_statuses"`
+	UnregisteredDevices      types.Set      `tfsdk:"unregistered_devices"`
+	RegisteredCount          types.Int64    `tfsdk:"registered_count"`
+	ActiveCount              types.Int64    `tfsdk:"active_count"`
+	InactiveCount            types.Int64    `tfsdk:"inactive_count"`
+	UnlistedCount            types.Int64    `tfsdk:"unlisted_count"`
+	Timeouts                 timeouts.Value `tfsdk:"timeouts"`
+}
+
+// deviceAccessIdentityModel is the resource identity of apsaramq_mqtt_device_access.
+type deviceAccessIdentityModel struct {
+	InstanceID types.String `tfsdk:"instance_id"`
+	CaSn       types.String `tfsdk:"ca_sn"`
+	Region     types.String `tfsdk:"region"`
+}
 
 // deviceAccessIDFormat is shown in every import error.
 const deviceAccessIDFormat = "instance_id:ca_sn"
-
-// deviceAccessKey addresses one resource: the certificates of one CA on one instance.
-type deviceAccessKey struct{ InstanceID, CaSn string }
 
 func formatDeviceAccessID(k deviceAccessKey) string { return k.InstanceID + ":" + k.CaSn }
 
@@ -142,13 +162,4 @@ func stringMap(m map[string]string) types.Map {
 		elems[k] = types.StringValue(v)
 	}
 	return types.MapValueMust(types.StringType, elems)
-}
-
-// device addresses a certificate of this resource's CA.
-func (k deviceAccessKey) device(sn string) onsmqtt.DeviceKey {
-	return onsmqtt.DeviceKey{InstanceID: k.InstanceID, CaSn: k.CaSn, DeviceSn: sn}
-}
-
-func (k deviceAccessKey) String() string {
-	return fmt.Sprintf("CA %s on instance %s", k.CaSn, k.InstanceID)
 }

@@ -2,11 +2,11 @@ package mqtt
 
 import (
 	"context"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
@@ -21,21 +21,17 @@ var (
 )
 
 type deviceAccessResource struct {
-	client *onsmqtt.Client
+	resourceBase
 }
 
 // NewDeviceAccessResource is the constructor the provider registers.
 func NewDeviceAccessResource() resource.Resource {
-	return &deviceAccessResource{}
+	return &deviceAccessResource{resourceBase{typeNameSuffix: "_mqtt_device_access"}}
 }
 
 // ConfigValidators checks the whole configuration at plan time.
 func (r *deviceAccessResource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{positiveTimeouts{}}
-}
-
-func (r *deviceAccessResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_mqtt_device_access"
 }
 
 func (r *deviceAccessResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -46,31 +42,17 @@ func (r *deviceAccessResource) IdentitySchema(_ context.Context, _ resource.Iden
 	resp.IdentitySchema = deviceAccessIdentitySchema()
 }
 
-func (r *deviceAccessResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	client, diags := clientFrom(req.ProviderData)
-	resp.Diagnostics.Append(diags...)
-	r.client = client
-}
-
 // Create brings every certificate of the CA to its planned status. When a
 // change fails or a listed device is missing it returns the error without a
-// state (see accessOutcome.addError).
+// state (see converge).
 func (r *deviceAccessResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan deviceAccessModel
-	if resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...); resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
-	region, outcome, ok := r.apply(ctx, &plan, timeout, diags, &resp.Diagnostics)
-	if !ok {
-		return
-	}
-	if !outcome.ok() {
-		outcome.addError(&resp.Diagnostics, false)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, deviceAccessIdentity(plan.key(), region))...)
+	r.converge(ctx, req.Plan, true, &resp.State, resp.Identity, &resp.Diagnostics)
+}
+
+// Update changes only the certificates whose status differs; after a partial
+// failure it records what the API now holds, with the error.
+func (r *deviceAccessResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	r.converge(ctx, req.Plan, false, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // Read lists the CA's certificates (one call per 100) and records what the
@@ -89,65 +71,25 @@ func (r *deviceAccessResource) Read(ctx context.Context, req resource.ReadReques
 	defer cancel()
 
 	key := state.key()
-	certs, err := client.ListDeviceCertificates(ctx, key.InstanceID, key.CaSn)
-	if onsmqtt.IsNotFound(err) {
+	prior, diags := state.data(ctx)
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+		return
+	}
+	data, gone := listAndMatch(ctx, client, key, true, &resp.Diagnostics, func(certs []onsmqtt.DeviceCertificate) (accessData, error) {
+		return readAccess(prior, state.Devices.IsNull(), state.settings().AllowUnregistered, certs)
+	})
+	if gone {
 		tflog.Warn(ctx, "instance or CA no longer exists; removing the device access resource from state", map[string]any{"id": formatDeviceAccessID(key)})
 		resp.Diagnostics.Append(resp.Identity.Set(ctx, deviceAccessIdentity(key, client.Region()))...)
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	if err != nil {
-		resp.Diagnostics.AddError("Unable to List Device Certificates", apiErrorDetail("ListDeviceCertificateByCaSn", err))
-		return
-	}
-	prior, diags := state.data(ctx)
-	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
-		return
-	}
-	data, err := readAccess(prior, state.Devices.IsNull(), state.settings().AllowUnregistered, certs)
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("devices"), "Ambiguous Device Serial Number", err.Error())
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	state.setData(data, client.Region())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, deviceAccessIdentity(key, client.Region()))...)
-}
-
-// Update changes only the certificates whose status differs; after a partial
-// failure it records what the API now holds, with the error.
-func (r *deviceAccessResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan deviceAccessModel
-	if resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...); resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
-	region, outcome, ok := r.apply(ctx, &plan, timeout, diags, &resp.Diagnostics)
-	if !ok {
-		return
-	}
-	if !outcome.ok() {
-		outcome.addError(&resp.Diagnostics, true)
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, deviceAccessIdentity(plan.key(), region))...)
-}
-
-// apply is what create and update share: within the operation's timeout,
-// bring the certificates to the plan (applyAccess) and record in plan what
-// the API now holds. ok is false when nothing was changed.
-func (r *deviceAccessResource) apply(ctx context.Context, plan *deviceAccessModel, timeout time.Duration,
-	timeoutDiags diag.Diagnostics, diags *diag.Diagnostics) (string, accessOutcome, bool) {
-	ctx, cancel, client, ok := startOperation(ctx, r.client, plan.Region, timeout, timeoutDiags, diags)
-	if !ok {
-		return "", accessOutcome{}, false
-	}
-	defer cancel()
-	data, outcome, ok := applyAccess(ctx, client, plan, diags)
-	if ok {
-		plan.setData(data, client.Region())
-	}
-	return client.Region(), outcome, ok
 }
 
 // Delete inactivates every certificate the resource manages (the listed
@@ -164,23 +106,104 @@ func (r *deviceAccessResource) Delete(ctx context.Context, req resource.DeleteRe
 		return
 	}
 	defer cancel()
+	destroyAccess(ctx, client, &state, &resp.Diagnostics)
+}
 
-	key := state.key()
-	certs, err := client.ListDeviceCertificates(ctx, key.InstanceID, key.CaSn)
-	if onsmqtt.IsNotFound(err) {
-		return // the instance or CA is gone, and its certificates with it
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Unable to List Device Certificates", apiErrorDetail("ListDeviceCertificateByCaSn", err))
-		return
-	}
-	data, diags := state.data(ctx)
+// ImportState accepts "instance_id:ca_sn[@region]" or, on engines with
+// resource identity, the identity's attributes (region optional). The read
+// that follows takes every registered certificate into devices.
+func (r *deviceAccessResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	key, region, diags := importTarget[deviceAccessKey, deviceAccessIdentityModel](ctx, req, r.client, parseDeviceAccessID)
 	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
 		return
 	}
-	changes, err := destroyChanges(data, state.settings(), key, certs)
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("devices"), "Ambiguous Device Serial Number", err.Error())
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), formatDeviceAccessID(key))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance_id"), key.InstanceID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("ca_sn"), key.CaSn)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("region"), optionalString(region))...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, deviceAccessIdentity(key, region))...)
+}
+
+// converge is create and update, which differ in one thing: after an
+// incomplete apply (a change failed, or a listed device is missing), update
+// records what the API now holds along with the error, while create saves
+// nothing: an error with a state would taint the resource, and replacing it
+// would inactivate every certificate before setting them again.
+func (r *deviceAccessResource) converge(ctx context.Context, planned tfsdk.Plan, create bool,
+	state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
+	var plan deviceAccessModel
+	if diags.Append(planned.Get(ctx, &plan)...); diags.HasError() {
+		return
+	}
+	timeout, timeoutDiags := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
+	if create {
+		timeout, timeoutDiags = plan.Timeouts.Create(ctx, defaultCreateTimeout)
+	}
+	ctx, cancel, client, ok := startOperation(ctx, r.client, plan.Region, timeout, timeoutDiags, diags)
+	if !ok {
+		return
+	}
+	defer cancel()
+
+	outcome, ok := applyAccess(ctx, client, &plan, diags)
+	if !ok {
+		return
+	}
+	if !outcome.ok() {
+		outcome.addError(diags, !create)
+		if create {
+			return
+		}
+	}
+	diags.Append(state.Set(ctx, &plan)...)
+	diags.Append(identity.Set(ctx, deviceAccessIdentity(plan.key(), client.Region()))...)
+}
+
+// applyAccess lists the CA's certificates, sends one status call per
+// certificate whose status differs from the plan (concurrently, within the
+// client's rate limit), and records in plan what the API now holds. The
+// outcome says what could not be done; ok is false when nothing was changed
+// because the list or the plan failed (diags says why).
+func applyAccess(ctx context.Context, client *onsmqtt.Client, plan *deviceAccessModel, diags *diag.Diagnostics) (accessOutcome, bool) {
+	key := plan.key()
+	planned, d := plan.plan(ctx)
+	if diags.Append(d...); diags.HasError() {
+		return accessOutcome{}, false
+	}
+	var registered int
+	work, _ := listAndMatch(ctx, client, key, false, diags, func(certs []onsmqtt.DeviceCertificate) (accessApply, error) {
+		registered = len(certs)
+		return planApply(planned, certs)
+	})
+	if diags.HasError() {
+		return accessOutcome{}, false
+	}
+	changes := work.changes(key)
+	tflog.Info(ctx, "applying device access", map[string]any{
+		"id": formatDeviceAccessID(key), "registered": registered, "status_changes": len(changes), "missing": len(work.missing),
+	})
+	data, failed := work.record(client.SetDeviceCertificateStatuses(ctx, changes, 0))
+	plan.setData(data, client.Region())
+	outcome := accessOutcome{key: key, changes: len(changes), failed: failed}
+	if !planned.Settings.AllowUnregistered {
+		outcome.missing = work.missing
+	}
+	return outcome, true
+}
+
+// destroyAccess inactivates what the resource in state manages
+// (destroyChanges); an instance or CA that is gone took its certificates
+// with it.
+func destroyAccess(ctx context.Context, client *onsmqtt.Client, state *deviceAccessModel, diags *diag.Diagnostics) {
+	key := state.key()
+	data, d := state.data(ctx)
+	if diags.Append(d...); diags.HasError() {
+		return
+	}
+	changes, gone := listAndMatch(ctx, client, key, true, diags, func(certs []onsmqtt.DeviceCertificate) ([]onsmqtt.StatusChange, error) {
+		return destroyChanges(data, state.settings(), key, certs)
+	})
+	if gone || diags.HasError() {
 		return
 	}
 	outcome := accessOutcome{key: key, changes: len(changes)}
@@ -190,24 +213,28 @@ func (r *deviceAccessResource) Delete(ctx context.Context, req resource.DeleteRe
 		}
 	}
 	if !outcome.ok() {
-		outcome.addError(&resp.Diagnostics, true)
+		outcome.addError(diags, true)
 	}
 }
 
-// ImportState accepts "instance_id:ca_sn[@region]" or, on engines with
-// resource identity, the identity's attributes (region optional). The read
-// that follows takes every registered certificate into devices.
-func (r *deviceAccessResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	key, region, diags := importTarget[deviceAccessKey, deviceAccessIdentityModel](ctx, req, parseDeviceAccessID)
-	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
-		return
+// listAndMatch lists the certificates under key's CA (one call per 100) and
+// hands them to match: readAccess, planApply or destroyChanges. A failed
+// list, or a match that fails on an ambiguous serial number, is an error in
+// diags. An instance or CA that no longer exists is such an error too,
+// unless goneIsFine: then gone is true and diags says nothing (read forgets
+// the resource, destroy has nothing left to do).
+func listAndMatch[T any](ctx context.Context, client *onsmqtt.Client, key deviceAccessKey, goneIsFine bool, diags *diag.Diagnostics,
+	match func([]onsmqtt.DeviceCertificate) (T, error)) (result T, gone bool) {
+	certs, err := client.ListDeviceCertificates(ctx, key.InstanceID, key.CaSn)
+	if goneIsFine && onsmqtt.IsNotFound(err) {
+		return result, true
 	}
-	if region == "" && r.client != nil {
-		region = r.client.Region()
+	if err != nil {
+		diags.AddError("Unable to List Device Certificates", apiErrorDetail("ListDeviceCertificateByCaSn", err))
+		return result, false
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), formatDeviceAccessID(key))...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance_id"), key.InstanceID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("ca_sn"), key.CaSn)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("region"), optionalString(region))...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, deviceAccessIdentity(key, region))...)
+	if result, err = match(certs); err != nil {
+		diags.AddAttributeError(path.Root("devices"), "Ambiguous Device Serial Number", err.Error())
+	}
+	return result, false
 }

@@ -2,6 +2,9 @@ package mqtt
 
 import (
 	"context"
+	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
@@ -14,37 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-)
-
-type deviceAccessModel struct {
-	ID                       types.String   `tfsdk:"id"`
-	InstanceID               types.String   `tfsdk:"instance_id"`
-	CaSn                     types.String   `tfsdk:"ca_sn"`
-	Region                   types.String   `tfsdk:"region"`
-	Devices                  types.Map      `tfsdk:"devices"`
-	UnlistedDevices          types.String   `tfsdk:"unlisted_devices"`
-	AllowUnregisteredDevices types.Bool     `tfsdk:"allow_unregistered_devices"`
-	UnlistedDeviceStatuses   types.Map      `tfsdk:"unlisted_device_statuses"`
-	UnregisteredDevices      types.Set      `tfsdk:"unregistered_devices"`
-	RegisteredCount          types.Int64    `tfsdk:"registered_count"`
-	ActiveCount              types.Int64    `tfsdk:"active_count"`
-	InactiveCount            types.Int64    `tfsdk:"inactive_count"`
-	UnlistedCount            types.Int64    `tfsdk:"unlisted_count"`
-	Timeouts                 timeouts.Value `tfsdk:"timeouts"`
-}
-
-type deviceAccessIdentityModel struct {
-	InstanceID types.String `tfsdk:"instance_id"`
-	CaSn       types.String `tfsdk:"ca_sn"`
-	Region     types.String `tfsdk:"region"`
-}
-
-// What unlisted_devices may say about registered certificates that devices
-// does not name.
-const (
-	unlistedIgnore   = "ignore"
-	unlistedInactive = statusInactive
-	unlistedActive   = statusActive
 )
 
 func deviceAccessSchema(ctx context.Context) schema.Schema {
@@ -88,7 +60,7 @@ func deviceAccessSchema(ctx context.Context) schema.Schema {
 				Required:    true,
 				Validators: []validator.Map{
 					mapvalidator.KeysAre(serialNumberValidator),
-					mapvalidator.ValueStringsAre(stringvalidator.OneOf(statusActive, statusInactive)),
+					mapvalidator.ValueStringsAre(statusValidator()),
 					distinctDeviceKeys{},
 				},
 			},
@@ -152,5 +124,43 @@ func deviceAccessIdentitySchema() identityschema.Schema {
 			"ca_sn":       identityschema.StringAttribute{RequiredForImport: true, Description: "Serial number of the CA certificate."},
 			"region":      regionIdentityAttribute(),
 		},
+	}
+}
+
+// distinctDeviceKeys refuses a devices map in which two keys name the same
+// certificate (canonicalSerial: case, or leading zeros of a hexadecimal
+// serial number), and null statuses, which would leave a device's wanted
+// status unsaid.
+type distinctDeviceKeys struct{}
+
+var _ validator.Map = distinctDeviceKeys{}
+
+func (distinctDeviceKeys) Description(context.Context) string {
+	return "no two keys may name the same certificate (serial numbers match case-insensitively, and without leading zeros when hexadecimal), and every status must be set"
+}
+
+func (v distinctDeviceKeys) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (distinctDeviceKeys) ValidateMap(_ context.Context, req validator.MapRequest, resp *validator.MapResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	elems := req.ConfigValue.Elements()
+	seen := map[string]string{}
+	for _, k := range slices.Sorted(maps.Keys(elems)) {
+		if s, ok := elems[k].(types.String); ok && s.IsNull() {
+			resp.Diagnostics.AddAttributeError(req.Path.AtMapKey(k), "Invalid Attribute Value",
+				fmt.Sprintf("Attribute %s must be %q or %q, not null.", req.Path.AtMapKey(k), statusActive, statusInactive))
+		}
+		c := canonicalSerial(k)
+		if first, dup := seen[c]; dup {
+			resp.Diagnostics.AddAttributeError(req.Path.AtMapKey(k), "Duplicate Device Serial Number",
+				fmt.Sprintf("Keys %q and %q of %s name the same certificate: serial numbers match case-insensitively, and a "+
+					"hexadecimal serial number also without its leading zeros. Keep one of them.", first, k, req.Path))
+			continue
+		}
+		seen[c] = k
 	}
 }

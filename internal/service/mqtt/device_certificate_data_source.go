@@ -18,12 +18,12 @@ var (
 )
 
 type deviceCertificateDataSource struct {
-	client *onsmqtt.Client
+	dataSourceBase
 }
 
 // NewDeviceCertificateDataSource is the constructor the provider registers.
 func NewDeviceCertificateDataSource() datasource.DataSource {
-	return &deviceCertificateDataSource{}
+	return &deviceCertificateDataSource{dataSourceBase{typeNameSuffix: "_mqtt_device_certificate"}}
 }
 
 type deviceCertificateDataSourceModel struct {
@@ -38,10 +38,6 @@ type deviceCertificateDataSourceModel struct {
 	ValidFrom      types.String   `tfsdk:"valid_from"`
 	ValidUntil     types.String   `tfsdk:"valid_until"`
 	Timeouts       timeouts.Value `tfsdk:"timeouts"`
-}
-
-func (d *deviceCertificateDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_mqtt_device_certificate"
 }
 
 func (d *deviceCertificateDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -62,12 +58,6 @@ func (d *deviceCertificateDataSource) Schema(ctx context.Context, _ datasource.S
 			"timeouts":        timeouts.Attributes(ctx),
 		},
 	}
-}
-
-func (d *deviceCertificateDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	client, diags := clientFrom(req.ProviderData)
-	resp.Diagnostics.Append(diags...)
-	d.client = client
 }
 
 func (d *deviceCertificateDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

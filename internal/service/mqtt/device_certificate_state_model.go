@@ -1,22 +1,38 @@
 package mqtt
 
 import (
-	"time"
-
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
 )
 
-func (m *deviceCertificateStateModel) key() onsmqtt.DeviceKey {
-	return onsmqtt.DeviceKey{InstanceID: m.InstanceID.ValueString(), CaSn: m.CaSn.ValueString(), DeviceSn: m.DeviceSn.ValueString()}
+// deviceCertificateStateModel is the configuration, plan and state of apsaramq_mqtt_device_certificate_state.
+type deviceCertificateStateModel struct {
+	ID                  types.String   `tfsdk:"id"`
+	InstanceID          types.String   `tfsdk:"instance_id"`
+	CaSn                types.String   `tfsdk:"ca_sn"`
+	DeviceSn            types.String   `tfsdk:"device_sn"`
+	Status              types.String   `tfsdk:"status"`
+	DeviceName          types.String   `tfsdk:"device_name"`
+	CertificatePEM      types.String   `tfsdk:"certificate_pem"`
+	ValidFrom           types.String   `tfsdk:"valid_from"`
+	ValidUntil          types.String   `tfsdk:"valid_until"`
+	Region              types.String   `tfsdk:"region"`
+	WaitForRegistration types.Bool     `tfsdk:"wait_for_registration"`
+	Timeouts            timeouts.Value `tfsdk:"timeouts"`
 }
 
-func (m *deviceCertificateStateModel) plannedStatus() onsmqtt.Status {
-	if m.Status.ValueString() == statusInactive {
-		return onsmqtt.StatusInactive
-	}
-	return onsmqtt.StatusActive
+// deviceCertificateIdentityModel is the resource identity of apsaramq_mqtt_device_certificate_state.
+type deviceCertificateIdentityModel struct {
+	InstanceID types.String `tfsdk:"instance_id"`
+	CaSn       types.String `tfsdk:"ca_sn"`
+	DeviceSn   types.String `tfsdk:"device_sn"`
+	Region     types.String `tfsdk:"region"`
+}
+
+func (m *deviceCertificateStateModel) key() onsmqtt.DeviceKey {
+	return onsmqtt.DeviceKey{InstanceID: m.InstanceID.ValueString(), CaSn: m.CaSn.ValueString(), DeviceSn: m.DeviceSn.ValueString()}
 }
 
 // fill copies what the API holds into the model; region is the region the
@@ -36,13 +52,6 @@ func (m *deviceCertificateStateModel) fill(cert onsmqtt.DeviceCertificate, regio
 		// Imported, or created before the attribute existed: its default.
 		m.WaitForRegistration = types.BoolValue(false)
 	}
-}
-
-func rfc3339(t time.Time) types.String {
-	if t.IsZero() {
-		return types.StringValue("")
-	}
-	return types.StringValue(t.UTC().Format(time.RFC3339))
 }
 
 func identityFromKey(k onsmqtt.DeviceKey, region string) deviceCertificateIdentityModel {

@@ -23,29 +23,18 @@ var (
 	_ resource.ResourceWithIdentity         = (*deviceCertificateStateResource)(nil)
 )
 
-const (
-	defaultCreateTimeout = 5 * time.Minute
-	defaultReadTimeout   = 2 * time.Minute
-	defaultUpdateTimeout = 5 * time.Minute
-	defaultDeleteTimeout = 5 * time.Minute
-)
-
 type deviceCertificateStateResource struct {
-	client *onsmqtt.Client
+	resourceBase
 }
 
 // NewDeviceCertificateStateResource is the constructor the provider registers.
 func NewDeviceCertificateStateResource() resource.Resource {
-	return &deviceCertificateStateResource{}
+	return &deviceCertificateStateResource{resourceBase{typeNameSuffix: "_mqtt_device_certificate_state"}}
 }
 
 // ConfigValidators checks the whole configuration at plan time.
 func (r *deviceCertificateStateResource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{positiveTimeouts{}}
-}
-
-func (r *deviceCertificateStateResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_mqtt_device_certificate_state"
 }
 
 func (r *deviceCertificateStateResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -54,12 +43,6 @@ func (r *deviceCertificateStateResource) Schema(ctx context.Context, _ resource.
 
 func (r *deviceCertificateStateResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
 	resp.IdentitySchema = deviceCertificateIdentitySchema()
-}
-
-func (r *deviceCertificateStateResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	client, diags := clientFrom(req.ProviderData)
-	resp.Diagnostics.Append(diags...)
-	r.client = client
 }
 
 // Create adopts a certificate the broker registered: one read (or, with
@@ -83,7 +66,7 @@ func (r *deviceCertificateStateResource) Create(ctx context.Context, req resourc
 		addDeviceReadError(&resp.Diagnostics, key, timeout, err)
 		return
 	}
-	if want := plan.plannedStatus(); cert.Status != want {
+	if want := wantedStatus(plan.Status); cert.Status != want {
 		if err := client.SetDeviceCertificateStatus(ctx, key, want); err != nil {
 			resp.Diagnostics.AddError("Unable to Change Device Certificate Status", apiErrorDetail(onsmqtt.DeviceStatusAction(want), err))
 			return
@@ -142,7 +125,7 @@ func (r *deviceCertificateStateResource) Update(ctx context.Context, req resourc
 	}
 	defer cancel()
 
-	if want := plan.plannedStatus(); !plan.Status.Equal(state.Status) {
+	if want := wantedStatus(plan.Status); !plan.Status.Equal(state.Status) {
 		if err := client.SetDeviceCertificateStatus(ctx, plan.key(), want); err != nil {
 			if onsmqtt.IsNotFound(err) {
 				resp.Diagnostics.AddError("Device Certificate Not Registered", notRegisteredDetail(plan.key(), err))
@@ -179,12 +162,9 @@ func (r *deviceCertificateStateResource) Delete(ctx context.Context, req resourc
 // ImportState accepts "instance_id:ca_sn:device_sn[@region]" or, on engines
 // with resource identity, the identity's attributes (region optional).
 func (r *deviceCertificateStateResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	key, region, diags := importTarget[onsmqtt.DeviceKey, deviceCertificateIdentityModel](ctx, req, parseDeviceID)
+	key, region, diags := importTarget[onsmqtt.DeviceKey, deviceCertificateIdentityModel](ctx, req, r.client, parseDeviceID)
 	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
 		return
-	}
-	if region == "" && r.client != nil {
-		region = r.client.Region()
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), formatDeviceID(key))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance_id"), key.InstanceID)...)
@@ -193,15 +173,6 @@ func (r *deviceCertificateStateResource) ImportState(ctx context.Context, req re
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("region"), optionalString(region))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("wait_for_registration"), false)...)
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityFromKey(key, region))...)
-}
-
-func notRegisteredDetail(key onsmqtt.DeviceKey, err error) string {
-	return fmt.Sprintf("No device certificate %s is registered on instance %s under CA %s.\n\n"+
-		"Device certificates are not created through the API: the broker registers one when a device first "+
-		"connects with a certificate signed by a registered, active CA. Connect the device once, then apply again "+
-		"(or set wait_for_registration = true so that create waits for it); or check instance_id, ca_sn, device_sn and "+
-		"region (the resource's, or the provider's when unset).\n\n%s",
-		key.DeviceSn, key.InstanceID, key.CaSn, apiErrorDetail("GetDeviceCertificate", err))
 }
 
 // readOrWaitForDevice reads the certificate, or with wait waits for the

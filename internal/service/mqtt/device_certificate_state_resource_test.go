@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -415,8 +414,9 @@ resource "apsaramq_mqtt_device_certificate_state" "test" {
 `, emulator.DemoInstanceID, emulator.DemoCASn, deviceSn, extra)
 }
 
-// The device comes online a few seconds after apply starts: create waits
-// for its first connection, then manages it.
+// The device comes online during apply, once create has found its
+// certificate missing: create waits for its first connection, then manages
+// it.
 func TestAccDeviceCertificateState_waitForRegistration(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
 	dev := acctest.DemoDevice(t, "late-sensor")
@@ -430,7 +430,9 @@ func TestAccDeviceCertificateState_waitForRegistration(t *testing.T) {
 			{
 				PreConfig: func() {
 					srv.ResetCounters()
-					connected = acctest.ConnectDeviceAfter(t, srv, emulator.DemoInstanceID, dev.CertPEM, 3*time.Second)
+					connected = acctest.ConnectDeviceWhen(t, srv, emulator.DemoInstanceID, dev.CertPEM, func() bool {
+						return srv.Errors()["FindDeviceBySnError"] > 0
+					})
 				},
 				Config: waitConfig(srv, dev.Sn, "wait_for_registration = true"),
 				Check: resource.ComposeAggregateTestCheckFunc(

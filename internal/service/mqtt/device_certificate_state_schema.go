@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -12,34 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
-)
-
-type deviceCertificateStateModel struct {
-	ID                  types.String   `tfsdk:"id"`
-	InstanceID          types.String   `tfsdk:"instance_id"`
-	CaSn                types.String   `tfsdk:"ca_sn"`
-	DeviceSn            types.String   `tfsdk:"device_sn"`
-	Status              types.String   `tfsdk:"status"`
-	DeviceName          types.String   `tfsdk:"device_name"`
-	CertificatePEM      types.String   `tfsdk:"certificate_pem"`
-	ValidFrom           types.String   `tfsdk:"valid_from"`
-	ValidUntil          types.String   `tfsdk:"valid_until"`
-	Region              types.String   `tfsdk:"region"`
-	WaitForRegistration types.Bool     `tfsdk:"wait_for_registration"`
-	Timeouts            timeouts.Value `tfsdk:"timeouts"`
-}
-
-type deviceCertificateIdentityModel struct {
-	InstanceID types.String `tfsdk:"instance_id"`
-	CaSn       types.String `tfsdk:"ca_sn"`
-	DeviceSn   types.String `tfsdk:"device_sn"`
-	Region     types.String `tfsdk:"region"`
-}
-
-const (
-	statusActive   = "active"
-	statusInactive = "inactive"
 )
 
 func deviceCertificateStateSchema(ctx context.Context) schema.Schema {
@@ -86,7 +57,7 @@ func deviceCertificateStateSchema(ctx context.Context) schema.Schema {
 				Optional:   true,
 				Computed:   true,
 				Default:    stringdefault.StaticString(statusActive),
-				Validators: []validator.String{stringvalidator.OneOf(statusActive, statusInactive)},
+				Validators: []validator.String{statusValidator()},
 			},
 			"device_name": schema.StringAttribute{
 				MarkdownDescription: "Device name the broker recorded (the certificate's common name).",

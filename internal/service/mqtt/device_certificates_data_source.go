@@ -5,7 +5,6 @@ import (
 	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -22,12 +21,12 @@ var (
 )
 
 type deviceCertificatesDataSource struct {
-	client *onsmqtt.Client
+	dataSourceBase
 }
 
 // NewDeviceCertificatesDataSource is the constructor the provider registers.
 func NewDeviceCertificatesDataSource() datasource.DataSource {
-	return &deviceCertificatesDataSource{}
+	return &deviceCertificatesDataSource{dataSourceBase{typeNameSuffix: "_mqtt_device_certificates"}}
 }
 
 type deviceCertificatesDataSourceModel struct {
@@ -40,37 +39,6 @@ type deviceCertificatesDataSourceModel struct {
 	Certificates []deviceCertificateItem `tfsdk:"certificates"`
 	IDs          []string                `tfsdk:"ids"`
 	Timeouts     timeouts.Value          `tfsdk:"timeouts"`
-}
-
-// deviceCertificateItem is one device certificate in data source results.
-type deviceCertificateItem struct {
-	ID             types.String `tfsdk:"id"`
-	InstanceID     types.String `tfsdk:"instance_id"`
-	CaSn           types.String `tfsdk:"ca_sn"`
-	DeviceSn       types.String `tfsdk:"device_sn"`
-	Status         types.String `tfsdk:"status"`
-	DeviceName     types.String `tfsdk:"device_name"`
-	CertificatePEM types.String `tfsdk:"certificate_pem"`
-	ValidFrom      types.String `tfsdk:"valid_from"`
-	ValidUntil     types.String `tfsdk:"valid_until"`
-}
-
-func deviceItem(c onsmqtt.DeviceCertificate) deviceCertificateItem {
-	return deviceCertificateItem{
-		ID:             types.StringValue(formatDeviceID(c.DeviceKey)),
-		InstanceID:     types.StringValue(c.InstanceID),
-		CaSn:           types.StringValue(c.CaSn),
-		DeviceSn:       types.StringValue(c.DeviceSn),
-		Status:         types.StringValue(string(c.Status)),
-		DeviceName:     types.StringValue(c.DeviceName),
-		CertificatePEM: types.StringValue(c.Content),
-		ValidFrom:      rfc3339(c.ValidBegin),
-		ValidUntil:     rfc3339(c.ValidEnd),
-	}
-}
-
-func (d *deviceCertificatesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_mqtt_device_certificates"
 }
 
 func (d *deviceCertificatesDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -100,7 +68,7 @@ func (d *deviceCertificatesDataSource) Schema(ctx context.Context, _ datasource.
 			"status": schema.StringAttribute{
 				MarkdownDescription: "Only certificates in this status: `active` or `inactive`. Default: both.",
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.OneOf(statusActive, statusInactive)},
+				Validators:          []validator.String{statusValidator()},
 			},
 			"name_regex": schema.StringAttribute{
 				MarkdownDescription: "Only certificates whose `device_name` matches this regular expression (Go RE2 syntax, " +
@@ -133,12 +101,6 @@ func (d *deviceCertificatesDataSource) Schema(ctx context.Context, _ datasource.
 	}
 }
 
-func (d *deviceCertificatesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	client, diags := clientFrom(req.ProviderData)
-	resp.Diagnostics.Append(diags...)
-	d.client = client
-}
-
 func (d *deviceCertificatesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg deviceCertificatesDataSourceModel
 	if resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...); resp.Diagnostics.HasError() {
@@ -155,26 +117,31 @@ func (d *deviceCertificatesDataSource) Read(ctx context.Context, req datasource.
 		return
 	}
 	defer cancel()
-	instanceID, caSn := cfg.InstanceID.ValueString(), cfg.CaSn.ValueString()
-	certs, err := client.ListDeviceCertificates(ctx, instanceID, caSn)
+	certs, err := client.ListDeviceCertificates(ctx, cfg.InstanceID.ValueString(), cfg.CaSn.ValueString())
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to List Device Certificates", apiErrorDetail(listDevicesAction(caSn), err))
+		resp.Diagnostics.AddError("Unable to List Device Certificates", apiErrorDetail(listDevicesAction(cfg.CaSn.ValueString()), err))
 		return
 	}
-	cfg.Certificates, cfg.IDs = []deviceCertificateItem{}, []string{}
+	cfg.fill(certs, filter, client.Region())
+	tflog.Debug(ctx, "listed device certificates", map[string]any{"listed": len(certs), "kept": len(cfg.IDs)})
+	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+}
+
+// fill records the certificates the filter keeps, sorted, and the region
+// the client addressed.
+func (m *deviceCertificatesDataSourceModel) fill(certs []onsmqtt.DeviceCertificate, filter listFilter, region string) {
+	m.Certificates, m.IDs = []deviceCertificateItem{}, []string{}
 	for _, c := range sortedDevices(certs) {
 		if filter.keep(c.Status, c.DeviceName) {
-			cfg.Certificates = append(cfg.Certificates, deviceItem(c))
-			cfg.IDs = append(cfg.IDs, formatDeviceID(c.DeviceKey))
+			m.Certificates = append(m.Certificates, deviceItem(c))
+			m.IDs = append(m.IDs, formatDeviceID(c.DeviceKey))
 		}
 	}
-	tflog.Debug(ctx, "listed device certificates", map[string]any{"listed": len(certs), "kept": len(cfg.IDs)})
-	cfg.ID = types.StringValue(instanceID)
-	if caSn != "" {
-		cfg.ID = types.StringValue(instanceID + ":" + caSn)
+	m.ID = m.InstanceID
+	if caSn := m.CaSn.ValueString(); caSn != "" {
+		m.ID = types.StringValue(m.InstanceID.ValueString() + ":" + caSn)
 	}
-	cfg.Region = types.StringValue(client.Region())
-	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+	m.Region = types.StringValue(region)
 }
 
 func listDevicesAction(caSn string) string {
@@ -184,8 +151,9 @@ func listDevicesAction(caSn string) string {
 	return "ListDeviceCertificate"
 }
 
-// sortedDevices orders by (ca_sn, device_sn) and drops duplicates a page
-// boundary can produce when certificates register during the listing.
+// sortedDevices orders by (ca_sn, device_sn), so that plans do not churn
+// when the API lists in another order. The list has no duplicates: the
+// client's pager returns each certificate once.
 func sortedDevices(certs []onsmqtt.DeviceCertificate) []onsmqtt.DeviceCertificate {
 	sort.SliceStable(certs, func(i, j int) bool {
 		if certs[i].CaSn != certs[j].CaSn {
@@ -193,12 +161,5 @@ func sortedDevices(certs []onsmqtt.DeviceCertificate) []onsmqtt.DeviceCertificat
 		}
 		return certs[i].DeviceSn < certs[j].DeviceSn
 	})
-	out := make([]onsmqtt.DeviceCertificate, 0, len(certs))
-	for _, c := range certs {
-		if len(out) > 0 && out[len(out)-1].DeviceKey == c.DeviceKey {
-			continue
-		}
-		out = append(out, c)
-	}
-	return out
+	return certs
 }

@@ -23,11 +23,43 @@ import (
 // faultServer serves an emulator behind a thin wrapper that counts the
 // stalls the client abandoned: the emulator answers (and counts) a stall
 // only when the client is still waiting, so Errors() alone would miss them.
+// It also records when each call arrived.
 type faultServer struct {
 	*emulator.Emulator
 	URL       string
 	abandoned atomic.Int64
 	changed   sync.Map // DeviceSn -> true, for every call that asked to change or delete a device certificate
+	arrivals  arrivals
+}
+
+// arrivals records when each API call reached the server, by action: how
+// long an operation kept calling, read from the calls themselves, so that
+// neither the engine's start-up nor the time a parallel test waits for its
+// turn is counted.
+type arrivals struct {
+	mu sync.Mutex
+	at map[string][]time.Time
+}
+
+func (a *arrivals) record(action string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.at == nil {
+		a.at = map[string][]time.Time{}
+	}
+	a.at[action] = append(a.at[action], time.Now())
+}
+
+// spread is how many calls of action arrived and the time from the first
+// to the last.
+func (a *arrivals) spread(action string) (int, time.Duration) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	at := a.at[action]
+	if len(at) == 0 {
+		return 0, 0
+	}
+	return len(at), at[len(at)-1].Sub(at[0])
 }
 
 // changingActions may alter a device certificate.
@@ -43,7 +75,11 @@ func startFaultServer(t *testing.T, opts emulator.Options) *faultServer {
 	}
 	fs := &faultServer{Emulator: e}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if q := r.URL.Query(); changingActions[q.Get("Action")] {
+		q := r.URL.Query()
+		if action := q.Get("Action"); action != "" {
+			fs.arrivals.record(action)
+		}
+		if changingActions[q.Get("Action")] {
 			fs.changed.Store(q.Get("DeviceSn"), true)
 		}
 		rw := &recordingWriter{ResponseWriter: w}
@@ -152,12 +188,15 @@ resource "apsaramq_mqtt_device_certificate_state" "fleet" {
 }
 `, n, emulator.DemoInstanceID)
 
-	started := time.Now()
+	// The clock starts with the step: ParallelTest first waits for the
+	// sequential tests of the package.
+	var started time.Time
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
 		Steps: []resource.TestStep{{
-			Config: cfg,
+			PreConfig: func() { started = time.Now() },
+			Config:    cfg,
 			ConfigStateChecks: []statecheck.StateCheck{acctest.CheckFunc(func() error {
 				// The API holds exactly the configuration: every status, and no
 				// certificate touched that the configuration does not name.
@@ -233,21 +272,35 @@ resource "apsaramq_mqtt_device_certificate_state" "test" {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			srv.ResetCounters()
-			started := time.Now()
+			var started time.Time
 			resource.Test(t, resource.TestCase{
 				PreCheck:                 func() { acctest.PreCheck(t) },
 				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-				Steps:                    []resource.TestStep{{Config: tc.config, ExpectError: wrapTolerant(tc.want)}},
+				Steps: []resource.TestStep{{
+					PreConfig:   func() { started = time.Now() },
+					Config:      tc.config,
+					ExpectError: wrapTolerant(tc.want),
+				}},
 			})
-			if got := srv.Calls()["GetDeviceCertificate"]; got != 1 {
-				t.Errorf("%s: %d GetDeviceCertificate calls, want exactly 1 (no retries); all calls %s", tc.name, got, acctest.FormatCalls(srv.Calls()))
+			took := time.Since(started)
+			calls := srv.Calls()
+			if got := calls["GetDeviceCertificate"]; got != 1 {
+				t.Errorf("%s: %d GetDeviceCertificate calls, want exactly 1 (no retries); all calls %s", tc.name, got, acctest.FormatCalls(calls))
+			}
+			if got := sum(calls); got != 1 {
+				t.Errorf("%s: %d API calls in all, want the one GetDeviceCertificate: %s", tc.name, got, acctest.FormatCalls(calls))
 			}
 			if errs := srv.Errors(); errs[tc.name] == 0 && errs[tc.name+".NotFound"] == 0 {
 				t.Errorf("the emulator answered no %s: %s", tc.name, acctest.FormatCalls(errs))
 			}
-			if d := time.Since(started); d > 20*time.Second {
-				t.Errorf("%s took %s: not failing fast", tc.name, d)
+			// Failing fast is the single call above: no retry, so no backoff.
+			// The clock only catches a provider that waits without calling,
+			// e.g. for its 5m create timeout; the bound is wide so that a busy
+			// machine, where the step takes seconds, cannot reach it.
+			if took > 2*time.Minute {
+				t.Errorf("%s: the step took %s: not failing fast", tc.name, took)
 			}
+			t.Logf("%s: failed after %s with %d API call(s)", tc.name, took.Round(100*time.Millisecond), sum(calls))
 		})
 	}
 }
@@ -255,39 +308,52 @@ resource "apsaramq_mqtt_device_certificate_state" "test" {
 // An operation timeout shorter than the fault window ends with a clear
 // timeout error, well before the default timeouts.
 func TestAccFaultCampaign_operationTimeoutShorterThanFaultWindow(t *testing.T) {
-	srv := acctest.StartEmulator(t, emulator.Options{
+	const createTimeout = 4 * time.Second
+	fs := startFaultServer(t, emulator.Options{
 		Faults: emulator.FaultConfig{Rate: 1, Kinds: []string{emulator.FaultServiceUnavailable}},
 	})
-	acctest.PutDevices(t, srv, acctest.Device("ca01", "slow01", "1"))
-	cfg := acctest.ProviderBlock(srv, "") + fmt.Sprintf(`
+	if err := fs.PutDevice(acctest.Device("ca01", "slow01", "1")); err != nil {
+		t.Fatal(err)
+	}
+	cfg := fs.providerBlock() + fmt.Sprintf(`
 resource "apsaramq_mqtt_device_certificate_state" "test" {
   instance_id = %q
   ca_sn       = "ca01"
   device_sn   = "slow01"
   status      = "inactive"
   timeouts = {
-    create = "4s"
+    create = %q
   }
 }
-`, emulator.DemoInstanceID)
-	started := time.Now()
+`, emulator.DemoInstanceID, createTimeout)
+	// The step's clock starts in PreConfig: ParallelTest first waits for the
+	// sequential tests of the package, which is no part of the operation.
+	var started time.Time
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
 		Steps: []resource.TestStep{{
+			PreConfig:   func() { started = time.Now() },
 			Config:      cfg,
 			ExpectError: wrapTolerant(`GetDeviceCertificate timed out after \d+ attempt\(s\).*Raise the resource's timeouts.*Last error: .*Code: ServiceUnavailable.*Request ID: [0-9A-F-]{36}`),
 		}},
 	})
-	elapsed := time.Since(started)
-	if calls := srv.Calls()["GetDeviceCertificate"]; calls < 2 {
+	took := time.Since(started)
+	attempts, spread := fs.arrivals.spread("GetDeviceCertificate")
+	t.Logf("timed out after %d attempts, spread over %s; the step took %s", attempts, spread.Round(100*time.Millisecond), took.Round(100*time.Millisecond))
+	if calls := fs.Calls()["GetDeviceCertificate"]; calls < 2 {
 		t.Errorf("%d attempts before the timeout: the fault window was not retried", calls)
 	}
-	if elapsed > 60*time.Second {
-		t.Errorf("the 4 s create timeout ended after %s", elapsed)
+	// Every attempt begins before the operation's deadline, so on any
+	// machine the attempts arrive within the create timeout; the margin
+	// absorbs a late delivery on a busy one. Had a default timeout (5m) or
+	// the client's own retry budget bounded the operation instead, they would
+	// spread over minutes.
+	if limit := createTimeout + 6*time.Second; spread > limit {
+		t.Errorf("the attempts spread over %s, beyond the %s create timeout (limit with margin %s): the configured timeout did not bound the operation",
+			spread.Round(100*time.Millisecond), createTimeout, limit)
 	}
-	if d, _ := srv.Device(emulator.DemoInstanceID, "ca01", "slow01"); d.Status != "1" {
+	if d, _ := fs.Device(emulator.DemoInstanceID, "ca01", "slow01"); d.Status != "1" {
 		t.Errorf("the certificate changed (%q) although every call failed", d.Status)
 	}
-	t.Logf("timed out after %s and %d attempts", elapsed.Round(100*time.Millisecond), srv.Calls()["GetDeviceCertificate"])
 }

@@ -1,15 +1,11 @@
 package mqtt
 
 import (
-	"context"
 	"fmt"
-	"strings"
-	"time"
 
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -87,87 +83,4 @@ func regionalClient(base *onsmqtt.Client, region types.String) (*onsmqtt.Client,
 		diags.AddAttributeError(path.Root("region"), "Invalid Region", err.Error())
 	}
 	return c, diags
-}
-
-// startOperation prepares one CRUD operation: it resolves the client for the
-// resource's region and bounds ctx by the operation's timeout. Problems go to
-// respDiags (with timeoutDiags from parsing the timeouts block); ok is false
-// when the operation must stop. The caller defers cancel.
-func startOperation(ctx context.Context, base *onsmqtt.Client, region types.String, timeout time.Duration,
-	timeoutDiags diag.Diagnostics, respDiags *diag.Diagnostics) (context.Context, context.CancelFunc, *onsmqtt.Client, bool) {
-	respDiags.Append(timeoutDiags...)
-	if respDiags.HasError() {
-		return ctx, func() {}, nil, false
-	}
-	client, diags := regionalClient(base, region)
-	if respDiags.Append(diags...); respDiags.HasError() {
-		return ctx, func() {}, nil, false
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	return ctx, cancel, client, true
-}
-
-// splitImportRegion splits an optional "@region" suffix off an import ID
-// ("instance_id:sn@cn-shanghai"), the form other providers with a
-// per-resource region use.
-func splitImportRegion(id string) (string, string, error) {
-	i := strings.LastIndex(id, "@")
-	if i < 0 {
-		return id, "", nil
-	}
-	region := id[i+1:]
-	if err := onsmqtt.ValidateRegion(region); err != nil {
-		return "", "", fmt.Errorf("import ID %q: the part after '@' must be a region: %v", id, err)
-	}
-	return id[:i], region, nil
-}
-
-// importIdentity is a resource's identity model as an import target: the
-// import ID it names and its optional region.
-type importIdentity interface {
-	importID() string
-	importRegion() string
-}
-
-// importTarget resolves what an import names, from "<id>[@region]" or, on
-// engines with resource identity, from the identity (region optional). Both
-// go through parse, so they are checked alike.
-func importTarget[K any, I importIdentity](ctx context.Context, req resource.ImportStateRequest,
-	parse func(string) (K, error)) (K, string, diag.Diagnostics) {
-	var (
-		diags diag.Diagnostics
-		none  K
-	)
-	if req.ID != "" {
-		id, region, err := splitImportRegion(req.ID)
-		if err == nil {
-			var key K
-			if key, err = parse(id); err == nil {
-				return key, region, diags
-			}
-		}
-		diags.AddError("Unexpected Import Identifier", err.Error()+" (an optional @region suffix selects another region)")
-		return none, "", diags
-	}
-	var identity I
-	if diags.Append(req.Identity.Get(ctx, &identity)...); diags.HasError() {
-		return none, "", diags
-	}
-	key, err := parse(identity.importID())
-	if err != nil {
-		diags.AddError("Unexpected Import Identity", err.Error())
-	}
-	region := identity.importRegion()
-	if problem := regionValidator.problem(region); region != "" && problem != "" {
-		diags.AddError("Unexpected Import Identity", "region "+problem)
-	}
-	return key, region, diags
-}
-
-// optionalString is null for "", for identity attributes that may be unset.
-func optionalString(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
 }

@@ -8,8 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
 )
 
 var (
@@ -18,12 +16,12 @@ var (
 )
 
 type registerCodeDataSource struct {
-	client *onsmqtt.Client
+	dataSourceBase
 }
 
 // NewRegisterCodeDataSource is the constructor the provider registers.
 func NewRegisterCodeDataSource() datasource.DataSource {
-	return &registerCodeDataSource{}
+	return &registerCodeDataSource{dataSourceBase{typeNameSuffix: "_mqtt_register_code"}}
 }
 
 type registerCodeDataSourceModel struct {
@@ -32,10 +30,6 @@ type registerCodeDataSourceModel struct {
 	Region       types.String   `tfsdk:"region"`
 	RegisterCode types.String   `tfsdk:"register_code"`
 	Timeouts     timeouts.Value `tfsdk:"timeouts"`
-}
-
-func (d *registerCodeDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_mqtt_register_code"
 }
 
 func (d *registerCodeDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -57,12 +51,6 @@ func (d *registerCodeDataSource) Schema(ctx context.Context, _ datasource.Schema
 			"timeouts":      timeouts.Attributes(ctx),
 		},
 	}
-}
-
-func (d *registerCodeDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	client, diags := clientFrom(req.ProviderData)
-	resp.Diagnostics.Append(diags...)
-	d.client = client
 }
 
 func (d *registerCodeDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

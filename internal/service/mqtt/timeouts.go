@@ -11,6 +11,16 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
+// Default timeouts of every resource's operations, and of a data source's
+// read; a timeouts block overrides them.
+const (
+	defaultCreateTimeout         = 5 * time.Minute
+	defaultReadTimeout           = 2 * time.Minute
+	defaultUpdateTimeout         = 5 * time.Minute
+	defaultDeleteTimeout         = 5 * time.Minute
+	defaultDataSourceReadTimeout = 5 * time.Minute
+)
+
 // positiveTimeouts refuses zero and negative durations in a timeouts block.
 // The timeouts library parses them as valid, and the operation would then
 // fail at apply time before its first API call.

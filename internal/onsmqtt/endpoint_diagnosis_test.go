@@ -14,9 +14,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
-
-	"github.com/cenkalti/backoff/v5"
 )
 
 // wrapped puts err where the SDK hands it over: inside a *url.Error.
@@ -86,57 +83,5 @@ func TestRefusedAndExchangeFailed(t *testing.T) {
 		if got := exchangeFailed(tc.err); got != tc.want {
 			t.Errorf("%s: exchangeFailed = %v, want %v", name, got, tc.want)
 		}
-	}
-}
-
-func TestUnknownDefaultHostPointsAtTheRegion(t *testing.T) {
-	c, err := New(Config{Region: "cn-nowhere", Credentials: Credentials{AccessKeyID: "a", AccessKeySecret: "b"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dns := wrapped(&net.OpError{Op: "dial", Err: &net.DNSError{Err: "no such host", Name: "onsmqtt.cn-nowhere.aliyuncs.com", IsNotFound: true}})
-	msg := c.endpointError(c.onsmqtt(), "GetDeviceCertificate", EndpointUnknownHost, dns).Error()
-	for _, want := range []string{"onsmqtt.cn-nowhere.aliyuncs.com", `default endpoint of region "cn-nowhere"`, "check region", "endpoints.onsmqtt"} {
-		if !strings.Contains(msg, want) {
-			t.Errorf("message lacks %q: %s", want, msg)
-		}
-	}
-	sts := service{product: "Sts", endpoint: Endpoint{Scheme: "https", Host: "sts.cn-nowhere.aliyuncs.com"}}
-	if msg := c.endpointError(sts, "AssumeRole", EndpointUnknownHost, dns).Error(); !strings.Contains(msg, "endpoints.sts or APSARAMQ_STS_ENDPOINT") || !strings.Contains(msg, "region") {
-		t.Errorf("STS message: %s", msg)
-	}
-}
-
-func TestBudgetBackOffLandsTheLastWaitOnTheDeadline(t *testing.T) {
-	b := &budgetBackOff{BackOff: backoff.NewConstantBackOff(10 * time.Second)}
-	if got := b.NextBackOff(); got != 10*time.Second {
-		t.Errorf("without a deadline: %v, want the policy's 10s", got)
-	}
-	b.deadline = time.Now().Add(time.Second)
-	if got := b.NextBackOff(); got > time.Second || got < 900*time.Millisecond {
-		t.Errorf("1s before the deadline: wait %v, want about 1s", got)
-	}
-	b.deadline = time.Now().Add(-time.Second)
-	if got := b.NextBackOff(); got != 0 {
-		t.Errorf("past the deadline: wait %v, want 0", got)
-	}
-}
-
-func TestRefusalsEndOnlyAfterTheBudgetInARow(t *testing.T) {
-	refused := wrapped(&net.OpError{Op: "dial", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)})
-	r := &refusals{backOff: &budgetBackOff{BackOff: &backoff.ZeroBackOff{}}, budget: 50 * time.Millisecond}
-	if r.spent(refused) {
-		t.Fatal("the first refusal spent the budget")
-	}
-	time.Sleep(60 * time.Millisecond)
-	if r.spent(wrapped(io.EOF)) || !r.backOff.deadline.IsZero() {
-		t.Fatal("another failure did not end the run of refusals")
-	}
-	if r.spent(refused) {
-		t.Fatal("a new run of refusals started spent")
-	}
-	time.Sleep(60 * time.Millisecond)
-	if !r.spent(refused) {
-		t.Fatal("refusals for longer than the budget were not reported")
 	}
 }

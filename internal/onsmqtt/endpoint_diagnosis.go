@@ -115,37 +115,3 @@ func isRefused(err error) bool {
 	}
 	return errno == syscall.ECONNREFUSED || (runtime.GOOS == "windows" && errno == wsaeconnrefused)
 }
-
-// setting names the provider setting that chose the service's endpoint.
-func (s service) setting() string {
-	if s.product == product {
-		return "endpoints.onsmqtt or APSARAMQ_ONSMQTT_ENDPOINT"
-	}
-	return "endpoints.sts or APSARAMQ_STS_ENDPOINT"
-}
-
-func (s service) defaultEndpoint(region string) string {
-	if s.product == product {
-		return DefaultEndpoint(region)
-	}
-	return DefaultSTSEndpoint(region)
-}
-
-func (c *Client) endpointError(svc service, action string, problem EndpointProblem, err error) *EndpointError {
-	e := &EndpointError{Action: action, Endpoint: svc.endpoint, Setting: svc.setting(), Problem: problem, Err: err}
-	if def, perr := ParseEndpoint(svc.defaultEndpoint(c.region)); perr == nil && def == svc.endpoint {
-		e.Region = c.region
-	}
-	return e
-}
-
-// nothingAnswers turns the last refused attempt into the error that ends the
-// operation once RetryPolicy.RefusedBudget is spent.
-func nothingAnswers(err error, attempts int, waited time.Duration) error {
-	var transport *TransportError
-	if !errors.As(err, &transport) {
-		return err
-	}
-	return &EndpointError{Action: transport.Action, Endpoint: transport.Endpoint, Setting: transport.Setting,
-		Problem: EndpointNothingAnswers, Attempts: attempts, Waited: waited, Err: transport.Err}
-}

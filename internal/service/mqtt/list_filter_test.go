@@ -1,8 +1,6 @@
 package mqtt
 
 import (
-	"fmt"
-	"math/rand"
 	"regexp"
 	"testing"
 
@@ -10,32 +8,6 @@ import (
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
 )
-
-// The API's order is not promised: whatever it returns, the data source
-// gives one order, without the duplicates a shifting page can produce.
-func TestSortedDevicesIsStableAndDeduplicated(t *testing.T) {
-	var want []onsmqtt.DeviceCertificate
-	for _, ca := range []string{"00aa", "0a", "b1"} {
-		for i := 0; i < 30; i++ {
-			want = append(want, onsmqtt.DeviceCertificate{DeviceKey: onsmqtt.DeviceKey{InstanceID: "post-cn-x", CaSn: ca, DeviceSn: fmt.Sprintf("d%03d", i)}})
-		}
-	}
-	rng := rand.New(rand.NewSource(7))
-	for round := 0; round < 20; round++ {
-		in := append([]onsmqtt.DeviceCertificate(nil), want...)
-		in = append(in, want[rng.Intn(len(want))], want[rng.Intn(len(want))]) // repeated across pages
-		rng.Shuffle(len(in), func(i, j int) { in[i], in[j] = in[j], in[i] })
-		got := sortedDevices(in)
-		if len(got) != len(want) {
-			t.Fatalf("round %d: %d certificates, want %d", round, len(got), len(want))
-		}
-		for i := range want {
-			if got[i].DeviceKey != want[i].DeviceKey {
-				t.Fatalf("round %d: position %d is %+v, want %+v", round, i, got[i].DeviceKey, want[i].DeviceKey)
-			}
-		}
-	}
-}
 
 func TestListFilter(t *testing.T) {
 	f, err := newListFilter(types.StringValue("inactive"), types.StringValue("^gw-"))

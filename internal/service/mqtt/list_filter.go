@@ -3,17 +3,13 @@ package mqtt
 import (
 	"fmt"
 	"regexp"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
 )
 
-// What every data source of this package shares: the read timeout and the
-// list filters.
-
-const defaultDataSourceReadTimeout = 5 * time.Minute
+// The optional status and name_regex filters of the list data sources.
 
 var nameRegexValidator = stringCheck{
 	description: "a regular expression in Go (RE2) syntax",

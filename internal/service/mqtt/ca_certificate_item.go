@@ -1,0 +1,57 @@
+package mqtt
+
+import (
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
+)
+
+// caCertificateItem is one CA certificate in data source results.
+type caCertificateItem struct {
+	ID               types.String `tfsdk:"id"`
+	InstanceID       types.String `tfsdk:"instance_id"`
+	Sn               types.String `tfsdk:"sn"`
+	Name             types.String `tfsdk:"name"`
+	Status           types.String `tfsdk:"status"`
+	CaCertificatePEM types.String `tfsdk:"ca_certificate_pem"`
+	VerificationPEM  types.String `tfsdk:"verification_certificate_pem"`
+	RegistrationCode types.String `tfsdk:"registration_code"`
+	ValidFrom        types.String `tfsdk:"valid_from"`
+	ValidUntil       types.String `tfsdk:"valid_until"`
+}
+
+func caItem(c onsmqtt.CACertificate) caCertificateItem {
+	return caCertificateItem{
+		ID:               types.StringValue(formatCaID(c.CaKey)),
+		InstanceID:       types.StringValue(c.InstanceID),
+		Sn:               types.StringValue(c.Sn),
+		Name:             types.StringValue(c.Name),
+		Status:           types.StringValue(string(c.Status)),
+		CaCertificatePEM: types.StringValue(c.Content),
+		VerificationPEM:  types.StringValue(c.VerificationContent),
+		RegistrationCode: types.StringValue(c.RegistrationCode),
+		ValidFrom:        rfc3339(c.ValidBegin),
+		ValidUntil:       rfc3339(c.ValidEnd),
+	}
+}
+
+// caItemAttributes describes a CA certificate's computed attributes, shared
+// by the single and the list data source.
+func caItemAttributes() map[string]schema.Attribute {
+	computed := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
+	}
+	return map[string]schema.Attribute{
+		"id":                           computed("`instance_id:sn`, the import ID of `apsaramq_mqtt_ca_certificate`."),
+		"instance_id":                  computed("ID of the instance."),
+		"sn":                           computed("Serial number of the CA certificate (the `ca_sn` of its device certificates)."),
+		"name":                         computed("Name of the CA certificate."),
+		"status":                       computed("`active` or `inactive`."),
+		"ca_certificate_pem":           computed("The CA certificate in PEM form."),
+		"verification_certificate_pem": computed("The verification certificate it was registered with, in PEM form."),
+		"registration_code":            computed("The registration code it was registered with."),
+		"valid_from":                   computed("Start of the CA certificate's validity, RFC 3339 in UTC."),
+		"valid_until":                  computed("End of the CA certificate's validity, RFC 3339 in UTC."),
+	}
+}

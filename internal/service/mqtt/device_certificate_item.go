@@ -1,0 +1,34 @@
+package mqtt
+
+import (
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
+)
+
+// deviceCertificateItem is one device certificate in data source results.
+type deviceCertificateItem struct {
+	ID             types.String `tfsdk:"id"`
+	InstanceID     types.String `tfsdk:"instance_id"`
+	CaSn           types.String `tfsdk:"ca_sn"`
+	DeviceSn       types.String `tfsdk:"device_sn"`
+	Status         types.String `tfsdk:"status"`
+	DeviceName     types.String `tfsdk:"device_name"`
+	CertificatePEM types.String `tfsdk:"certificate_pem"`
+	ValidFrom      types.String `tfsdk:"valid_from"`
+	ValidUntil     types.String `tfsdk:"valid_until"`
+}
+
+func deviceItem(c onsmqtt.DeviceCertificate) deviceCertificateItem {
+	return deviceCertificateItem{
+		ID:             types.StringValue(formatDeviceID(c.DeviceKey)),
+		InstanceID:     types.StringValue(c.InstanceID),
+		CaSn:           types.StringValue(c.CaSn),
+		DeviceSn:       types.StringValue(c.DeviceSn),
+		Status:         types.StringValue(string(c.Status)),
+		DeviceName:     types.StringValue(c.DeviceName),
+		CertificatePEM: types.StringValue(c.Content),
+		ValidFrom:      rfc3339(c.ValidBegin),
+		ValidUntil:     rfc3339(c.ValidEnd),
+	}
+}
