@@ -148,3 +148,15 @@ func (s *ProviderSource) failure(err error) error {
 	}
 	return &CredentialError{Source: s.name, Problem: err.Error(), Class: ClassPermanent}
 }
+
+// FetchCredentials gets the credentials the next call will be signed with,
+// retrying what may pass later (an STS outage, throttling) like any call and
+// failing at once on what will not (a misconfigured source), so that a
+// wrong source is reported before any resource is touched.
+func (c *Client) FetchCredentials(ctx context.Context) error {
+	_, err := c.retrying(ctx, "credentials", func(int) ([]byte, error) {
+		_, err := c.credentials.Retrieve(ctx)
+		return nil, err
+	})
+	return err
+}

@@ -77,13 +77,6 @@ func (p *apsaramqProvider) Configure(ctx context.Context, req provider.Configure
 		}
 	}
 
-	// Fetch temporary credentials now, so a wrong source fails the plan in
-	// seconds, before any resource is touched; the source then renews them.
-	if _, err := creds.Source.Retrieve(ctx); err != nil {
-		resp.Diagnostics.AddError("Unable to Obtain Credentials", err.Error())
-		return
-	}
-
 	apiEndpoint, ok := endpointSetting(cfg.Endpoints, func(e *endpointsModel) types.String { return e.OnsMqtt },
 		EnvOnsMqttEndpoint, onsmqtt.DefaultEndpoint(creds.Region), path.Root("endpoints").AtName("onsmqtt"), &resp.Diagnostics)
 	if !ok {
@@ -105,6 +98,15 @@ func (p *apsaramqProvider) Configure(ctx context.Context, req provider.Configure
 		resp.Diagnostics.AddError("Unable to Create the API Client", err.Error())
 		return
 	}
+	// Fetch temporary credentials now, so a wrong source fails the plan in
+	// seconds, before any resource is touched; the source then renews them.
+	// Only an outage is retried, and not for longer than fetchCredentialsTimeout.
+	fetchCtx, cancel := context.WithTimeout(ctx, fetchCredentialsTimeout)
+	defer cancel()
+	if err := client.FetchCredentials(fetchCtx); err != nil {
+		resp.Diagnostics.AddError("Unable to Obtain Credentials", err.Error())
+		return
+	}
 
 	tflog.Info(ctx, "configured the OnsMqtt client", map[string]any{
 		"region": creds.Region, "endpoint": apiEndpoint.String(), "credentials_source": creds.Name,
@@ -113,6 +115,10 @@ func (p *apsaramqProvider) Configure(ctx context.Context, req provider.Configure
 	resp.ResourceData = client
 	resp.DataSourceData = client
 }
+
+// fetchCredentialsTimeout bounds the retries of a credential service that
+// fails retryably while the provider is configured.
+const fetchCredentialsTimeout = 2 * time.Minute
 
 // defaultRegionForSTS stands in for a region that only a profile will name,
 // until the profile is read.
