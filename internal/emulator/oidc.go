@@ -102,15 +102,9 @@ func (e *Emulator) assumeRoleWithOIDC(c *call) (map[string]any, *apiError) {
 	if len(token) < 4 || len(token) > maxOIDCTokenLength {
 		return nil, newErr(CodeInvalidParameter, "The parameter OIDCToken must be 4 to %d characters long.", maxOIDCTokenLength)
 	}
-	if !sessionNameRE.MatchString(session) {
-		return nil, newErr(CodeInvalidRoleSessionName, "The parameter RoleSessionName must be 2-64 characters of letters, digits and . @ - _.")
-	}
-	duration, aerr := durationParam(c)
+	duration, aerr := sessionParams(c, session)
 	if aerr != nil {
 		return nil, aerr
-	}
-	if pol := c.get("Policy"); pol != "" && !json.Valid([]byte(pol)) {
-		return nil, newErr(CodeInvalidPolicyGrammar, "The policy is not valid JSON.")
 	}
 	pm := oidcProviderArnRE.FindStringSubmatch(c.get("OIDCProviderArn"))
 	rm := roleArnRE.FindStringSubmatch(c.get("RoleArn"))

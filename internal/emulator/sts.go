@@ -61,15 +61,9 @@ func (e *Emulator) assumeRole(c *call) (map[string]any, *apiError) {
 	if m == nil {
 		return nil, newErr(CodeInvalidRoleArn, "The parameter RoleArn %q is wrongly formed.", arn)
 	}
-	if !sessionNameRE.MatchString(session) {
-		return nil, newErr(CodeInvalidRoleSessionName, "The parameter RoleSessionName must be 2-64 characters of letters, digits and . @ - _.")
-	}
-	duration, aerr := durationParam(c)
+	duration, aerr := sessionParams(c, session)
 	if aerr != nil {
 		return nil, aerr
-	}
-	if pol := c.get("Policy"); pol != "" && !json.Valid([]byte(pol)) {
-		return nil, newErr(CodeInvalidPolicyGrammar, "The policy is not valid JSON.")
 	}
 	accountID, roleName := m[1], m[2]
 	role, ok := e.role(accountID, roleName)
@@ -90,6 +84,22 @@ func (e *Emulator) assumeRole(c *call) (map[string]any, *apiError) {
 		return nil, aerr
 	}
 	return e.issue(accountID, role, session, duration), nil
+}
+
+// sessionParams checks what both STS actions take for the session: its
+// name, DurationSeconds (returned) and Policy.
+func sessionParams(c *call, session string) (int, *apiError) {
+	if !sessionNameRE.MatchString(session) {
+		return 0, newErr(CodeInvalidRoleSessionName, "The parameter RoleSessionName must be 2-64 characters of letters, digits and . @ - _.")
+	}
+	duration, aerr := durationParam(c)
+	if aerr != nil {
+		return 0, aerr
+	}
+	if pol := c.get("Policy"); pol != "" && !json.Valid([]byte(pol)) {
+		return 0, newErr(CodeInvalidPolicyGrammar, "The policy is not valid JSON.")
+	}
+	return duration, nil
 }
 
 // durationParam reads DurationSeconds (default 3600, 900..43200).
