@@ -15,3 +15,15 @@ provider "apsaramq" {
     session_name = "terraform-ci"
   }
 }
+
+# OIDC role SSO (GitHub Actions, GitLab CI, ACK RRSA): no AccessKey at all.
+provider "apsaramq" {
+  alias  = "ci"
+  region = "cn-hangzhou"
+
+  assume_role_with_oidc {
+    oidc_provider_arn = "acs:ram::123456789012****:oidc-provider/github"
+    role_arn          = "acs:ram::123456789012****:role/mqtt-device-access"
+    oidc_token_file   = "/path/to/oidc-token"
+  }
+}

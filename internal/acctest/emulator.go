@@ -19,6 +19,9 @@ func StartEmulator(t *testing.T, opts emulator.Options) *emulator.Server {
 // StartEmulatorWithSeed starts an emulator with seed for one test.
 func StartEmulatorWithSeed(t *testing.T, seed emulator.Seed, opts emulator.Options) *emulator.Server {
 	t.Helper()
+	if opts.TLSCA == nil {
+		opts.TLSCA = processCA
+	}
 	srv, err := emulator.Start(seed, opts, "127.0.0.1:0")
 	if err != nil {
 		t.Fatalf("starting the emulator: %v", err)
@@ -36,13 +39,17 @@ func ProviderBlock(srv *emulator.Server, extra string) string {
 // ProviderBlockWithKey is ProviderBlock signed with another access key of
 // the emulator's seed, e.g. one restricted to a RAM policy's actions.
 func ProviderBlockWithKey(srv *emulator.Server, keyID, secret, extra string) string {
-	return ProviderBlockAt(srv.URL, keyID, secret, extra)
+	return providerBlock(srv.URL, STSURL(srv), keyID, secret, extra)
 }
 
 // ProviderBlockAt is a provider configuration in the demo region whose API
 // and STS endpoints are endpoint, which need not be an emulator (a wrong
 // endpoint, say).
 func ProviderBlockAt(endpoint, keyID, secret, extra string) string {
+	return providerBlock(endpoint, endpoint, keyID, secret, extra)
+}
+
+func providerBlock(api, sts, keyID, secret, extra string) string {
 	return fmt.Sprintf(`
 provider "apsaramq" {
   region     = %q
@@ -54,7 +61,7 @@ provider "apsaramq" {
     sts     = %q
   }
 }
-`, emulator.DemoRegion, keyID, secret, extra, endpoint, endpoint)
+`, emulator.DemoRegion, keyID, secret, extra, api, sts)
 }
 
 // Device is a device certificate record for the demo instance.

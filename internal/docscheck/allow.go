@@ -45,6 +45,10 @@ var languageNames = map[string]bool{
 var notAttributes = map[string]string{
 	"device_access": "the performance guide's short name for apsaramq_mqtt_device_access in its tables, as the benchmark reports it",
 	"region_id":     "a key of an aliyun CLI profile in ~/.aliyun/config.json, named in the region argument's description",
+	// Keys of aliyun CLI profiles the provider honours, named in the profile argument's description.
+	"expired_seconds": "a key of an aliyun CLI RamRoleArn profile: the role session's lifetime",
+	"sts_region":      "a key of an aliyun CLI role profile: the region of its STS endpoint",
+	"process_command": "a key of an aliyun CLI External profile: the command that prints credentials",
 }
 
 // notRepositoryPaths look like repository paths but are paths in another

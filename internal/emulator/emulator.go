@@ -52,6 +52,11 @@ type Emulator struct {
 	countMu sync.Mutex
 	calls   map[string]int64
 	errs    map[string]int64
+	// Temporary credentials: issued since ResetCounters, requests for them
+	// in flight now and at most.
+	issued, issuing, issuePeak int
+
+	tempLifetime time.Duration // Options.TemporaryCredentialLifetime
 }
 
 // New validates the seed and returns an emulator. With Options.StateFile set
@@ -110,6 +115,7 @@ func New(seed Seed, opts Options) (*Emulator, error) {
 		nonces:       newNonceCache(),
 		calls:        map[string]int64{},
 		errs:         map[string]int64{},
+		tempLifetime: opts.TemporaryCredentialLifetime,
 	}
 	if e.stateFile != "" {
 		// Write the initial state so the file exists from the start.
@@ -178,13 +184,18 @@ func (e *Emulator) persist() error {
 	return nil
 }
 
-// Server is an emulator bound to a real TCP listener.
+// Server is an emulator bound to a real TCP listener and, with
+// Options.TLSCA, to an HTTPS listener beside it.
 type Server struct {
 	*Emulator
 	URL      string // http://127.0.0.1:PORT
 	Endpoint string // 127.0.0.1:PORT, what an SDK takes as Domain/Endpoint
-	srv      *http.Server
-	ln       net.Listener
+	// HTTPSURL and HTTPSEndpoint are the HTTPS listener's, when there is one.
+	HTTPSURL      string
+	HTTPSEndpoint string
+	srv           *http.Server
+	tlsSrv        *http.Server
+	ln            net.Listener
 }
 
 // Start creates an emulator and serves it on listen (e.g. "127.0.0.1:0").
@@ -205,12 +216,22 @@ func Start(seed Seed, opts Options, listen string) (*Server, error) {
 		ln:       ln,
 	}
 	go func() { _ = s.srv.Serve(ln) }()
+	if opts.TLSCA != nil {
+		host, _, _ := net.SplitHostPort(s.Endpoint)
+		if err := s.serveTLS(opts.TLSCA, host); err != nil {
+			_ = s.Close()
+			return nil, err
+		}
+	}
 	return s, nil
 }
 
 // Close stops the listener and interrupts in-flight requests (including
 // stalled ones).
 func (s *Server) Close() error {
+	if s.tlsSrv != nil {
+		_ = s.tlsSrv.Close()
+	}
 	err := s.srv.Close()
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
@@ -263,6 +284,7 @@ func (e *Emulator) ResetCounters() {
 	e.countMu.Lock()
 	e.calls = map[string]int64{}
 	e.errs = map[string]int64{}
+	e.issued, e.issuePeak = 0, e.issuing
 	e.countMu.Unlock()
 }
 

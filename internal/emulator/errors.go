@@ -46,13 +46,12 @@ const (
 	CodePermissionCheckFailed         = "PermissionCheckFailed"
 
 	// STS codes.
-	CodeEntityNotExistRole          = "EntityNotExist.Role"
-	CodeNoPermission                = "NoPermission"
-	CodeInvalidRoleArn              = "InvalidParameter.RoleArn"
-	CodeInvalidRoleSessionName      = "InvalidParameter.RoleSessionName"
-	CodeInvalidDurationSeconds      = "InvalidParameter.DurationSeconds"
-	CodeInvalidPolicyGrammar        = "InvalidParameter.PolicyGrammar"
-	CodeInvalidSecurityTokenForRole = "InvalidParameter.AccessKeyType"
+	CodeEntityNotExistRole     = "EntityNotExist.Role"
+	CodeNoPermission           = "NoPermission"
+	CodeInvalidRoleArn         = "InvalidParameter.RoleArn"
+	CodeInvalidRoleSessionName = "InvalidParameter.RoleSessionName"
+	CodeInvalidDurationSeconds = "InvalidParameter.DurationSeconds"
+	CodeInvalidPolicyGrammar   = "InvalidParameter.PolicyGrammar"
 )
 
 // codeInfo is one row of the code table: the HTTP status answered today and,
@@ -108,13 +107,19 @@ var codeTable = map[string]codeInfo{
 	CodeInstancePermissionCheckFailed: {http.StatusBadRequest, 0},
 	CodePermissionCheckFailed:         {http.StatusForbidden, http.StatusBadRequest},
 
-	CodeEntityNotExistRole:          {http.StatusNotFound, 0},
-	CodeNoPermission:                {http.StatusForbidden, 0},
-	CodeInvalidRoleArn:              {http.StatusBadRequest, 0},
-	CodeInvalidRoleSessionName:      {http.StatusBadRequest, 0},
-	CodeInvalidDurationSeconds:      {http.StatusBadRequest, 0},
-	CodeInvalidPolicyGrammar:        {http.StatusBadRequest, 0},
-	CodeInvalidSecurityTokenForRole: {http.StatusBadRequest, 0},
+	CodeEntityNotExistRole:     {http.StatusNotFound, 0},
+	CodeNoPermission:           {http.StatusForbidden, 0},
+	CodeInvalidRoleArn:         {http.StatusBadRequest, 0},
+	CodeInvalidRoleSessionName: {http.StatusBadRequest, 0},
+	CodeInvalidDurationSeconds: {http.StatusBadRequest, 0},
+	CodeInvalidPolicyGrammar:   {http.StatusBadRequest, 0},
+
+	CodeAuthNoPermission:     {http.StatusUnauthorized, 0},
+	CodeOIDCTokenInvalid:     {http.StatusUnauthorized, 0},
+	CodeOIDCTokenExpired:     {http.StatusUnauthorized, 0},
+	CodeOIDCAudienceNotMatch: {http.StatusUnauthorized, 0},
+	CodeOIDCInvalidSignature: {http.StatusUnauthorized, 0},
+	CodeOIDCHTTPSURLInvalid:  {http.StatusUnauthorized, 0},
 }
 
 // HTTPStatus returns the HTTP status the emulator answers for code. legacy

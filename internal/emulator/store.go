@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"cmp"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -138,6 +139,15 @@ func (s *store) addAccount(a Account) error {
 		if err := checkRAMPatterns("role "+r.Name, r.Actions); err != nil {
 			return err
 		}
+		if err := checkTrust(r.Name, r.Trust); err != nil {
+			return fmt.Errorf("account %q: %w", a.ID, err)
+		}
+		if d := r.MaxSessionDuration; d != 0 && (d < minSTSDuration || d > maxSTSDuration) {
+			return fmt.Errorf("account %q: role %s: max_session_duration must be %d..%d", a.ID, r.Name, minSTSDuration, maxSTSDuration)
+		}
+	}
+	if err := checkOIDCProviders(a); err != nil {
+		return err
 	}
 	s.accounts[a.ID] = cloneAccount(a)
 	return nil
@@ -152,6 +162,17 @@ func cloneAccount(a Account) Account {
 	a.Roles = slices.Clone(a.Roles)
 	for i := range a.Roles {
 		a.Roles[i].Actions = slices.Clone(a.Roles[i].Actions)
+		if t := a.Roles[i].Trust; t != nil {
+			// Read-only after validation; a JSON round trip is the simplest deep copy.
+			b, _ := json.Marshal(t)
+			a.Roles[i].Trust = &TrustPolicy{}
+			_ = json.Unmarshal(b, a.Roles[i].Trust)
+		}
+	}
+	a.OIDCProviders = slices.Clone(a.OIDCProviders)
+	for i := range a.OIDCProviders {
+		a.OIDCProviders[i].ClientIDs = slices.Clone(a.OIDCProviders[i].ClientIDs)
+		a.OIDCProviders[i].Fingerprints = slices.Clone(a.OIDCProviders[i].Fingerprints)
 	}
 	return a
 }

@@ -23,24 +23,30 @@ const (
 	defaultSTSDuration = 3600
 )
 
-// tempCredential is a temporary key issued by AssumeRole. Temporary keys
-// live in memory only (not in Seed/-state): a restarted emulator has none,
-// like an STS whose tokens all expired.
+// tempCredential is a temporary key issued by STS or the metadata service.
+// Temporary keys live in memory only (not in Seed/-state): a restarted
+// emulator has none, like an STS whose tokens all expired.
 type tempCredential struct {
 	accountID  string
+	roleArn    string // the role whose session this is (role chaining)
 	secret     string
 	token      string
 	expiration time.Time
 	actions    []string // the role's RAM restriction; nil = full rights
 }
 
+// maxChainedDuration bounds a session assumed with another role's session
+// (role chaining), as the AssumeRole reference does.
+const maxChainedDuration = 3600
+
 var (
 	roleArnRE     = regexp.MustCompile(`^acs:ram::(\d+):role/(.+)$`)
 	sessionNameRE = regexp.MustCompile(`^[\w.@-]{2,64}$`)
 )
 
-// assumeRole issues temporary credentials for a role of the caller's own
-// account. Only permanent keys may call it here (no role chaining). The
+// assumeRole issues temporary credentials for a role whose trust policy
+// names the caller: its account (any identity of it) or, for a caller that
+// is itself a role session, that role (role chaining, at most an hour). The
 // temporary keys carry the role's RAM restriction (Role.Actions); the
 // optional Policy must be JSON but is not applied on top of it.
 func (e *Emulator) assumeRole(c *call) (map[string]any, *apiError) {
@@ -51,73 +57,170 @@ func (e *Emulator) assumeRole(c *call) (map[string]any, *apiError) {
 	if session == "" {
 		return nil, errMissing("RoleSessionName")
 	}
-	if c.temporary {
-		return nil, newErr(CodeInvalidSecurityTokenForRole, "AssumeRole must be called with a permanent access key in this emulator.")
-	}
 	m := roleArnRE.FindStringSubmatch(arn)
 	if m == nil {
 		return nil, newErr(CodeInvalidRoleArn, "The parameter RoleArn %q is wrongly formed.", arn)
 	}
-	if !sessionNameRE.MatchString(session) {
-		return nil, newErr(CodeInvalidRoleSessionName, "The parameter RoleSessionName must be 2-64 characters of letters, digits and . @ - _.")
-	}
-	duration := defaultSTSDuration
-	if d := c.get("DurationSeconds"); d != "" {
-		n, err := strconv.Atoi(d)
-		if err != nil || n < minSTSDuration || n > maxSTSDuration {
-			return nil, newErr(CodeInvalidDurationSeconds, "The DurationSeconds must be an integer in %d..%d.", minSTSDuration, maxSTSDuration)
-		}
-		duration = n
-	}
-	if pol := c.get("Policy"); pol != "" && !json.Valid([]byte(pol)) {
-		return nil, newErr(CodeInvalidPolicyGrammar, "The policy is not valid JSON.")
+	duration, aerr := sessionParams(c, session)
+	if aerr != nil {
+		return nil, aerr
 	}
 	accountID, roleName := m[1], m[2]
+	role, ok := e.role(accountID, roleName)
+	if !ok {
+		return nil, newErr(CodeEntityNotExistRole, "The role not exists: %s.", arn)
+	}
+	caller := identity{accountID: c.accountID}
+	if c.temporary {
+		caller.roleArn = e.sessionRole(c.keyID)
+	}
+	if !role.trusts(accountID, caller) {
+		return nil, newErr(CodeNoPermission, "You are not authorized to assume role %s.", arn)
+	}
+	if c.temporary && duration > maxChainedDuration {
+		return nil, newErr(CodeInvalidDurationSeconds, "The DurationSeconds of a role chain must be %d..%d.", minSTSDuration, maxChainedDuration)
+	}
+	if aerr := checkMaxSession(role, duration); aerr != nil {
+		return nil, aerr
+	}
+	return e.issue(accountID, role, session, duration), nil
+}
 
+// sessionParams checks what both STS actions take for the session: its
+// name, DurationSeconds (returned) and Policy.
+func sessionParams(c *call, session string) (int, *apiError) {
+	if !sessionNameRE.MatchString(session) {
+		return 0, newErr(CodeInvalidRoleSessionName, "The parameter RoleSessionName must be 2-64 characters of letters, digits and . @ - _.")
+	}
+	duration, aerr := durationParam(c)
+	if aerr != nil {
+		return 0, aerr
+	}
+	if pol := c.get("Policy"); pol != "" && !json.Valid([]byte(pol)) {
+		return 0, newErr(CodeInvalidPolicyGrammar, "The policy is not valid JSON.")
+	}
+	return duration, nil
+}
+
+// durationParam reads DurationSeconds (default 3600, 900..43200).
+func durationParam(c *call) (int, *apiError) {
+	d := c.get("DurationSeconds")
+	if d == "" {
+		return defaultSTSDuration, nil
+	}
+	n, err := strconv.Atoi(d)
+	if err != nil || n < minSTSDuration || n > maxSTSDuration {
+		return 0, newErr(CodeInvalidDurationSeconds, "The DurationSeconds must be an integer in %d..%d.", minSTSDuration, maxSTSDuration)
+	}
+	return n, nil
+}
+
+func checkMaxSession(r Role, duration int) *apiError {
+	if r.MaxSessionDuration != 0 && duration > r.MaxSessionDuration {
+		return newErr(CodeInvalidDurationSeconds, "The DurationSeconds exceeds the MaxSessionDuration %d of role %s.", r.MaxSessionDuration, r.Name)
+	}
+	return nil
+}
+
+// role finds a role by its case-insensitive name.
+func (e *Emulator) role(accountID, name string) (Role, bool) {
 	var found Role
+	ok := false
 	e.read(func(s *store) {
-		if acct, ok := s.accounts[accountID]; ok {
-			for _, r := range acct.Roles {
-				if strings.EqualFold(r.Name, roleName) { // RAM role names are case-insensitive
-					found = Role{Name: r.Name, Actions: slices.Clone(r.Actions)}
-				}
+		for _, r := range s.accounts[accountID].Roles {
+			if strings.EqualFold(r.Name, name) { // RAM role names are case-insensitive
+				found, ok = r, true
+				found.Actions = slices.Clone(r.Actions)
 			}
 		}
 	})
-	if found.Name == "" {
-		return nil, newErr(CodeEntityNotExistRole, "The role not exists: %s.", arn)
-	}
-	if accountID != c.accountID {
-		// Trust policies are not modelled: only the owning account may assume.
-		return nil, newErr(CodeNoPermission, "You are not authorized to assume role %s.", arn)
-	}
+	return found, ok
+}
 
+func (e *Emulator) sessionRole(keyID string) string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if tc, ok := e.tempKeys[keyID]; ok {
+		return tc.roleArn
+	}
+	return ""
+}
+
+// issue creates a role session and answers it as STS does.
+func (e *Emulator) issue(accountID string, role Role, session string, duration int) map[string]any {
+	keyID, tc := e.newSession(accountID, role, duration)
+	return map[string]any{
+		"AssumedRoleUser": map[string]any{
+			"Arn":           fmt.Sprintf("acs:ram::%s:assumed-role/%s/%s", accountID, strings.ToLower(role.Name), session),
+			"AssumedRoleId": roleIDOf(accountID, role.Name) + ":" + session,
+		},
+		"Credentials": credentialsOf(keyID, tc),
+	}
+}
+
+// newSession stores a temporary key of the role, valid for duration seconds
+// (or Options.TemporaryCredentialLifetime).
+func (e *Emulator) newSession(accountID string, role Role, duration int) (string, *tempCredential) {
+	e.countMu.Lock()
+	e.issued++
+	e.countMu.Unlock()
+	lifetime := time.Duration(duration) * time.Second
+	if e.tempLifetime > 0 {
+		lifetime = e.tempLifetime
+	}
 	tc := &tempCredential{
 		accountID:  accountID,
+		roleArn:    fmt.Sprintf("acs:ram::%s:role/%s", accountID, strings.ToLower(role.Name)),
 		secret:     randomToken(30),
 		token:      "CAIS" + randomToken(180),
-		expiration: e.now().UTC().Add(time.Duration(duration) * time.Second).Truncate(time.Second),
-		actions:    found.Actions,
+		expiration: e.now().UTC().Add(lifetime).Truncate(time.Second),
+		actions:    role.Actions,
 	}
 	keyID := stsKeyPrefix + strings.ToUpper(randomToken(20))
-	roleID := roleIDOf(accountID, found.Name)
 	e.mu.Lock()
 	e.pruneTempKeys()
 	e.tempKeys[keyID] = tc
 	e.mu.Unlock()
+	return keyID, tc
+}
 
+// credentialsOf is the Credentials object of an answer.
+func credentialsOf(keyID string, tc *tempCredential) map[string]any {
 	return map[string]any{
-		"AssumedRoleUser": map[string]any{
-			"Arn":           fmt.Sprintf("acs:ram::%s:assumed-role/%s/%s", accountID, strings.ToLower(found.Name), session),
-			"AssumedRoleId": roleID + ":" + session,
-		},
-		"Credentials": map[string]any{
-			"AccessKeyId":     keyID,
-			"AccessKeySecret": tc.secret,
-			"SecurityToken":   tc.token,
-			"Expiration":      tc.expiration.Format(timestampLayout),
-		},
-	}, nil
+		"AccessKeyId":     keyID,
+		"AccessKeySecret": tc.secret,
+		"SecurityToken":   tc.token,
+		"Expiration":      tc.expiration.Format(timestampLayout),
+	}
+}
+
+// beginIssue marks a request for temporary credentials in flight, from its
+// arrival to its answer (latency included), so tests can see that a client
+// refreshes one at a time. The returned func ends it.
+func (e *Emulator) beginIssue() func() {
+	e.countMu.Lock()
+	e.issuing++
+	e.issuePeak = max(e.issuePeak, e.issuing)
+	e.countMu.Unlock()
+	return func() {
+		e.countMu.Lock()
+		e.issuing--
+		e.countMu.Unlock()
+	}
+}
+
+// IssueStats counts the temporary credentials issued since the start (or
+// ResetCounters) and the most requests for them in flight at once.
+type IssueStats struct {
+	Issued int
+	Peak   int
+}
+
+// CredentialIssues reports IssueStats.
+func (e *Emulator) CredentialIssues() IssueStats {
+	e.countMu.Lock()
+	defer e.countMu.Unlock()
+	return IssueStats{Issued: e.issued, Peak: e.issuePeak}
 }
 
 // pruneTempKeys forgets keys expired more than a day ago, so a long-running

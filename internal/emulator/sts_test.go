@@ -66,10 +66,14 @@ func TestAssumeRoleAndUseTemporaryCredentials(t *testing.T) {
 	_, err = newClientWith(t, srv, credentials.NewStsTokenCredential("STS.unknown", secret, token), nil).call("GetDeviceCertificate", demoDevice(emulator.DemoDeviceSn))
 	expectCode(t, err, "InvalidAccessKeyId.NotFound", 404)
 
-	// No role chaining here.
-	_, err = tc.do(assumeRoleRequest(tc, map[string]string{"RoleArn": emulator.DemoRoleArn, "RoleSessionName": "again"}))
-	expectCode(t, err, "InvalidParameter.AccessKeyType", 400)
-	if srv.Calls()["AssumeRole"] != 2 {
+	// Role chaining: the session may assume a role that trusts its account,
+	// for at most an hour.
+	if _, err := tc.do(assumeRoleRequest(tc, map[string]string{"RoleArn": emulator.DemoRoleArn, "RoleSessionName": "again"})); err != nil {
+		t.Fatalf("chained AssumeRole: %v", err)
+	}
+	_, err = tc.do(assumeRoleRequest(tc, map[string]string{"RoleArn": emulator.DemoRoleArn, "RoleSessionName": "again", "DurationSeconds": "3601"}))
+	expectCode(t, err, "InvalidParameter.DurationSeconds", 400)
+	if srv.Calls()["AssumeRole"] != 3 {
 		t.Fatalf("Calls = %v", srv.Calls())
 	}
 }

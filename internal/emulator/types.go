@@ -38,6 +38,24 @@ type Account struct {
 	AccessKeys []AccessKey `json:"access_keys"`
 	// Roles are assumable by STS AssumeRole as acs:ram::<ID>:role/<name>.
 	Roles []Role `json:"roles"`
+	// OIDCProviders are the identity providers whose tokens STS
+	// AssumeRoleWithOIDC accepts for roles that trust them.
+	OIDCProviders []OIDCProvider `json:"oidc_providers,omitempty"`
+}
+
+// OIDCProvider is an OIDC identity provider registered in RAM, known as
+// acs:ram::<account>:oidc-provider/<Name>.
+type OIDCProvider struct {
+	Name string `json:"name"`
+	// IssuerURL is the https:// URL the tokens name in "iss"; its
+	// /.well-known/openid-configuration names the JWKS.
+	IssuerURL string `json:"issuer_url"`
+	// ClientIDs are the audiences ("aud") accepted.
+	ClientIDs []string `json:"client_ids"`
+	// Fingerprints are SHA-1 fingerprints (hex, colons optional) of
+	// certificates in the issuer's HTTPS chain: RAM trusts the issuer's
+	// endpoint through them, not through a CA store.
+	Fingerprints []string `json:"fingerprints"`
 }
 
 // AccessKey is a permanent AccessKey pair. Actions, when not nil, restricts
@@ -70,11 +88,16 @@ func (k AccessKey) MarshalJSON() ([]byte, error) {
 type Role struct {
 	Name    string   `json:"name"`
 	Actions []string `json:"actions"`
+	// Trust is the role's trust policy; nil lets any identity of the role's
+	// own account assume it.
+	Trust *TrustPolicy `json:"trust,omitempty"`
+	// MaxSessionDuration bounds DurationSeconds (900..43200); 0 allows 43200.
+	MaxSessionDuration int `json:"max_session_duration,omitempty"`
 }
 
 // MarshalJSON writes an unrestricted role as its bare name.
 func (r Role) MarshalJSON() ([]byte, error) {
-	if r.Actions == nil {
+	if r.Actions == nil && r.Trust == nil && r.MaxSessionDuration == 0 {
 		return json.Marshal(r.Name)
 	}
 	type plain Role
@@ -186,6 +209,15 @@ type Options struct {
 	// instead of the seed when it exists, and every mutation rewrites it
 	// atomically (temp file + rename).
 	StateFile string
+	// TemporaryCredentialLifetime, when set, is how long every temporary
+	// credential the emulator issues (AssumeRole, AssumeRoleWithOIDC, the
+	// ECS metadata service) stays valid, whatever DurationSeconds asked:
+	// seconds instead of STS's 15-minute minimum, so renewal can be tested
+	// in a test's time.
+	TemporaryCredentialLifetime time.Duration
+	// TLSCA, when set, makes Start serve HTTPS too (Server.HTTPSURL), with a
+	// certificate for the loopback names signed by this CA.
+	TLSCA *TestCA
 }
 
 // FaultConfig injects transient failures into signed, valid API calls.

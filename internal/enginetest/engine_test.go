@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/acctest"
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/engine"
 )
 
@@ -51,7 +52,9 @@ func run(m *testing.M) int {
 		return 1
 	}
 	providerDir = dir
-	return m.Run()
+	// The provider fetches temporary credentials from the emulator's HTTPS
+	// listener, trusting its CA through SSL_CERT_FILE like a user would.
+	return acctest.RunWithEmulatorCA(m)
 }
 
 func moduleRoot() (string, error) {

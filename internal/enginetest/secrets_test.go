@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -23,10 +24,13 @@ const (
 	canarySecret = "CANARY-permanent-secret-7d1f0c9e5b2a4e31"
 )
 
-// Canary credentials pass through the provider in both ways a user gives
+// Canary credentials pass through the provider in every way a user gives
 // them: (1) a permanent key with which the provider itself assumes a RAM
-// role, so the STS secret and token exist only inside the provider, and (2)
-// temporary keys with a security token handed to the provider. With
+// role, so the STS secret and token exist only inside the provider, (2)
+// temporary keys with a security token handed to the provider, (3) an OIDC
+// token file (as ACK RRSA or a CI job writes it) that the provider
+// exchanges for STS keys, and (4) a credentials URI whose answers hold
+// temporary keys. With
 // TF_LOG=TRACE, through apply, a saved plan and its JSON, an apply the
 // gateway refuses (whose SignatureDoesNotMatch message echoes the string to
 // sign, token included) and destroy, none of these secrets may appear in the
@@ -68,7 +72,41 @@ func TestAccEngine_canaryCredentialsNeverLeak(t *testing.T) {
 	scan.secret("temporary secret handed to the provider", temp.AccessKeySecret)
 	scan.secret("security token handed to the provider", temp.SecurityToken)
 
-	scan.run(roleRun.dir, tokenRun.dir)
+	// (3) An OIDC token file, configured by the environment alone as ACK's
+	// RRSA does; the refused apply points at a token for another audience.
+	w := acctest.StartCredentialWorld(t, emulator.Options{})
+	acctest.PutDevices(t, w.Server, acctest.Device("ca01", "sec01", "1"), acctest.Device("ca01", "sec02", "1"), acctest.Device("ca01", "sec03", "1"))
+	tokenFile := w.WriteToken(t, emulator.TokenClaims{})
+	wrongAudience := w.WriteToken(t, emulator.TokenClaims{Audience: []string{"someone-else"}})
+	oidcRun := newEngine(t)
+	oidcRun.writeConfig(secretsConfig(w.Server, ""))
+	scan.phases(oidcRun, "oidc", []string{
+		"ALIBABA_CLOUD_OIDC_PROVIDER_ARN=" + acctest.OIDCProviderArn(), "ALIBABA_CLOUD_ROLE_ARN=" + acctest.RoleArn(acctest.RoleOIDC),
+		"ALIBABA_CLOUD_OIDC_TOKEN_FILE=" + tokenFile,
+	}, "ALIBABA_CLOUD_OIDC_TOKEN_FILE="+wrongAudience, "AudienceNotMatch")
+	scan.secret("OIDC token", mustRead(t, tokenFile))
+	scan.secret("refused OIDC token", mustRead(t, wrongAudience))
+
+	// (4) A credentials URI sidecar; the refused apply points at one that
+	// answers an error.
+	uri := httptest.NewServer(w.CredentialsURIHandler(acctest.RoleArn(acctest.RoleURI)))
+	t.Cleanup(uri.Close)
+	failing := httptest.NewServer(w.CredentialsURIHandler(acctest.RoleArn("gone")))
+	t.Cleanup(failing.Close)
+	uriRun := newEngine(t)
+	uriRun.writeConfig(secretsConfig(w.Server, ""))
+	scan.phases(uriRun, "credentials-uri", []string{"ALIBABA_CLOUD_CREDENTIALS_URI=" + uri.URL},
+		"ALIBABA_CLOUD_CREDENTIALS_URI="+failing.URL, "RoleNotFound")
+	issuedByWorld := w.IssuedCredentials()
+	if len(issuedByWorld) < 2 {
+		t.Fatalf("the OIDC and URI runs obtained %d temporary keys: the canaries never existed", len(issuedByWorld))
+	}
+	for i, c := range issuedByWorld {
+		scan.secret(fmt.Sprintf("STS secret from OIDC or the credentials URI #%d", i+1), c.AccessKeySecret)
+		scan.secret(fmt.Sprintf("STS token from OIDC or the credentials URI #%d", i+1), c.SecurityToken)
+	}
+
+	scan.run(roleRun.dir, tokenRun.dir, oidcRun.dir, uriRun.dir)
 }
 
 func secretsConfig(srv *emulator.Server, extra string) string {
@@ -95,7 +133,7 @@ resource "apsaramq_mqtt_device_certificate_state" "fleet" {
   device_sn   = format("sec%%02d", count.index + 1)
   status      = count.index == 0 ? "inactive" : "active"
 }
-`, emulator.DemoRegion, extra, srv.URL, srv.URL, emulator.DemoInstanceID)
+`, emulator.DemoRegion, extra, srv.URL, acctest.STSURL(srv), emulator.DemoInstanceID)
 }
 
 // secretScan collects engine logs and outputs, then looks for secrets.

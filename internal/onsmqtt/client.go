@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
-	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 )
@@ -49,12 +48,19 @@ func (c Credentials) String() string {
 // GoString is String for %#v.
 func (c Credentials) GoString() string { return c.String() }
 
-func (c Credentials) sdkCredential() auth.Credential {
-	if c.SecurityToken != "" {
-		return credentials.NewStsTokenCredential(c.AccessKeyID, c.AccessKeySecret, c.SecurityToken)
-	}
-	return credentials.NewAccessKeyCredential(c.AccessKeyID, c.AccessKeySecret)
+// attemptCredentials hands the SDK the credentials our CredentialSource
+// gave for the attempt under way: the SDK asks its provider on every
+// request, and renewal (with its context, lock and errors) is ours.
+type attemptCredentials struct{ creds Credentials }
+
+func (a *attemptCredentials) GetCredentials() (*credentials.Credentials, error) {
+	return &credentials.Credentials{
+		AccessKeyId: a.creds.AccessKeyID, AccessKeySecret: a.creds.AccessKeySecret, SecurityToken: a.creds.SecurityToken,
+		ProviderName: "onsmqtt",
+	}, nil
 }
+
+func (a *attemptCredentials) GetProviderName() string { return "onsmqtt" }
 
 // Logger receives one line per attempt. Fields never contain credentials.
 type Logger interface {
@@ -72,6 +78,9 @@ type Config struct {
 	Region      string
 	Endpoint    Endpoint // zero value: DefaultEndpoint(Region)
 	Credentials Credentials
+	// CredentialSource, when set, is asked for the credentials of every
+	// attempt instead of Credentials (temporary credentials it renews).
+	CredentialSource CredentialSource
 	// RateLimit is the client-side ceiling in calls per second (<= 0: DefaultRateLimit).
 	RateLimit float64
 	// RateMode is how the pace moves below RateLimit ("": RateAdaptive).
@@ -89,7 +98,7 @@ type Config struct {
 type Client struct {
 	region      string
 	endpoint    Endpoint
-	credentials Credentials
+	credentials CredentialSource
 	limiter     *adaptiveRate // shared by every client derived from this one
 	retry       RetryPolicy
 	userAgent   string
@@ -106,8 +115,11 @@ func New(cfg Config) (*Client, error) {
 	if err := ValidateRegion(cfg.Region); err != nil {
 		return nil, err
 	}
-	if cfg.Credentials.AccessKeyID == "" || cfg.Credentials.AccessKeySecret == "" {
-		return nil, errors.New("an AccessKey ID and secret are required")
+	if cfg.CredentialSource == nil {
+		if cfg.Credentials.AccessKeyID == "" || cfg.Credentials.AccessKeySecret == "" {
+			return nil, errors.New("an AccessKey ID and secret are required")
+		}
+		cfg.CredentialSource = StaticCredentials("static keys", cfg.Credentials)
 	}
 	if cfg.Endpoint == (Endpoint{}) {
 		ep, err := ParseEndpoint(DefaultEndpoint(cfg.Region))
@@ -127,7 +139,7 @@ func New(cfg Config) (*Client, error) {
 	c := &Client{
 		region:      cfg.Region,
 		endpoint:    cfg.Endpoint,
-		credentials: cfg.Credentials,
+		credentials: cfg.CredentialSource,
 		limiter:     newAdaptiveRate(limit, mode, time.Now),
 		retry:       cfg.Retry.withDefaults(),
 		userAgent:   cfg.UserAgent,
@@ -199,11 +211,19 @@ func (c *Client) attemptOnce(ctx context.Context, svc service, action, method st
 	if err != nil {
 		return nil, fmt.Errorf("%s: waiting for the client-side rate limit: %w", action, err)
 	}
+	creds, err := c.credentials.Retrieve(ctx)
+	if err != nil {
+		c.log.Debug(ctx, "OnsMqtt call has no credentials", map[string]any{
+			"action": action, "attempt": attempt, "credentials_source": c.credentials.Name(), "error_class": Classify(err).String(),
+		})
+		return nil, err
+	}
 	client, err := c.borrow(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer c.giveBack(client)
+	client.creds.creds = creds
 
 	req := requests.NewCommonRequest()
 	req.Method = method
@@ -264,6 +284,7 @@ func (c *Client) pace(ctx context.Context, action string, sentAt time.Time, err 
 type pooledSDKClient struct {
 	sdk       *sdk.Client
 	transport *contextTransport
+	creds     *attemptCredentials
 }
 
 func (c *Client) borrow(ctx context.Context) (*pooledSDKClient, error) {
@@ -272,7 +293,8 @@ func (c *Client) borrow(ctx context.Context) (*pooledSDKClient, error) {
 		return p, nil
 	}
 	cfg := sdk.NewConfig().WithScheme(c.endpoint.Scheme).WithAutoRetry(false)
-	client, err := sdk.NewClientWithOptions(c.region, cfg, c.credentials.sdkCredential())
+	creds := &attemptCredentials{}
+	client, err := sdk.NewClientWithOptions(c.region, cfg, creds)
 	if err != nil {
 		return nil, fmt.Errorf("creating the Alibaba Cloud SDK client: %w", err)
 	}
@@ -283,11 +305,12 @@ func (c *Client) borrow(ctx context.Context) (*pooledSDKClient, error) {
 	}
 	t := &contextTransport{base: c.transport, ctx: ctx}
 	client.SetTransport(t)
-	return &pooledSDKClient{sdk: client, transport: t}, nil
+	return &pooledSDKClient{sdk: client, transport: t, creds: creds}, nil
 }
 
 func (c *Client) giveBack(p *pooledSDKClient) {
 	p.transport.ctx = nil
+	p.creds.creds = Credentials{}
 	c.pool.Put(p)
 }
 

@@ -58,10 +58,17 @@ func (c *Client) AssumeRole(ctx context.Context, stsEndpoint Endpoint, in Assume
 // WithCredentials returns a client with the same settings, rate limiter and
 // connection pool that signs with other credentials (after AssumeRole).
 func (c *Client) WithCredentials(creds Credentials) *Client {
+	return c.withSource(StaticCredentials("static keys", creds))
+}
+
+// CredentialsSource is where the client's credentials come from.
+func (c *Client) CredentialsSource() CredentialSource { return c.credentials }
+
+func (c *Client) withSource(src CredentialSource) *Client {
 	return &Client{
 		region:      c.region,
 		endpoint:    c.endpoint,
-		credentials: creds,
+		credentials: src,
 		limiter:     c.limiter,
 		retry:       c.retry,
 		userAgent:   c.userAgent,
@@ -85,7 +92,7 @@ func (c *Client) WithRegion(region string, endpoint Endpoint) (*Client, error) {
 		}
 		endpoint = ep
 	}
-	n := c.WithCredentials(c.credentials)
+	n := c.withSource(c.credentials)
 	n.region, n.endpoint = region, endpoint
 	return n, nil
 }

@@ -1,19 +1,36 @@
 package provider
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
+
+	"github.com/aliyun/credentials-go/credentials/providers"
+
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
 )
 
+// Credential resolution. The first source of this table that is set is the
+// identity the provider starts from (the order of the alicloud provider for
+// the sources both have, see the index page's table); an assume_role block
+// then assumes a role with it, on top of any source:
+//
+//  1. static keys: access_key/secret_key (and security_token), each from the
+//     provider block or else the environment;
+//  2. a named profile: profile (or ALIBABA_CLOUD_PROFILE), or the current
+//     profile of a shared_credentials_file that is set;
+//  3. credentials_uri;
+//  4. ecs_role_name (the ECS instance RAM role);
+//  5. assume_role_with_oidc (the block, or its three environment variables);
+//  6. the current profile of ~/.aliyun/config.json, when that file exists.
+//
+// Every source of temporary credentials is a provider of
+// github.com/aliyun/credentials-go, renewed by it before expiry;
+// onsmqtt.ProviderSource adds the lock, context and error diagnosis.
+
 // credentialSettings are the provider's credential inputs after environment
-// fallbacks were applied. Resolution order follows the alicloud provider:
-// static keys (provider block, then environment) win; the shared credentials
-// file's profile fills in only when no static key is set; an assume_role
-// block, or a RamRoleArn profile, is then applied on top.
+// fallbacks were applied.
 type credentialSettings struct {
 	AccessKey     string
 	SecretKey     string
@@ -25,36 +42,61 @@ type credentialSettings struct {
 	SharedCredentialsFile string
 	FileExplicit          bool
 
+	CredentialsURI string
+	ECSRoleName    string
+	OIDC           *oidcSettings       // nil: not configured
+	AssumeRole     *assumeRoleSettings // nil: no assume_role block
+}
+
+type oidcSettings struct {
+	ProviderArn string
+	RoleArn     string
+	TokenFile   string
+	Token       string
+	SessionName string
+	Policy      string
+	Duration    int
+}
+
+type assumeRoleSettings struct {
 	RoleArn     string
 	SessionName string
+	Duration    int
+	Policy      string
+	ExternalID  string
 }
 
-// resolvedCredentials is what the API client signs with, before AssumeRole.
+// libraryOptions are what every credential library call needs from the
+// provider configuration: where STS is and how long to wait.
+type libraryOptions struct {
+	// stsHost is host[:port] of STS; the libraries speak HTTPS to it only.
+	stsHost string
+	// stsErr is why the configured STS endpoint cannot be used, if it cannot;
+	// it matters only to sources that call STS.
+	stsErr      error
+	http        *providers.HttpOptions
+	log         onsmqtt.Logger
+	profileSTS  func(stsRegion string) string // STS host of a profile's sts_region
+	defaultFile string
+}
+
+// resolvedCredentials is the chosen source, ready to sign with.
 type resolvedCredentials struct {
-	AccessKey     string
-	SecretKey     string
-	SecurityToken string
-	Region        string
-	RoleArn       string // from a RamRoleArn profile; the assume_role block overrides it
-	SessionName   string
-	Source        string // for logs and errors: where the keys came from
+	Source onsmqtt.CredentialSource
+	// Name says which row of the table was used, and what was assumed on top.
+	Name string
+	// Region is the configured one, or else the chosen profile's region_id.
+	Region string
 }
 
-// cliConfig is the aliyun CLI's ~/.aliyun/config.json.
-type cliConfig struct {
-	Current  string       `json:"current"`
-	Profiles []cliProfile `json:"profiles"`
-}
-
-type cliProfile struct {
-	Name            string `json:"name"`
-	Mode            string `json:"mode"`
-	AccessKeyID     string `json:"access_key_id"`
-	AccessKeySecret string `json:"access_key_secret"`
-	StsToken        string `json:"sts_token"`
-	RegionID        string `json:"region_id"`
-	RAMRoleArn      string `json:"ram_role_arn"`
-	RAMSessionName  string `json:"ram_session_name"`
+// link is one step of a credential chain: a library provider, or static
+// keys (which need no lock or renewal when nothing is assumed on top).
+type link struct {
+	name     string
+	provider providers.CredentialsProvider
+	static   *onsmqtt.Credentials
+	diagnose onsmqtt.Diagnose
+	stsUsed  bool // the link calls STS, so the STS endpoint must be usable
 }
 
 func defaultCredentialsFile() string {
@@ -65,91 +107,93 @@ func defaultCredentialsFile() string {
 	return filepath.Join(home, ".aliyun", "config.json")
 }
 
-// errNoCredentials is returned when no source supplied an AccessKey.
-var errNoCredentials = errors.New("no credentials found: set access_key and secret_key in the provider block, " +
-	"the ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET environment variables, " +
-	"or a profile in the shared credentials file (~/.aliyun/config.json)")
+// errNoCredentials is returned when no source is set.
+var errNoCredentials = errors.New("no credentials found. Set one of: access_key and secret_key in the provider block " +
+	"(or ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET); profile (or ALIBABA_CLOUD_PROFILE) with a profile of " +
+	"the shared credentials file (~/.aliyun/config.json); credentials_uri (or ALIBABA_CLOUD_CREDENTIALS_URI); ecs_role_name " +
+	"(or ALIBABA_CLOUD_ECS_METADATA) on an ECS instance; or an assume_role_with_oidc block (or ALIBABA_CLOUD_OIDC_PROVIDER_ARN, " +
+	"ALIBABA_CLOUD_ROLE_ARN and ALIBABA_CLOUD_OIDC_TOKEN_FILE)")
 
-func resolveCredentials(s credentialSettings) (resolvedCredentials, error) {
-	if s.AccessKey != "" || s.SecretKey != "" || s.SecurityToken != "" {
-		if s.AccessKey == "" || s.SecretKey == "" {
-			return resolvedCredentials{}, errors.New("access_key and secret_key must be set together (a security_token also needs both)")
-		}
-		if s.ProfileExplicit && s.Profile != "" {
-			return resolvedCredentials{}, fmt.Errorf("conflicting credentials: static keys are set and so is profile %q; "+
-				"remove one of them so it is clear which identity Terraform uses", s.Profile)
-		}
-		return resolvedCredentials{AccessKey: s.AccessKey, SecretKey: s.SecretKey, SecurityToken: s.SecurityToken,
-			Region: s.Region, RoleArn: s.RoleArn, SessionName: s.SessionName, Source: "static"}, nil
-	}
-
-	path := s.SharedCredentialsFile
-	if path == "" {
-		path = defaultCredentialsFile()
-	}
-	profile, found, err := loadProfile(path, s.Profile, s.FileExplicit || s.ProfileExplicit)
+// resolveCredentials picks the source per the table and builds it.
+func resolveCredentials(s credentialSettings, opts libraryOptions) (resolvedCredentials, error) {
+	base, profileRegion, err := baseSource(s, opts)
 	if err != nil {
 		return resolvedCredentials{}, err
 	}
-	if !found {
-		return resolvedCredentials{}, errNoCredentials
+	region := s.Region
+	if region == "" {
+		region = profileRegion
 	}
-	return profileCredentials(profile, s)
-}
-
-// loadProfile reads the named profile (or the file's current one). A missing
-// file is only an error when the user pointed at it or named a profile.
-func loadProfile(path, name string, mustExist bool) (cliProfile, bool, error) {
-	raw, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) && !mustExist {
-		return cliProfile{}, false, nil
-	}
-	if err != nil {
-		return cliProfile{}, false, fmt.Errorf("reading the shared credentials file: %w", err)
-	}
-	var cfg cliConfig
-	if err := json.Unmarshal(raw, &cfg); err != nil {
-		return cliProfile{}, false, fmt.Errorf("the shared credentials file %s is not aliyun CLI JSON: %w", path, err)
-	}
-	if name == "" {
-		name = cfg.Current
-	}
-	if name == "" {
-		name = "default"
-	}
-	var names []string
-	for _, p := range cfg.Profiles {
-		if p.Name == name {
-			return p, true, nil
+	final := base
+	if s.AssumeRole != nil {
+		final, err = assumeRoleLink(base, *s.AssumeRole, opts, opts.stsHost)
+		if err != nil {
+			return resolvedCredentials{}, err
 		}
-		names = append(names, p.Name)
 	}
-	return cliProfile{}, false, fmt.Errorf("profile %q is not in %s (profiles there: %s)", name, path, strings.Join(names, ", "))
-}
-
-func profileCredentials(p cliProfile, s credentialSettings) (resolvedCredentials, error) {
-	out := resolvedCredentials{
-		AccessKey: p.AccessKeyID, SecretKey: p.AccessKeySecret, Region: s.Region,
-		RoleArn: s.RoleArn, SessionName: s.SessionName, Source: "profile " + p.Name,
+	if final.stsUsed && opts.stsErr != nil {
+		return resolvedCredentials{}, opts.stsErr
 	}
-	if out.Region == "" {
-		out.Region = p.RegionID
-	}
-	switch p.Mode {
-	case "", "AK":
-	case "StsToken":
-		out.SecurityToken = p.StsToken
-	case "RamRoleArn":
-		if out.RoleArn == "" {
-			out.RoleArn, out.SessionName = p.RAMRoleArn, p.RAMSessionName
-		}
-	default:
-		return resolvedCredentials{}, fmt.Errorf("profile %q uses mode %q; this provider supports the AK, StsToken and RamRoleArn modes", p.Name, p.Mode)
-	}
-	if out.AccessKey == "" || out.SecretKey == "" {
-		return resolvedCredentials{}, fmt.Errorf("profile %q has no access_key_id/access_key_secret", p.Name)
+	out := resolvedCredentials{Name: final.name, Region: region}
+	if final.static != nil {
+		out.Source = onsmqtt.StaticCredentials(final.name, *final.static)
+	} else {
+		out.Source = onsmqtt.NewProviderSource(final.name, final.provider, final.diagnose, opts.log)
 	}
 	return out, nil
+}
+
+// baseSource returns the first source of the table that is set, and the
+// region its profile names (if any).
+func baseSource(s credentialSettings, opts libraryOptions) (link, string, error) {
+	if s.AccessKey != "" || s.SecretKey != "" || s.SecurityToken != "" {
+		if s.AccessKey == "" || s.SecretKey == "" {
+			return link{}, "", errors.New("access_key and secret_key must be set together (a security_token also needs both)")
+		}
+		if s.ProfileExplicit && s.Profile != "" {
+			return link{}, "", fmt.Errorf("conflicting credentials: static keys are set and so is profile %q; "+
+				"remove one of them so it is clear which identity Terraform uses", s.Profile)
+		}
+		return staticLink("static keys", s.AccessKey, s.SecretKey, s.SecurityToken), "", nil
+	}
+	path := s.SharedCredentialsFile
+	if path == "" {
+		path = opts.defaultFile
+	}
+	if s.ProfileExplicit || s.FileExplicit {
+		return profileSource(path, s.Profile, true, s, opts)
+	}
+	if s.CredentialsURI != "" {
+		l, err := uriLink("credentials_uri", s.CredentialsURI, opts)
+		return l, "", err
+	}
+	if s.ECSRoleName != "" {
+		l, err := ecsLink("ecs_role_name", s.ECSRoleName, opts)
+		return l, "", err
+	}
+	if s.OIDC != nil {
+		l, err := oidcLink("assume_role_with_oidc", *s.OIDC, opts, opts.stsHost)
+		return l, "", err
+	}
+	if path != "" {
+		if _, err := os.Stat(path); err == nil {
+			return profileSource(path, "", false, s, opts)
+		}
+	}
+	return link{}, "", errNoCredentials
+}
+
+func staticLink(name, id, secret, token string) link {
+	c := onsmqtt.Credentials{AccessKeyID: id, AccessKeySecret: secret, SecurityToken: token}
+	// With both values set, the builders cannot fail (they read the
+	// environment only for empty ones).
+	var p providers.CredentialsProvider
+	if token != "" {
+		p, _ = providers.NewStaticSTSCredentialsProviderBuilder().WithAccessKeyId(id).WithAccessKeySecret(secret).WithSecurityToken(token).Build()
+	} else {
+		p, _ = providers.NewStaticAKCredentialsProviderBuilder().WithAccessKeyId(id).WithAccessKeySecret(secret).Build()
+	}
+	return link{name: name, provider: p, static: &c}
 }
 
 // firstEnv returns the first non-empty environment variable of names.

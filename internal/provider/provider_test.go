@@ -63,7 +63,7 @@ func TestAccProvider_assumeRoleErrors(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
 	cases := map[string]struct{ block, want string }{
 		"unknown role": {fmt.Sprintf(`assume_role { role_arn = "acs:ram::%s:role/nope" }`, emulator.DemoAccountID),
-			`(?s)Unable to Assume Role.*EntityNotExist.Role.*request\s+ID.*check\s+the\s+ARN`},
+			`(?s)Unable to Obtain Credentials.*EntityNotExist.Role.*request\s+ID.*assume_role.role_arn\s+names\s+no\s+role`},
 		"malformed arn": {`assume_role { role_arn = "arn:aws:iam::1:role/x" }`, `(?s)must be a RAM role ARN`},
 		"empty block":   {`assume_role {}`, `(?s)Missing Role ARN`},
 		"expiration": {fmt.Sprintf(`assume_role {

@@ -24,8 +24,21 @@ type providerModel struct {
 	RateLimitMode         types.String     `tfsdk:"rate_limit_mode"`
 	ClientReadTimeout     types.Int64      `tfsdk:"client_read_timeout"`
 	ClientConnectTimeout  types.Int64      `tfsdk:"client_connect_timeout"`
+	CredentialsURI        types.String     `tfsdk:"credentials_uri"`
+	ECSRoleName           types.String     `tfsdk:"ecs_role_name"`
 	AssumeRole            *assumeRoleModel `tfsdk:"assume_role"`
+	AssumeRoleWithOIDC    *oidcModel       `tfsdk:"assume_role_with_oidc"`
 	Endpoints             *endpointsModel  `tfsdk:"endpoints"`
+}
+
+type oidcModel struct {
+	OIDCProviderArn   types.String `tfsdk:"oidc_provider_arn"`
+	RoleArn           types.String `tfsdk:"role_arn"`
+	OIDCTokenFile     types.String `tfsdk:"oidc_token_file"`
+	OIDCToken         types.String `tfsdk:"oidc_token"`
+	RoleSessionName   types.String `tfsdk:"role_session_name"`
+	Policy            types.String `tfsdk:"policy"`
+	SessionExpiration types.Int64  `tfsdk:"session_expiration"`
 }
 
 type assumeRoleModel struct {
@@ -73,13 +86,30 @@ func providerSchema() schema.Schema {
 			},
 			"profile": schema.StringAttribute{
 				MarkdownDescription: "Profile of the shared credentials file to use when no static keys are set. Falls back to " +
-					"`ALIBABA_CLOUD_PROFILE`, `ALICLOUD_PROFILE`, then the file's `current` profile. Supported modes: `AK`, `StsToken`, `RamRoleArn`.",
+					"`ALIBABA_CLOUD_PROFILE`, `ALICLOUD_PROFILE`. Modes (read case-insensitively, as the aliyun CLI does): `AK`, `StsToken`, " +
+					"`RamRoleArn` and `ChainableRamRoleArn` (honouring `expired_seconds`, `external_id`, `policy`, `sts_region`), `EcsRamRole`, " +
+					"`OIDC`, `CredentialsURI` and `External` (`process_command`); `CloudSSO` and `OAuth` need a person and are refused. " +
+					"Without a named profile, the current profile of `~/.aliyun/config.json` is the last source tried.",
 				Optional:   true,
 				Validators: notBlank,
 			},
 			"shared_credentials_file": schema.StringAttribute{
 				MarkdownDescription: "Path of the aliyun CLI credentials file. Defaults to `~/.aliyun/config.json`; " +
-					"falls back to `ALIBABA_CLOUD_CREDENTIALS_FILE`.",
+					"falls back to `ALIBABA_CLOUD_CREDENTIALS_FILE`. Set, it selects its `current` profile (or `profile`) like a named profile.",
+				Optional:   true,
+				Validators: notBlank,
+			},
+			"credentials_uri": schema.StringAttribute{
+				MarkdownDescription: "URL of a sidecar that hands out temporary credentials: an HTTP GET must answer JSON with " +
+					"`AccessKeyId`, `AccessKeySecret`, `SecurityToken` and `Expiration` (`2006-01-02T15:04:05Z`); they are fetched again before they expire. " +
+					"Falls back to `ALIBABA_CLOUD_CREDENTIALS_URI`, `ALICLOUD_CREDENTIALS_URI`.",
+				Optional:   true,
+				Validators: notBlank,
+			},
+			"ecs_role_name": schema.StringAttribute{
+				MarkdownDescription: "Name of the RAM role attached to the ECS instance Terraform runs on; its temporary credentials come from the " +
+					"instance metadata service (`http://100.100.100.200`, with IMDSv2 session tokens) and are renewed before they expire. " +
+					"Falls back to `ALIBABA_CLOUD_ECS_METADATA`, `ALICLOUD_ECS_ROLE_NAME`.",
 				Optional:   true,
 				Validators: notBlank,
 			},
@@ -119,7 +149,9 @@ func providerSchema() schema.Schema {
 		},
 		Blocks: map[string]schema.Block{
 			"assume_role": schema.SingleNestedBlock{
-				MarkdownDescription: "Assume a RAM role with STS before calling the API. Overrides a `RamRoleArn` profile's role.",
+				MarkdownDescription: "Assume a RAM role with STS, with the credentials of whichever source the table above chose " +
+					"(role chaining when that source is itself a role, as the aliyun CLI's `ChainableRamRoleArn`). Replaces a `RamRoleArn` profile's role, " +
+					"as in the alicloud provider. The temporary credentials are renewed before they expire.",
 				Attributes: map[string]schema.Attribute{
 					"role_arn": schema.StringAttribute{
 						MarkdownDescription: "ARN of the role, e.g. `acs:ram::123456789012****:role/terraform`. Required in the block.",
@@ -150,6 +182,56 @@ func providerSchema() schema.Schema {
 					},
 				},
 			},
+			"assume_role_with_oidc": schema.SingleNestedBlock{
+				MarkdownDescription: "Role SSO with an OpenID Connect token (GitHub Actions, GitLab CI, ACK RRSA): STS `AssumeRoleWithOIDC` " +
+					"exchanges the token for temporary credentials of the role, renewed before they expire (reading the token file again, " +
+					"so a rotated token is used). Without the block, the same source is used when `ALIBABA_CLOUD_OIDC_PROVIDER_ARN`, " +
+					"`ALIBABA_CLOUD_ROLE_ARN` and `ALIBABA_CLOUD_OIDC_TOKEN_FILE` are all set (as ACK RRSA sets them in a pod).",
+				Attributes: map[string]schema.Attribute{
+					"oidc_provider_arn": schema.StringAttribute{
+						MarkdownDescription: "ARN of the OIDC identity provider in RAM, e.g. `acs:ram::123456789012****:oidc-provider/github`. " +
+							"Falls back to `ALIBABA_CLOUD_OIDC_PROVIDER_ARN`.",
+						Optional:   true,
+						Validators: []validator.String{stringvalidator.RegexMatches(oidcProviderArnPattern, "must be an OIDC provider ARN like acs:ram::<account-id>:oidc-provider/<name>")},
+					},
+					"role_arn": schema.StringAttribute{
+						MarkdownDescription: "ARN of the role to assume; its trust policy must name the OIDC provider. Falls back to `ALIBABA_CLOUD_ROLE_ARN`.",
+						Optional:            true,
+						Validators: []validator.String{stringvalidator.RegexMatches(roleArnPattern,
+							"must be a RAM role ARN like acs:ram::<account-id>:role/<role-name>")},
+					},
+					"oidc_token_file": schema.StringAttribute{
+						MarkdownDescription: "Path of the file holding the OIDC token, read again at every renewal. Falls back to `ALIBABA_CLOUD_OIDC_TOKEN_FILE`. " +
+							"One of `oidc_token_file` and `oidc_token` is required.",
+						Optional:   true,
+						Validators: notBlank,
+					},
+					"oidc_token": schema.StringAttribute{
+						MarkdownDescription: "The OIDC token itself (4 to 20000 characters); it cannot be renewed, so the credentials last at most until it expires. " +
+							"Falls back to `ALIBABA_CLOUD_OIDC_TOKEN`. Prefer `oidc_token_file`.",
+						Optional:   true,
+						Sensitive:  true,
+						Validators: []validator.String{stringvalidator.LengthBetween(4, 20000)},
+					},
+					"role_session_name": schema.StringAttribute{
+						MarkdownDescription: "Role session name (2 to 64 characters of letters, digits, `.`, `@`, `-`, `_`). Falls back to " +
+							"`ALIBABA_CLOUD_ROLE_SESSION_NAME`; defaults to `terraform`.",
+						Optional: true,
+						Validators: []validator.String{stringvalidator.RegexMatches(sessionNamePattern,
+							"must be 2 to 64 characters of letters, digits, '.', '@', '-' or '_'")},
+					},
+					"policy": schema.StringAttribute{
+						MarkdownDescription: "A JSON policy that further restricts the role's permissions.",
+						Optional:            true,
+						Validators:          notBlank,
+					},
+					"session_expiration": schema.Int64Attribute{
+						MarkdownDescription: "Lifetime of the temporary credentials in seconds, 900 to 43200 (at most the role's maximum session duration). Defaults to 3600.",
+						Optional:            true,
+						Validators:          []validator.Int64{int64validator.Between(900, 43200)},
+					},
+				},
+			},
 			"endpoints": schema.SingleNestedBlock{
 				MarkdownDescription: "Override API endpoints, e.g. for VPC endpoints or a local emulator.",
 				Attributes: map[string]schema.Attribute{
@@ -161,9 +243,11 @@ func providerSchema() schema.Schema {
 						Validators: notBlank,
 					},
 					"sts": schema.StringAttribute{
-						MarkdownDescription: "STS endpoint URL used by `assume_role`. Defaults to `https://sts.<region>.aliyuncs.com`; falls back to `APSARAMQ_STS_ENDPOINT`.",
-						Optional:            true,
-						Validators:          notBlank,
+						MarkdownDescription: "STS endpoint used by `assume_role`, `assume_role_with_oidc` and the role profiles. Defaults to `https://sts.<region>.aliyuncs.com` " +
+							"(a profile's `sts_region` picks `sts.<sts_region>.aliyuncs.com`); falls back to `APSARAMQ_STS_ENDPOINT`. Temporary credentials are fetched over HTTPS only: " +
+							"an `http://` URL is refused when a source needs STS.",
+						Optional:   true,
+						Validators: notBlank,
 					},
 				},
 			},
@@ -172,8 +256,12 @@ func providerSchema() schema.Schema {
 }
 
 var (
-	roleArnPattern     = regexp.MustCompile(`^acs:ram::[0-9*]+:role/[A-Za-z0-9.@_/-]+$`)
-	sessionNamePattern = regexp.MustCompile(`^[A-Za-z0-9.@_-]{2,64}$`)
+	roleArnPattern         = regexp.MustCompile(`^acs:ram::[0-9*]+:role/[A-Za-z0-9.@_/-]+$`)
+	oidcProviderArnPattern = regexp.MustCompile(`^acs:ram::[0-9*]+:oidc-provider/[A-Za-z0-9.@_/-]+$`)
+	sessionNamePattern     = regexp.MustCompile(`^[A-Za-z0-9.@_-]{2,64}$`)
 )
 
-const defaultSessionName = "terraform"
+const (
+	defaultSessionName    = "terraform"
+	defaultSessionSeconds = 3600
+)

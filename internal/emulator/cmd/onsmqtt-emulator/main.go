@@ -63,6 +63,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	faultKinds := fs.String("fault-kinds", "", "comma-separated subset of InternalError,ServiceUnavailable,reset,stall (default all)")
 	faultStall := fs.Duration("fault-stall", 30*time.Second, "how long a stall fault hangs before answering InternalError")
 	maxCAs := fs.Int("max-cas", 10, "CA certificates per instance before CaNumExceed")
+	caFile := fs.String("https-ca-file", "", "also serve HTTPS on another port, with a certificate signed by a new CA written to this `file` (trust it with SSL_CERT_FILE); the provider fetches temporary credentials from STS over HTTPS only")
 	writeSeed := fs.String("write-seed", "", "write the demo seed as JSON to this file ('-' = stdout) and exit")
 	// Readings of the points the API reference leaves open (README: "Guesses to confirm").
 	pastEnd := fs.String("past-end-page", emulator.PastEndEmpty, "what a list page past the end answers: empty or error")
@@ -109,11 +110,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		Behaviour: emulator.Behaviour{PastEndPage: *pastEnd, TotalCounts: *totalCounts, StrictStatusChanges: *strict,
 			UnknownCaListError: *unknownCA, KeepDevicesOnCADelete: *keepDevices},
 	}
+	if *caFile != "" {
+		ca, err := emulator.NewTestCA("onsmqtt-emulator HTTPS CA")
+		if err != nil {
+			return err
+		}
+		if err := ca.WriteCertFile(*caFile); err != nil {
+			return err
+		}
+		opts.TLSCA = ca
+	}
 	srv, err := emulator.Start(seed, opts, *listen)
 	if err != nil {
 		return err
 	}
 	printBanner(stdout, srv, *seedFile == "")
+	if srv.HTTPSURL != "" {
+		fmt.Fprintf(stdout, "  HTTPS (endpoints.sts for temporary credentials): %s\n", srv.HTTPSURL)
+		fmt.Fprintf(stdout, "  its CA (SSL_CERT_FILE): %s\n", *caFile)
+	}
 
 	<-ctx.Done()
 	fmt.Fprintln(stderr, "onsmqtt-emulator: shutting down")
