@@ -28,8 +28,8 @@ func RegisterCA(t *testing.T, srv *emulator.Server, instanceID string, ca *emula
 	t.Helper()
 	c := onsmqtttest.Client(t, srv.URL)
 	ver := Issue(t, ca, RegisterCode(t, srv, instanceID), true)
-	sn, err := c.RegisterCaCertificate(context.Background(), onsmqtt.RegisterCaInput{
-		InstanceID: instanceID, Name: "registered-by-test", CaPEM: string(ca.CertPEM), VerificationPEM: string(ver.CertPEM),
+	sn, err := c.RegisterCACertificate(context.Background(), onsmqtt.RegisterCAInput{
+		InstanceID: instanceID, Name: "registered-by-test", CAPEM: string(ca.CertPEM), VerificationPEM: string(ver.CertPEM),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -40,7 +40,7 @@ func RegisterCA(t *testing.T, srv *emulator.Server, instanceID string, ca *emula
 // DeleteCA deregisters a CA through the API, as someone using the console would.
 func DeleteCA(t *testing.T, srv *emulator.Server, instanceID, sn string) {
 	t.Helper()
-	if err := onsmqtttest.Client(t, srv.URL).DeleteCaCertificate(context.Background(), onsmqtt.CaKey{InstanceID: instanceID, Sn: sn}); err != nil {
+	if err := onsmqtttest.Client(t, srv.URL).DeleteCACertificate(context.Background(), onsmqtt.CAKey{InstanceID: instanceID, Sn: sn}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -48,7 +48,7 @@ func DeleteCA(t *testing.T, srv *emulator.Server, instanceID, sn string) {
 // SetCAStatus changes a CA's status through the API ("active"/"inactive").
 func SetCAStatus(t *testing.T, srv *emulator.Server, instanceID, sn, status string) {
 	t.Helper()
-	if err := onsmqtttest.Client(t, srv.URL).SetCaCertificateStatus(context.Background(), onsmqtt.CaKey{InstanceID: instanceID, Sn: sn}, onsmqtt.Status(status)); err != nil {
+	if err := onsmqtttest.Client(t, srv.URL).SetCACertificateStatus(context.Background(), onsmqtt.CAKey{InstanceID: instanceID, Sn: sn}, onsmqtt.Status(status)); err != nil {
 		t.Fatal(err)
 	}
 }

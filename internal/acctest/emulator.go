@@ -68,7 +68,7 @@ provider "apsaramq" {
 func Device(caSn, deviceSn, status string) emulator.DeviceCertificate {
 	return emulator.DeviceCertificate{
 		InstanceID: emulator.DemoInstanceID,
-		CaSn:       caSn,
+		CASn:       caSn,
 		DeviceSn:   deviceSn,
 		DeviceName: "device-" + deviceSn,
 		Status:     status,

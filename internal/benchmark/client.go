@@ -94,7 +94,7 @@ func (rn *Runner) Client(ctx context.Context, spec Spec) (Run, error) {
 
 // adopt is what the resource's Create does with the API.
 func adopt(ctx context.Context, c *onsmqtt.Client, d emulator.DeviceCertificate) error {
-	key := onsmqtt.DeviceKey{InstanceID: d.InstanceID, CaSn: d.CaSn, DeviceSn: d.DeviceSn}
+	key := onsmqtt.DeviceKey{InstanceID: d.InstanceID, CASn: d.CASn, DeviceSn: d.DeviceSn}
 	cert, err := c.GetDeviceCertificate(ctx, key)
 	if err != nil {
 		return err

@@ -177,7 +177,7 @@ func (rn *Runner) Execute(ctx context.Context, spec Spec) (Run, error) {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return run, err
 		}
-		settings := ProviderSettings{RateLimit: spec.ProviderRateLimit, CaSn: w.CaSn}
+		settings := ProviderSettings{RateLimit: spec.ProviderRateLimit, CASn: w.CASn}
 		if k.callsAPI() {
 			live, err := startEmulator(w.Seed(), emulator.Options{RateLimit: spec.EmulatorRateLimit, Latency: spec.EmulatorLatency})
 			if err != nil {
@@ -288,7 +288,7 @@ func checkState(emu *emulator.Emulator, w *Workload, step Step) (bool, string) {
 	want := w.WantStatus(step)
 	var wrong []string
 	for _, d := range w.Devices {
-		got, ok := emu.Device(d.InstanceID, d.CaSn, d.DeviceSn)
+		got, ok := emu.Device(d.InstanceID, d.CASn, d.DeviceSn)
 		if !ok || got.Status != want[d.DeviceSn] {
 			wrong = append(wrong, d.DeviceSn)
 		}

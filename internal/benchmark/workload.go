@@ -62,12 +62,12 @@ func (m Mix) flipped(i int) bool {
 }
 
 // Workload is N device certificates of the demo instance, signed by the demo
-// CA and registered under CaSn (the demo CA's, unless a workspace of several
+// CA and registered under CASn (the demo CA's, unless a workspace of several
 // takes its own). Its Mix says which start inactive and which the flip step
 // inactivates.
 type Workload struct {
 	Devices []emulator.DeviceCertificate
-	CaSn    string
+	CASn    string
 	seeded  []bool // seeded inactive
 	flips   []bool // inactivated by the flip step
 }
@@ -84,7 +84,7 @@ func NewWorkloadMix(n int, mix Mix) (*Workload, error) {
 	if err != nil {
 		return nil, fmt.Errorf("demo CA: %w", err)
 	}
-	w := &Workload{Devices: make([]emulator.DeviceCertificate, 0, n), CaSn: emulator.DemoCASn}
+	w := &Workload{Devices: make([]emulator.DeviceCertificate, 0, n), CASn: emulator.DemoCASn}
 	for i := range n {
 		serial := new(big.Int).SetUint64(serialBase + uint64(i))
 		c, err := ca.IssueDeviceWithSerial(fmt.Sprintf("bench-device-%05d", i), serial)
@@ -96,7 +96,7 @@ func NewWorkloadMix(n int, mix Mix) (*Workload, error) {
 			status = "0"
 		}
 		w.Devices = append(w.Devices, emulator.DeviceCertificate{
-			InstanceID: emulator.DemoInstanceID, CaSn: emulator.DemoCASn, DeviceSn: c.Sn,
+			InstanceID: emulator.DemoInstanceID, CASn: emulator.DemoCASn, DeviceSn: c.Sn,
 			DeviceName: c.Cert.Subject.CommonName, Status: status, Content: string(c.CertPEM),
 			ValidBegin: c.Cert.NotBefore.UTC(), ValidEnd: c.Cert.NotAfter.UTC(),
 		})
@@ -115,9 +115,9 @@ func (w *Workload) Split(k int) ([]*Workload, error) {
 	size := w.N() / k
 	parts := make([]*Workload, k)
 	for p := range k {
-		part := &Workload{CaSn: fmt.Sprintf("5eca%012x", p+1), seeded: w.seeded[p*size : (p+1)*size], flips: w.flips[p*size : (p+1)*size]}
+		part := &Workload{CASn: fmt.Sprintf("5eca%012x", p+1), seeded: w.seeded[p*size : (p+1)*size], flips: w.flips[p*size : (p+1)*size]}
 		for _, d := range w.Devices[p*size : (p+1)*size] {
-			d.CaSn = part.CaSn
+			d.CASn = part.CASn
 			part.Devices = append(part.Devices, d)
 		}
 		parts[p] = part
@@ -139,9 +139,9 @@ func (w *Workload) Seed() emulator.Seed {
 // the workload's, plus the demo seed's own under the demo CA.
 func (w *Workload) underCA() int {
 	n := w.N()
-	if w.CaSn == emulator.DemoCASn {
+	if w.CASn == emulator.DemoCASn {
 		for _, d := range emulator.DemoSeed().Devices {
-			if d.CaSn == emulator.DemoCASn {
+			if d.CASn == emulator.DemoCASn {
 				n++
 			}
 		}
@@ -257,8 +257,8 @@ type ProviderSettings struct {
 	RateLimit   float64 // 0: the provider's default
 	// AccessKeyID and AccessKeySecret sign the calls; empty: the demo key.
 	AccessKeyID, AccessKeySecret string
-	// CaSn is the CA of the workload; empty: the demo CA.
-	CaSn string
+	// CASn is the CA of the workload; empty: the demo CA.
+	CASn string
 }
 
 // WriteConfig writes main.tf for kind into dir.
@@ -266,8 +266,8 @@ func WriteConfig(dir string, kind Kind, p ProviderSettings) error {
 	if p.AccessKeyID == "" {
 		p.AccessKeyID, p.AccessKeySecret = emulator.DemoAccessKeyID, emulator.DemoAccessKeySecret
 	}
-	if p.CaSn == "" {
-		p.CaSn = emulator.DemoCASn
+	if p.CASn == "" {
+		p.CASn = emulator.DemoCASn
 	}
 	var b strings.Builder
 	b.WriteString("variable \"certs\" {\n  type = map(string)\n}\n\n")
@@ -284,16 +284,16 @@ func WriteConfig(dir string, kind Kind, p ProviderSettings) error {
 	case KindProvider:
 		fmt.Fprintf(&b, "resource \"apsaramq_mqtt_device_certificate_state\" \"fleet\" {\n  for_each    = var.certs\n"+
 			"  instance_id = %q\n  ca_sn       = %q\n  device_sn   = each.key\n  status      = each.value\n}\n",
-			emulator.DemoInstanceID, p.CaSn)
+			emulator.DemoInstanceID, p.CASn)
 	case KindAccess:
 		// "ignore": the demo seed's own certificates under the demo CA stay
 		// out of the measurement.
 		fmt.Fprintf(&b, "resource \"apsaramq_mqtt_device_access\" \"fleet\" {\n  instance_id      = %q\n  ca_sn            = %q\n"+
-			"  devices          = var.certs\n  unlisted_devices = \"ignore\"\n}\n", emulator.DemoInstanceID, p.CaSn)
+			"  devices          = var.certs\n  unlisted_devices = \"ignore\"\n}\n", emulator.DemoInstanceID, p.CASn)
 	case KindBaseline:
 		fmt.Fprintf(&b, "resource \"terraform_data\" \"fleet\" {\n  for_each = var.certs\n  input = {\n"+
 			"    instance_id = %q\n    ca_sn       = %q\n    device_sn   = each.key\n    status      = each.value\n  }\n}\n",
-			emulator.DemoInstanceID, p.CaSn)
+			emulator.DemoInstanceID, p.CASn)
 	default:
 		return fmt.Errorf("unknown kind %q", kind)
 	}

@@ -94,7 +94,7 @@ func (rn *Runner) Workspaces(ctx context.Context, spec Spec) (Run, error) {
 			return run, err
 		}
 		id, secret := workspaceKey(i)
-		settings := ProviderSettings{EmulatorURL: live.url, RateLimit: spec.ProviderRateLimit, AccessKeyID: id, AccessKeySecret: secret, CaSn: part.CaSn}
+		settings := ProviderSettings{EmulatorURL: live.url, RateLimit: spec.ProviderRateLimit, AccessKeyID: id, AccessKeySecret: secret, CASn: part.CASn}
 		if err := WriteConfig(dirs[i], kind, settings); err != nil {
 			return run, err
 		}

@@ -75,7 +75,7 @@ func TestPopCoreAgainstEmulator(t *testing.T) {
 	t.Cleanup(func() { _ = srv.Close() })
 	const special = "日本-€ *~+%/=&sn"
 	for _, sn := range []string{"pop01", special} {
-		if err := srv.PutDevice(emulator.DeviceCertificate{InstanceID: emulator.DemoInstanceID, CaSn: emulator.DemoCASn, DeviceSn: sn, DeviceName: "pop", Status: "1"}); err != nil {
+		if err := srv.PutDevice(emulator.DeviceCertificate{InstanceID: emulator.DemoInstanceID, CASn: emulator.DemoCASn, DeviceSn: sn, DeviceName: "pop", Status: "1"}); err != nil {
 			t.Fatal(err)
 		}
 	}

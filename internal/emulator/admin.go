@@ -51,7 +51,7 @@ func (e *Emulator) PutDevice(d DeviceCertificate) error {
 			}
 			return fmt.Errorf("%w: %v", ErrInvalid, err)
 		}
-		s.devices[deviceKey{d.InstanceID, d.CaSn, d.DeviceSn}] = d
+		s.devices[deviceKey{d.InstanceID, d.CASn, d.DeviceSn}] = d
 		return nil
 	})
 }
@@ -107,7 +107,7 @@ func (e *Emulator) RegisterDevicePEM(instanceID string, certPEM []byte) (DeviceC
 		}
 		out = DeviceCertificate{
 			InstanceID: instanceID,
-			CaSn:       issuer.Sn,
+			CASn:       issuer.Sn,
 			DeviceSn:   k.deviceSn,
 			DeviceName: cert.Subject.CommonName,
 			Status:     "1",

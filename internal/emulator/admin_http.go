@@ -31,7 +31,7 @@ func (e *Emulator) adminMux() *http.ServeMux {
 			return
 		}
 		err := e.PutDevice(d)
-		stored, _ := e.Device(d.InstanceID, d.CaSn, d.DeviceSn)
+		stored, _ := e.Device(d.InstanceID, d.CASn, d.DeviceSn)
 		adminResult(w, err, stored)
 	})
 	m.HandleFunc("POST /_emulator/devices/register", func(w http.ResponseWriter, r *http.Request) {

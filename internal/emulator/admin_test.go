@@ -53,7 +53,7 @@ func TestAdminHTTPAPI(t *testing.T) {
 	}
 
 	// POST a plain device; the signed API sees it.
-	dev := emulator.DeviceCertificate{InstanceID: emulator.DemoInstanceID, CaSn: "plain-ca", DeviceSn: "plain-1", DeviceName: "p", Status: "1",
+	dev := emulator.DeviceCertificate{InstanceID: emulator.DemoInstanceID, CASn: "plain-ca", DeviceSn: "plain-1", DeviceName: "p", Status: "1",
 		ValidBegin: time.UnixMilli(1700000000123).UTC(), ValidEnd: time.UnixMilli(1800000000456).UTC()}
 	var stored emulator.DeviceCertificate
 	if st := adminDo(t, srv, "POST", "/_emulator/devices", dev, &stored); st != 200 || stored.DeviceSn != "plain-1" {
@@ -64,7 +64,7 @@ func TestAdminHTTPAPI(t *testing.T) {
 		t.Fatalf("plain device via API: %v", out)
 	}
 	var e map[string]string
-	if st := adminDo(t, srv, "POST", "/_emulator/devices", emulator.DeviceCertificate{InstanceID: "post-cn-nope", CaSn: "a", DeviceSn: "b"}, &e); st != 404 || e["error"] == "" {
+	if st := adminDo(t, srv, "POST", "/_emulator/devices", emulator.DeviceCertificate{InstanceID: "post-cn-nope", CASn: "a", DeviceSn: "b"}, &e); st != 404 || e["error"] == "" {
 		t.Fatalf("POST device on unknown instance: %d %v", st, e)
 	}
 	if st := adminDo(t, srv, "POST", "/_emulator/devices", `{"instance_id":"x","typo":1}`, &e); st != 400 {
@@ -107,7 +107,7 @@ func TestAdminHTTPAPI(t *testing.T) {
 	if st := adminDo(t, srv, "POST", "/_emulator/devices/register", map[string]string{"instance_id": emulator.DemoInstanceID, "certificate_pem": string(issued.CertPEM)}, &reg); st != 200 {
 		t.Fatalf("register: %d", st)
 	}
-	if reg.CaSn != emulator.DemoCASn || reg.DeviceSn != issued.Sn || reg.DeviceName != "pem-device" || reg.Status != "1" || !reg.ValidEnd.Equal(issued.Cert.NotAfter) {
+	if reg.CASn != emulator.DemoCASn || reg.DeviceSn != issued.Sn || reg.DeviceName != "pem-device" || reg.Status != "1" || !reg.ValidEnd.Equal(issued.Cert.NotAfter) {
 		t.Fatalf("registered %+v", reg)
 	}
 
@@ -194,7 +194,7 @@ func TestRegisterDevicePEM(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.CaSn != ca.Sn() || d.DeviceSn != dev.Sn || d.DeviceName != "dev-under-ca2" {
+	if d.CASn != ca.Sn() || d.DeviceSn != dev.Sn || d.DeviceName != "dev-under-ca2" {
 		t.Fatalf("%+v", d)
 	}
 	out := c.mustCall("GetDeviceCertificate", map[string]string{"MqttInstanceId": emulator.DemoInstanceID, "CaSn": ca.Sn(), "DeviceSn": dev.Sn})
@@ -264,7 +264,7 @@ func TestStatePersistenceRoundTrip(t *testing.T) {
 	ca := newCA(t, 0)
 	c.mustCall("RegisterCaCertificate", registerParams(ca, "persisted", verification(t, ca, code)))
 	pending := registerCode(t, c, emulator.DemoInstanceID)
-	if err := srv.PutDevice(emulator.DeviceCertificate{InstanceID: emulator.DemoInstanceID, CaSn: "p", DeviceSn: "q", Status: "1"}); err != nil {
+	if err := srv.PutDevice(emulator.DeviceCertificate{InstanceID: emulator.DemoInstanceID, CASn: "p", DeviceSn: "q", Status: "1"}); err != nil {
 		t.Fatal(err)
 	}
 	want := srv.Snapshot()

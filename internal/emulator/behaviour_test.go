@@ -123,9 +123,9 @@ func TestStrictStatusChangesSwitch(t *testing.T) {
 	}
 }
 
-func TestUnknownCaListErrorSwitch(t *testing.T) {
+func TestUnknownCAListErrorSwitch(t *testing.T) {
 	for _, strict := range []bool{false, true} {
-		srv := startServer(t, emulator.Options{Behaviour: emulator.Behaviour{UnknownCaListError: strict}})
+		srv := startServer(t, emulator.Options{Behaviour: emulator.Behaviour{UnknownCAListError: strict}})
 		c := demoClient(t, srv)
 		seedDevices(t, srv, 2) // plain devices under "ca-a"/"ca-b", which are not registered CAs
 		out, err := c.call("ListDeviceCertificateByCaSn", listParams("", "1", "10", "CaSn", "never-registered"))
@@ -149,7 +149,7 @@ func TestBehaviourAdminAPIAndValidation(t *testing.T) {
 	if st := adminDo(t, srv, "GET", "/_emulator/behaviour", nil, &got); st != 200 || got.PastEndPage != "empty" || got.TotalCounts != "items" || got.StrictStatusChanges {
 		t.Fatalf("GET behaviour defaults: %d %+v", st, got)
 	}
-	want := emulator.Behaviour{PastEndPage: "error", TotalCounts: "pages", StrictStatusChanges: true, UnknownCaListError: true, KeepDevicesOnCADelete: true}
+	want := emulator.Behaviour{PastEndPage: "error", TotalCounts: "pages", StrictStatusChanges: true, UnknownCAListError: true, KeepDevicesOnCADelete: true}
 	if st := adminDo(t, srv, "PUT", "/_emulator/behaviour", want, &got); st != 200 || got != want {
 		t.Fatalf("PUT behaviour: %d %+v", st, got)
 	}

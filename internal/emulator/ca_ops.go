@@ -107,13 +107,13 @@ func errContent(format string, args ...any) *apiError {
 	return newErr(CodeCertificateContentError, "Certificate content error. "+format, args...)
 }
 
-// registerCaCertificate checks, in order: parameters, instance (another
+// registerCACertificate checks, in order: parameters, instance (another
 // account's instance answers InstancePermissionCheckFailed), the CA
 // certificate (parsable, BasicConstraints CA=true), the verification
 // certificate (parsable, signed by the CA), its CN against the registration
 // code, the per-instance CA count, then serial uniqueness in the instance's
 // region.
-func (e *Emulator) registerCaCertificate(c *call) (map[string]any, *apiError) {
+func (e *Emulator) registerCACertificate(c *call) (map[string]any, *apiError) {
 	p, aerr := requireParams(c, "MqttInstanceId", "CaName", "CaContent", "VerificationContent")
 	if aerr != nil {
 		return nil, aerr
@@ -161,7 +161,7 @@ func (e *Emulator) registerCaCertificate(c *call) (map[string]any, *apiError) {
 			return newErr(CodeRegisterCodeError, "Register code error in verification certificate.")
 		}
 		if len(s.casOf(inst)) >= e.maxCAs {
-			return newErr(CodeCaNumExceed, "CA certificate num exceed.")
+			return newErr(CodeCANumExceed, "CA certificate num exceed.")
 		}
 		if _, dup := s.caSerials[s.serialKey(inst, sn)]; dup {
 			return newErr(CodeSnNotUnique, "Sn is not unique in global.")
@@ -182,7 +182,7 @@ func (e *Emulator) caParams(c *call) (map[string]string, *apiError) {
 	return requireParams(c, "MqttInstanceId", "Sn")
 }
 
-func (e *Emulator) getCaCertificate(c *call) (map[string]any, *apiError) {
+func (e *Emulator) getCACertificate(c *call) (map[string]any, *apiError) {
 	p, aerr := e.caParams(c)
 	if aerr != nil {
 		return nil, aerr
@@ -194,7 +194,7 @@ func (e *Emulator) getCaCertificate(c *call) (map[string]any, *apiError) {
 		}
 		var ok bool
 		if rec, ok = s.cas[caKey{p["MqttInstanceId"], p["Sn"]}]; !ok {
-			aerr = errCaNotFound()
+			aerr = errCANotFound()
 		}
 	})
 	if aerr != nil {
@@ -220,7 +220,7 @@ func (e *Emulator) setCAStatus(c *call, status string) (map[string]any, *apiErro
 		k := caKey{p["MqttInstanceId"], p["Sn"]}
 		rec, ok := s.cas[k]
 		if !ok {
-			return errCaNotFound()
+			return errCANotFound()
 		}
 		if strict && rec.Status == status {
 			return errUnchangedStatus("CA", status)
@@ -235,18 +235,18 @@ func (e *Emulator) setCAStatus(c *call, status string) (map[string]any, *apiErro
 	return map[string]any{"Sn": p["Sn"]}, nil
 }
 
-func (e *Emulator) activeCaCertificate(c *call) (map[string]any, *apiError) {
+func (e *Emulator) activeCACertificate(c *call) (map[string]any, *apiError) {
 	return e.setCAStatus(c, "1")
 }
 
-func (e *Emulator) inactivateCaCertificate(c *call) (map[string]any, *apiError) {
+func (e *Emulator) inactivateCACertificate(c *call) (map[string]any, *apiError) {
 	return e.setCAStatus(c, "0")
 }
 
-// deleteCaCertificate removes the CA record and frees its serial in the
+// deleteCACertificate removes the CA record and frees its serial in the
 // instance's region. The device certificates registered under it are deleted
 // too, as the reference says, unless Behaviour.KeepDevicesOnCADelete.
-func (e *Emulator) deleteCaCertificate(c *call) (map[string]any, *apiError) {
+func (e *Emulator) deleteCACertificate(c *call) (map[string]any, *apiError) {
 	p, aerr := e.caParams(c)
 	if aerr != nil {
 		return nil, aerr
@@ -257,7 +257,7 @@ func (e *Emulator) deleteCaCertificate(c *call) (map[string]any, *apiError) {
 			return aerr
 		}
 		if _, ok := s.cas[caKey{p["MqttInstanceId"], p["Sn"]}]; !ok {
-			return errCaNotFound()
+			return errCANotFound()
 		}
 		s.deleteCA(p["MqttInstanceId"], p["Sn"], !keep)
 		return nil
@@ -268,7 +268,7 @@ func (e *Emulator) deleteCaCertificate(c *call) (map[string]any, *apiError) {
 	return map[string]any{"Sn": p["Sn"]}, nil
 }
 
-func (e *Emulator) listCaCertificate(c *call) (map[string]any, *apiError) {
+func (e *Emulator) listCACertificate(c *call) (map[string]any, *apiError) {
 	p, aerr := requireParams(c, "MqttInstanceId")
 	if aerr != nil {
 		return nil, aerr
@@ -286,7 +286,7 @@ func (e *Emulator) listCaCertificate(c *call) (map[string]any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	items, total, aerr := listPage(e.CurrentBehaviour(), all, pageNo, pageSize, errCaNotFound)
+	items, total, aerr := listPage(e.CurrentBehaviour(), all, pageNo, pageSize, errCANotFound)
 	if aerr != nil {
 		return nil, aerr
 	}

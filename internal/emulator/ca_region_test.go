@@ -104,14 +104,14 @@ func TestSeedCASerialUniquePerRegion(t *testing.T) {
 
 // DeleteCaCertificate deletes the device certificates registered under the
 // CA on that instance (the reference says so), unless KeepDevicesOnCADelete.
-func TestDeleteCaCertificateDeletesItsDevices(t *testing.T) {
+func TestDeleteCACertificateDeletesItsDevices(t *testing.T) {
 	for _, keep := range []bool{false, true} {
 		srv := startServer(t, emulator.Options{Behaviour: emulator.Behaviour{KeepDevicesOnCADelete: keep}})
 		c := demoClient(t, srv)
 		// Same CaSn on another instance, and another CaSn on this one: untouched either way.
 		for _, d := range []emulator.DeviceCertificate{
-			{InstanceID: emulator.OtherInstanceID, CaSn: emulator.DemoCASn, DeviceSn: "elsewhere", Status: "1"},
-			{InstanceID: emulator.DemoInstanceID, CaSn: "another-ca", DeviceSn: "bystander", Status: "1"},
+			{InstanceID: emulator.OtherInstanceID, CASn: emulator.DemoCASn, DeviceSn: "elsewhere", Status: "1"},
+			{InstanceID: emulator.DemoInstanceID, CASn: "another-ca", DeviceSn: "bystander", Status: "1"},
 		} {
 			if err := srv.PutDevice(d); err != nil {
 				t.Fatal(err)

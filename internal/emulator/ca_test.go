@@ -68,7 +68,7 @@ func selfSigned(t *testing.T, cn string, isCA bool) string {
 	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
 }
 
-func TestRegisterCaCertificateLifecycle(t *testing.T) {
+func TestRegisterCACertificateLifecycle(t *testing.T) {
 	srv := startServer(t, emulator.Options{})
 	c := demoClient(t, srv)
 
@@ -142,7 +142,7 @@ func TestRegisterCaCertificateLifecycle(t *testing.T) {
 	c.mustCall("RegisterCaCertificate", registerParams(ca, "again", verification(t, ca, fresh)))
 }
 
-func TestRegisterCaCertificateErrors(t *testing.T) {
+func TestRegisterCACertificateErrors(t *testing.T) {
 	srv := startServer(t, emulator.Options{MaxCAsPerInstance: 3}) // demo CA + 2
 	c := demoClient(t, srv)
 	code := registerCode(t, c, emulator.DemoInstanceID)
@@ -242,7 +242,7 @@ func TestRegisterCaCertificateErrors(t *testing.T) {
 	}
 }
 
-func TestCaOperationParameterChecks(t *testing.T) {
+func TestCAOperationParameterChecks(t *testing.T) {
 	srv := startServer(t, emulator.Options{})
 	c := demoClient(t, srv)
 	for _, action := range []string{"GetCaCertificate", "ActiveCaCertificate", "InactivateCaCertificate", "DeleteCaCertificate"} {

@@ -16,7 +16,7 @@ func TestConcurrentMixedOperations(t *testing.T) {
 	const workers, rounds = 64, 12
 	srv := startServer(t, emulator.Options{MaxCAsPerInstance: 100})
 	for i := range workers {
-		if err := srv.PutDevice(emulator.DeviceCertificate{InstanceID: emulator.DemoInstanceID, CaSn: "conc-ca", DeviceSn: fmt.Sprintf("conc-%02d", i), Status: "1"}); err != nil {
+		if err := srv.PutDevice(emulator.DeviceCertificate{InstanceID: emulator.DemoInstanceID, CASn: "conc-ca", DeviceSn: fmt.Sprintf("conc-%02d", i), Status: "1"}); err != nil {
 			t.Fatal(err)
 		}
 	}

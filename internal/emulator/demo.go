@@ -98,7 +98,7 @@ func DemoSeed() Seed {
 	}
 	dev := func(inst, caSn string, c *IssuedCert, status string) DeviceCertificate {
 		return DeviceCertificate{
-			InstanceID: inst, CaSn: caSn, DeviceSn: c.Sn, DeviceName: c.Cert.Subject.CommonName,
+			InstanceID: inst, CASn: caSn, DeviceSn: c.Sn, DeviceName: c.Cert.Subject.CommonName,
 			Status: status, Content: string(c.CertPEM),
 			ValidBegin: c.Cert.NotBefore.UTC(), ValidEnd: c.Cert.NotAfter.UTC(),
 		}

@@ -5,7 +5,7 @@ package emulator
 
 func deviceVO(d DeviceCertificate) map[string]any {
 	return map[string]any{
-		"CaSn":          d.CaSn,
+		"CaSn":          d.CASn,
 		"DeviceContent": d.Content,
 		"DeviceName":    d.DeviceName,
 		"DeviceSn":      d.DeviceSn,
@@ -107,7 +107,7 @@ func (e *Emulator) listDeviceCertificate(c *call) (map[string]any, *apiError) {
 	return e.listDevices(c, false)
 }
 
-func (e *Emulator) listDeviceCertificateByCaSn(c *call) (map[string]any, *apiError) {
+func (e *Emulator) listDeviceCertificateByCASn(c *call) (map[string]any, *apiError) {
 	return e.listDevices(c, true)
 }
 
@@ -136,8 +136,8 @@ func (e *Emulator) listDevices(c *call, byCA bool) (map[string]any, *apiError) {
 		var caSn *string
 		if byCA {
 			v := p["CaSn"]
-			if _, known := s.cas[caKey{p["MqttInstanceId"], v}]; !known && b.UnknownCaListError {
-				aerr = errCaNotFound()
+			if _, known := s.cas[caKey{p["MqttInstanceId"], v}]; !known && b.UnknownCAListError {
+				aerr = errCANotFound()
 				return
 			}
 			caSn = &v

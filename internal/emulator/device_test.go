@@ -136,7 +136,7 @@ func TestDeviceParameterChecks(t *testing.T) {
 		})
 	}
 	// A 128-byte multi-byte SN round-trips through a stored record.
-	if err := srv.PutDevice(emulator.DeviceCertificate{InstanceID: emulator.DemoInstanceID, CaSn: sn128, DeviceSn: sn128, DeviceName: "utf8", Status: "1"}); err != nil {
+	if err := srv.PutDevice(emulator.DeviceCertificate{InstanceID: emulator.DemoInstanceID, CASn: sn128, DeviceSn: sn128, DeviceName: "utf8", Status: "1"}); err != nil {
 		t.Fatal(err)
 	}
 	out := c.mustCall("InactivateDeviceCertificate", map[string]string{"MqttInstanceId": emulator.DemoInstanceID, "CaSn": sn128, "DeviceSn": sn128})
@@ -146,7 +146,7 @@ func TestDeviceParameterChecks(t *testing.T) {
 	if d, _ := srv.Device(emulator.DemoInstanceID, sn128, sn128); d.Status != "0" {
 		t.Fatalf("status = %q", d.Status)
 	}
-	if err := srv.PutDevice(emulator.DeviceCertificate{InstanceID: emulator.DemoInstanceID, CaSn: sn129, DeviceSn: "x", Status: "1"}); err == nil {
+	if err := srv.PutDevice(emulator.DeviceCertificate{InstanceID: emulator.DemoInstanceID, CASn: sn129, DeviceSn: "x", Status: "1"}); err == nil {
 		t.Fatal("PutDevice accepted a 129-byte CaSn")
 	}
 }
@@ -160,7 +160,7 @@ func seedDevices(t *testing.T, srv *emulator.Server, n int) {
 			ca = "ca-b"
 		}
 		err := srv.PutDevice(emulator.DeviceCertificate{
-			InstanceID: emulator.DemoInstanceID, CaSn: ca, DeviceSn: fmt.Sprintf("dev-%03d", i),
+			InstanceID: emulator.DemoInstanceID, CASn: ca, DeviceSn: fmt.Sprintf("dev-%03d", i),
 			DeviceName: fmt.Sprintf("d%d", i), Status: "1",
 			ValidBegin: time.Unix(1700000000, 0), ValidEnd: time.Unix(1800000000, 0),
 		})
@@ -228,7 +228,7 @@ func TestListDeviceCertificatePaging(t *testing.T) {
 	}
 }
 
-func TestListDeviceCertificateByCaSn(t *testing.T) {
+func TestListDeviceCertificateByCASn(t *testing.T) {
 	srv := startServer(t, emulator.Options{})
 	c := demoClient(t, srv)
 	seedDevices(t, srv, 7) // ca-a: 0,2,4,6; ca-b: 1,3,5

@@ -30,14 +30,14 @@ const (
 	// OnsMqtt codes.
 	CodeParameterFieldCheckFailed = "ParameterFieldCheckFailed"
 	CodeFindDeviceBySnError       = "FindDeviceBySnError"
-	CodeFindCaBySnError           = "FindCaBySnError"
+	CodeFindCABySnError           = "FindCaBySnError"
 	CodeMqttInstanceNotFound      = "MqttInstanceNotFound"
 	CodeMqttOwnerCheckError       = "MqttOwnerCheckError"
 	CodeSystemOverFlow            = "SystemOverFlow"
 	CodeInternalError             = "InternalError"
 	CodeRegisterCodeError         = "RegisterCodeError"
 	CodeRegisterCodeUsed          = "RegisterCodeUsed"
-	CodeCaNumExceed               = "CaNumExceed"
+	CodeCANumExceed               = "CaNumExceed"
 	CodeCertificateContentError   = "CertificateContentError"
 	CodeSnNotUnique               = "SnNotUnique"
 	// Product-wide MQTT codes (the "error codes" reference page), whose
@@ -93,14 +93,14 @@ var codeTable = map[string]codeInfo{
 
 	CodeParameterFieldCheckFailed: {http.StatusBadRequest, preChange},
 	CodeFindDeviceBySnError:       {http.StatusBadRequest, preChange},
-	CodeFindCaBySnError:           {http.StatusBadRequest, preChange},
+	CodeFindCABySnError:           {http.StatusBadRequest, preChange},
 	CodeMqttInstanceNotFound:      {http.StatusBadRequest, preChange},
 	CodeMqttOwnerCheckError:       {http.StatusForbidden, preChange},
 	CodeSystemOverFlow:            {http.StatusForbidden, preChange},
 	CodeInternalError:             {http.StatusExpectationFailed, preChange},
 	CodeRegisterCodeError:         {http.StatusBadRequest, preChange},
 	CodeRegisterCodeUsed:          {http.StatusUnauthorized, preChange},
-	CodeCaNumExceed:               {http.StatusUnauthorized, preChange},
+	CodeCANumExceed:               {http.StatusUnauthorized, preChange},
 	CodeCertificateContentError:   {http.StatusUnauthorized, preChange},
 	CodeSnNotUnique:               {http.StatusUnauthorized, preChange},
 
@@ -175,8 +175,8 @@ func errDeviceNotFound() *apiError {
 	return newErr(CodeFindDeviceBySnError, "Failed to find the device certificate by the SN. Please check sn is valid.")
 }
 
-func errCaNotFound() *apiError {
-	return newErr(CodeFindCaBySnError, "Failed to find the CA by the SN. Please check sn is valid.")
+func errCANotFound() *apiError {
+	return newErr(CodeFindCABySnError, "Failed to find the CA by the SN. Please check sn is valid.")
 }
 
 // errUnchangedStatus answers a no-op status change under

@@ -122,8 +122,8 @@ func TestSnRenderingOverTheAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rec.DeviceSn != derSerialHex(t, dev.Cert) || !strings.HasPrefix(rec.DeviceSn, "0a") || rec.CaSn != caSn {
-		t.Fatalf("registered device %s/%s, DER serial %s", rec.CaSn, rec.DeviceSn, derSerialHex(t, dev.Cert))
+	if rec.DeviceSn != derSerialHex(t, dev.Cert) || !strings.HasPrefix(rec.DeviceSn, "0a") || rec.CASn != caSn {
+		t.Fatalf("registered device %s/%s, DER serial %s", rec.CASn, rec.DeviceSn, derSerialHex(t, dev.Cert))
 	}
 	got := c.mustCall("GetDeviceCertificate", map[string]string{"MqttInstanceId": emulator.DemoInstanceID, "CaSn": caSn, "DeviceSn": rec.DeviceSn})
 	if digStr(got, "Data", "DeviceSn") != rec.DeviceSn || digStr(got, "Data", "CaSn") != caSn {

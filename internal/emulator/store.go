@@ -82,9 +82,9 @@ func newStore(seed Seed, now time.Time) (*store, error) {
 		if err := s.checkDevice(d); err != nil {
 			return nil, fmt.Errorf("seed: %w", err)
 		}
-		k := deviceKey{d.InstanceID, d.CaSn, d.DeviceSn}
+		k := deviceKey{d.InstanceID, d.CASn, d.DeviceSn}
 		if _, dup := s.devices[k]; dup {
-			return nil, fmt.Errorf("seed: duplicate device certificate %s/%s/%s", d.InstanceID, d.CaSn, d.DeviceSn)
+			return nil, fmt.Errorf("seed: duplicate device certificate %s/%s/%s", d.InstanceID, d.CASn, d.DeviceSn)
 		}
 		fillValidity(&d.ValidBegin, &d.ValidEnd, now)
 		s.devices[k] = d
@@ -223,7 +223,7 @@ func (s *store) checkDevice(d DeviceCertificate) error {
 	if _, ok := s.instances[d.InstanceID]; !ok {
 		return fmt.Errorf("device %q: unknown instance %q", d.DeviceSn, d.InstanceID)
 	}
-	if err := checkSn("ca sn", d.CaSn); err != nil {
+	if err := checkSn("ca sn", d.CASn); err != nil {
 		return err
 	}
 	if err := checkSn("device sn", d.DeviceSn); err != nil {
@@ -281,7 +281,7 @@ func (s *store) devicesOf(instance string, caSn *string) []DeviceCertificate {
 
 func sortDevices(ds []DeviceCertificate) {
 	slices.SortFunc(ds, func(a, b DeviceCertificate) int {
-		return cmp.Or(cmp.Compare(a.InstanceID, b.InstanceID), cmp.Compare(a.CaSn, b.CaSn), cmp.Compare(a.DeviceSn, b.DeviceSn))
+		return cmp.Or(cmp.Compare(a.InstanceID, b.InstanceID), cmp.Compare(a.CASn, b.CASn), cmp.Compare(a.DeviceSn, b.DeviceSn))
 	})
 }
 

@@ -146,7 +146,7 @@ type CACertificate struct {
 // by (InstanceID, CaSn, DeviceSn) like the real API.
 type DeviceCertificate struct {
 	InstanceID string    `json:"instance_id"`
-	CaSn       string    `json:"ca_sn"`
+	CASn       string    `json:"ca_sn"`
 	DeviceSn   string    `json:"device_sn"`
 	DeviceName string    `json:"device_name"`
 	Status     string    `json:"status"`  // "1" active, "0" inactive
@@ -171,9 +171,9 @@ type Behaviour struct {
 	// inactive certificate answer ParameterFieldCheckFailed instead of
 	// succeeding.
 	StrictStatusChanges bool `json:"strict_status_changes"`
-	// UnknownCaListError makes ListDeviceCertificateByCaSn with a CaSn that
+	// UnknownCAListError makes ListDeviceCertificateByCaSn with a CaSn that
 	// is not a CA of the instance answer FindCaBySnError instead of an empty list.
-	UnknownCaListError bool `json:"unknown_ca_list_error"`
+	UnknownCAListError bool `json:"unknown_ca_list_error"`
 	// KeepDevicesOnCADelete makes DeleteCaCertificate leave the device
 	// records issued under the CA in place. By default they are deleted with
 	// it, as the DeleteCaCertificate reference says.

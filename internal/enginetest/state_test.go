@@ -16,7 +16,7 @@ import (
 type stateInstance struct {
 	Address  string
 	Instance string
-	CaSn     string
+	CASn     string
 	DeviceSn string
 	Status   string
 }
@@ -56,7 +56,7 @@ func readState(t *testing.T, dir string) []stateInstance {
 			s := func(k string) string { v, _ := in.Attributes[k].(string); return v }
 			out = append(out, stateInstance{
 				Address:  fmt.Sprintf("%s.%s[%v]", r.Type, r.Name, in.IndexKey),
-				Instance: s("instance_id"), CaSn: s("ca_sn"), DeviceSn: s("device_sn"), Status: s("status"),
+				Instance: s("instance_id"), CASn: s("ca_sn"), DeviceSn: s("device_sn"), Status: s("status"),
 			})
 		}
 	}
@@ -75,7 +75,7 @@ func stateFileComplete(dir string) ([]byte, bool) {
 func checkStateHonest(t *testing.T, srv *emulator.Server, st []stateInstance) {
 	t.Helper()
 	for _, in := range st {
-		d, ok := srv.Device(in.Instance, in.CaSn, in.DeviceSn)
+		d, ok := srv.Device(in.Instance, in.CASn, in.DeviceSn)
 		if !ok {
 			t.Errorf("%s: state holds a certificate the API does not have", in.Address)
 			continue
@@ -95,7 +95,7 @@ func checkStateHonest(t *testing.T, srv *emulator.Server, st []stateInstance) {
 func checkNoUnmadeChange(t *testing.T, srv *emulator.Server, st []stateInstance) {
 	t.Helper()
 	for _, in := range st {
-		d, ok := srv.Device(in.Instance, in.CaSn, in.DeviceSn)
+		d, ok := srv.Device(in.Instance, in.CASn, in.DeviceSn)
 		if !ok {
 			t.Errorf("%s: state holds a certificate the API does not have", in.Address)
 			continue

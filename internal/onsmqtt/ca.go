@@ -9,19 +9,19 @@ import (
 	"time"
 )
 
-// CaKey addresses one CA certificate of an instance.
-type CaKey struct {
+// CAKey addresses one CA certificate of an instance.
+type CAKey struct {
 	InstanceID string
 	Sn         string
 }
 
-func (k CaKey) params() map[string]string {
+func (k CAKey) params() map[string]string {
 	return map[string]string{"MqttInstanceId": k.InstanceID, "Sn": k.Sn}
 }
 
 // CACertificate is a CA certificate registered on an instance.
 type CACertificate struct {
-	CaKey
+	CAKey
 	Name                string
 	Status              Status
 	Content             string
@@ -32,8 +32,8 @@ type CACertificate struct {
 }
 
 type caCertificateVO struct {
-	CaContent           string `json:"CaContent"`
-	CaName              string `json:"CaName"`
+	CAContent           string `json:"CaContent"`
+	CAName              string `json:"CaName"`
 	RegistrationCode    string `json:"RegistrationCode"`
 	Sn                  string `json:"Sn"`
 	Status              string `json:"Status"`
@@ -56,10 +56,10 @@ func (v caCertificateVO) toModel(instanceID string) (CACertificate, error) {
 		return CACertificate{}, fmt.Errorf("ValidEnd: %w", err)
 	}
 	return CACertificate{
-		CaKey:               CaKey{InstanceID: instanceID, Sn: v.Sn},
-		Name:                v.CaName,
+		CAKey:               CAKey{InstanceID: instanceID, Sn: v.Sn},
+		Name:                v.CAName,
 		Status:              status,
-		Content:             v.CaContent,
+		Content:             v.CAContent,
 		VerificationContent: v.VerificationContent,
 		RegistrationCode:    v.RegistrationCode,
 		ValidBegin:          begin,
@@ -67,26 +67,26 @@ func (v caCertificateVO) toModel(instanceID string) (CACertificate, error) {
 	}, nil
 }
 
-// RegisterCaInput is a RegisterCaCertificate request.
-type RegisterCaInput struct {
+// RegisterCAInput is a RegisterCaCertificate request.
+type RegisterCAInput struct {
 	InstanceID      string
 	Name            string
-	CaPEM           string
+	CAPEM           string
 	VerificationPEM string // signed by the CA; its subject CN is the instance's registration code
 }
 
-// RegisterCaCertificate registers a CA on an instance and returns its SN.
+// RegisterCACertificate registers a CA on an instance and returns its SN.
 //
 // The call is not idempotent: if an attempt registered the CA but its answer
 // was lost, the retry fails with RegisterCodeUsed or SnNotUnique. In that
 // case only (more than one attempt), the CA is looked up by content and its
 // SN returned, so a flaky network does not orphan a registration.
-func (c *Client) RegisterCaCertificate(ctx context.Context, in RegisterCaInput) (string, error) {
+func (c *Client) RegisterCACertificate(ctx context.Context, in RegisterCAInput) (string, error) {
 	const action = "RegisterCaCertificate"
 	params := map[string]string{
 		"MqttInstanceId":      in.InstanceID,
 		"CaName":              in.Name,
-		"CaContent":           in.CaPEM,
+		"CaContent":           in.CAPEM,
 		"VerificationContent": in.VerificationPEM,
 	}
 	var out struct {
@@ -96,7 +96,7 @@ func (c *Client) RegisterCaCertificate(ctx context.Context, in RegisterCaInput) 
 	if err != nil {
 		var apiErr *APIError
 		if errors.As(err, &apiErr) && apiErr.Attempts > 1 && (apiErr.Code == "RegisterCodeUsed" || apiErr.Code == "SnNotUnique") {
-			if sn, ok := c.findCaByContent(ctx, in.InstanceID, in.CaPEM); ok {
+			if sn, ok := c.findCAByContent(ctx, in.InstanceID, in.CAPEM); ok {
 				c.log.Warn(ctx, "RegisterCaCertificate: an earlier attempt had registered the CA; adopting it",
 					map[string]any{"action": action, "sn": sn, "code": apiErr.Code})
 				return sn, nil
@@ -110,9 +110,9 @@ func (c *Client) RegisterCaCertificate(ctx context.Context, in RegisterCaInput) 
 	return out.Sn, nil
 }
 
-// findCaByContent looks for a registered CA with the same PEM content.
-func (c *Client) findCaByContent(ctx context.Context, instanceID, caPEM string) (string, bool) {
-	cas, err := c.ListCaCertificates(ctx, instanceID)
+// findCAByContent looks for a registered CA with the same PEM content.
+func (c *Client) findCAByContent(ctx context.Context, instanceID, caPEM string) (string, bool) {
+	cas, err := c.ListCACertificates(ctx, instanceID)
 	if err != nil {
 		return "", false
 	}
@@ -125,9 +125,9 @@ func (c *Client) findCaByContent(ctx context.Context, instanceID, caPEM string) 
 	return "", false
 }
 
-// GetCaCertificate reads one CA certificate. A CA or instance that does not
+// GetCACertificate reads one CA certificate. A CA or instance that does not
 // exist gives an error for which IsNotFound is true.
-func (c *Client) GetCaCertificate(ctx context.Context, key CaKey) (CACertificate, error) {
+func (c *Client) GetCACertificate(ctx context.Context, key CAKey) (CACertificate, error) {
 	const action = "GetCaCertificate"
 	var out struct {
 		Data *caCertificateVO `json:"Data"`
@@ -148,50 +148,50 @@ func (c *Client) GetCaCertificate(ctx context.Context, key CaKey) (CACertificate
 	return ca, nil
 }
 
-// CaStatusAction is the action that puts a CA into status.
-func CaStatusAction(status Status) string {
+// CAStatusAction is the action that puts a CA into status.
+func CAStatusAction(status Status) string {
 	if status == StatusInactive {
 		return "InactivateCaCertificate"
 	}
 	return "ActiveCaCertificate"
 }
 
-// SetCaCertificateStatus calls ActiveCaCertificate or
+// SetCACertificateStatus calls ActiveCaCertificate or
 // InactivateCaCertificate; like SetDeviceCertificateStatus, it succeeds when
 // the CA ends in the wanted status however the service answers a no-op.
-func (c *Client) SetCaCertificateStatus(ctx context.Context, key CaKey, status Status) error {
+func (c *Client) SetCACertificateStatus(ctx context.Context, key CAKey, status Status) error {
 	if status != StatusActive && status != StatusInactive {
 		return fmt.Errorf("unknown certificate status %q", status)
 	}
-	err := c.call(ctx, c.onsmqtt(), CaStatusAction(status), http.MethodPost, key.params(), nil)
+	err := c.call(ctx, c.onsmqtt(), CAStatusAction(status), http.MethodPost, key.params(), nil)
 	return confirmNoOp(err, status, func() (Status, error) {
-		ca, err := c.GetCaCertificate(ctx, key)
+		ca, err := c.GetCACertificate(ctx, key)
 		return ca.Status, err
 	})
 }
 
-// DeleteCaCertificate deregisters a CA.
-func (c *Client) DeleteCaCertificate(ctx context.Context, key CaKey) error {
+// DeleteCACertificate deregisters a CA.
+func (c *Client) DeleteCACertificate(ctx context.Context, key CAKey) error {
 	return c.call(ctx, c.onsmqtt(), "DeleteCaCertificate", http.MethodPost, key.params(), nil)
 }
 
-// ListCaCertificates returns every CA certificate of an instance, following
+// ListCACertificates returns every CA certificate of an instance, following
 // every page (see allPages for how the end of the list is found).
-func (c *Client) ListCaCertificates(ctx context.Context, instanceID string) ([]CACertificate, error) {
+func (c *Client) ListCACertificates(ctx context.Context, instanceID string) ([]CACertificate, error) {
 	const action = "ListCaCertificate"
 	params := map[string]string{"MqttInstanceId": instanceID}
 	fetch := func(pageNo int) ([]CACertificate, int, error) {
 		var out struct {
 			Data struct {
-				CaCertificateVOS []caCertificateVO `json:"CaCertificateVOS"`
+				CACertificateVOS []caCertificateVO `json:"CaCertificateVOS"`
 				Total            int               `json:"Total"`
 			} `json:"Data"`
 		}
 		if err := c.call(ctx, c.onsmqtt(), action, http.MethodGet, pageParams(params, pageNo), &out); err != nil {
 			return nil, 0, err
 		}
-		cas := make([]CACertificate, 0, len(out.Data.CaCertificateVOS))
-		for _, vo := range out.Data.CaCertificateVOS {
+		cas := make([]CACertificate, 0, len(out.Data.CACertificateVOS))
+		for _, vo := range out.Data.CACertificateVOS {
 			ca, err := vo.toModel(instanceID)
 			if err != nil {
 				return nil, 0, fmt.Errorf("%s: %w", action, err)

@@ -12,7 +12,7 @@ import (
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
 )
 
-func TestCaCertificateLifecycle(t *testing.T) {
+func TestCACertificateLifecycle(t *testing.T) {
 	_, url := fleetEmulator(t, nil)
 	c := fleetClient(t, url, 0)
 	ctx := context.Background()
@@ -22,8 +22,8 @@ func TestCaCertificateLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	ca, verPEM := newCA(t, code)
-	sn, err := c.RegisterCaCertificate(ctx, onsmqtt.RegisterCaInput{
-		InstanceID: emulator.DemoInstanceID, Name: "fleet-ca", CaPEM: string(ca.CertPEM), VerificationPEM: verPEM,
+	sn, err := c.RegisterCACertificate(ctx, onsmqtt.RegisterCAInput{
+		InstanceID: emulator.DemoInstanceID, Name: "fleet-ca", CAPEM: string(ca.CertPEM), VerificationPEM: verPEM,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -31,8 +31,8 @@ func TestCaCertificateLifecycle(t *testing.T) {
 	if sn != ca.Sn() {
 		t.Fatalf("Sn = %q, want %q", sn, ca.Sn())
 	}
-	key := onsmqtt.CaKey{InstanceID: emulator.DemoInstanceID, Sn: sn}
-	got, err := c.GetCaCertificate(ctx, key)
+	key := onsmqtt.CAKey{InstanceID: emulator.DemoInstanceID, Sn: sn}
+	got, err := c.GetCACertificate(ctx, key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,13 +42,13 @@ func TestCaCertificateLifecycle(t *testing.T) {
 		t.Fatalf("GetCaCertificate = %+v", got)
 	}
 
-	if err := c.SetCaCertificateStatus(ctx, key, onsmqtt.StatusInactive); err != nil {
+	if err := c.SetCACertificateStatus(ctx, key, onsmqtt.StatusInactive); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := c.GetCaCertificate(ctx, key); got.Status != onsmqtt.StatusInactive {
+	if got, _ := c.GetCACertificate(ctx, key); got.Status != onsmqtt.StatusInactive {
 		t.Fatalf("status after inactivation = %q", got.Status)
 	}
-	all, err := c.ListCaCertificates(ctx, emulator.DemoInstanceID)
+	all, err := c.ListCACertificates(ctx, emulator.DemoInstanceID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,19 +60,19 @@ func TestCaCertificateLifecycle(t *testing.T) {
 		t.Fatalf("ListCaCertificates = %v", found)
 	}
 
-	if err := c.DeleteCaCertificate(ctx, key); err != nil {
+	if err := c.DeleteCACertificate(ctx, key); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.GetCaCertificate(ctx, key); !onsmqtt.IsNotFound(err) {
+	if _, err := c.GetCACertificate(ctx, key); !onsmqtt.IsNotFound(err) {
 		t.Fatalf("GetCaCertificate after delete: want not found, got %v", err)
 	}
-	if err := c.DeleteCaCertificate(ctx, key); !onsmqtt.IsNotFound(err) {
+	if err := c.DeleteCACertificate(ctx, key); !onsmqtt.IsNotFound(err) {
 		t.Fatalf("second delete: want not found, got %v", err)
 	}
 
 	// The code was consumed: registering again with it names the problem.
 	ca2, ver2 := newCA(t, code)
-	_, err = c.RegisterCaCertificate(ctx, onsmqtt.RegisterCaInput{InstanceID: emulator.DemoInstanceID, Name: "again", CaPEM: string(ca2.CertPEM), VerificationPEM: ver2})
+	_, err = c.RegisterCACertificate(ctx, onsmqtt.RegisterCAInput{InstanceID: emulator.DemoInstanceID, Name: "again", CAPEM: string(ca2.CertPEM), VerificationPEM: ver2})
 	var apiErr *onsmqtt.APIError
 	if !errors.As(err, &apiErr) || apiErr.Code != "RegisterCodeUsed" || apiErr.Attempts > 1 {
 		t.Fatalf("want RegisterCodeUsed after one attempt, got %v", err)
@@ -82,7 +82,7 @@ func TestCaCertificateLifecycle(t *testing.T) {
 // A registration whose answer is lost is retried; the retry fails with
 // RegisterCodeUsed, and the client recognises its own CA instead of
 // leaving an orphan registration.
-func TestRegisterCaAdoptsARegistrationWhoseAnswerWasLost(t *testing.T) {
+func TestRegisterCAAdoptsARegistrationWhoseAnswerWasLost(t *testing.T) {
 	var dropped atomic.Int32
 	_, url := fleetEmulator(t, func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -105,8 +105,8 @@ func TestRegisterCaAdoptsARegistrationWhoseAnswerWasLost(t *testing.T) {
 		t.Fatal(err)
 	}
 	ca, verPEM := newCA(t, code)
-	sn, err := c.RegisterCaCertificate(ctx, onsmqtt.RegisterCaInput{
-		InstanceID: emulator.DemoInstanceID, Name: "lost", CaPEM: string(ca.CertPEM), VerificationPEM: verPEM,
+	sn, err := c.RegisterCACertificate(ctx, onsmqtt.RegisterCAInput{
+		InstanceID: emulator.DemoInstanceID, Name: "lost", CAPEM: string(ca.CertPEM), VerificationPEM: verPEM,
 	})
 	if dropped.Load() != 1 {
 		t.Fatal("no answer was dropped; the test proves nothing")
@@ -121,14 +121,14 @@ func TestRegisterCaAdoptsARegistrationWhoseAnswerWasLost(t *testing.T) {
 
 // The adoption is limited to retried calls: a CA someone registered earlier
 // is an error, not silently taken over.
-func TestRegisterCaDoesNotAdoptAnEarlierRegistration(t *testing.T) {
+func TestRegisterCADoesNotAdoptAnEarlierRegistration(t *testing.T) {
 	_, url := fleetEmulator(t, nil)
 	c := fleetClient(t, url, 0)
 	ctx := context.Background()
 	code, _ := c.GetRegisterCode(ctx, emulator.DemoInstanceID)
 	ca, verPEM := newCA(t, code)
-	in := onsmqtt.RegisterCaInput{InstanceID: emulator.DemoInstanceID, Name: "first", CaPEM: string(ca.CertPEM), VerificationPEM: verPEM}
-	if _, err := c.RegisterCaCertificate(ctx, in); err != nil {
+	in := onsmqtt.RegisterCAInput{InstanceID: emulator.DemoInstanceID, Name: "first", CAPEM: string(ca.CertPEM), VerificationPEM: verPEM}
+	if _, err := c.RegisterCACertificate(ctx, in); err != nil {
 		t.Fatal(err)
 	}
 	code2, _ := c.GetRegisterCode(ctx, emulator.DemoInstanceID)
@@ -137,7 +137,7 @@ func TestRegisterCaDoesNotAdoptAnEarlierRegistration(t *testing.T) {
 		t.Fatal(err)
 	}
 	in.VerificationPEM = string(ver2.CertPEM)
-	_, err = c.RegisterCaCertificate(ctx, in)
+	_, err = c.RegisterCACertificate(ctx, in)
 	var apiErr *onsmqtt.APIError
 	if !errors.As(err, &apiErr) || apiErr.Code != "SnNotUnique" {
 		t.Fatalf("want SnNotUnique, got %v", err)

@@ -32,12 +32,12 @@ func startEmulator(t *testing.T, opts emulator.Options, devices ...emulator.Devi
 }
 
 func device(sn, status string) emulator.DeviceCertificate {
-	return emulator.DeviceCertificate{InstanceID: emulator.DemoInstanceID, CaSn: "ca01", DeviceSn: sn, DeviceName: "name-" + sn, Status: status,
+	return emulator.DeviceCertificate{InstanceID: emulator.DemoInstanceID, CASn: "ca01", DeviceSn: sn, DeviceName: "name-" + sn, Status: status,
 		ValidBegin: time.UnixMilli(1654137303000).UTC(), ValidEnd: time.UnixMilli(1969497303000).UTC()}
 }
 
 func key(sn string) onsmqtt.DeviceKey {
-	return onsmqtt.DeviceKey{InstanceID: emulator.DemoInstanceID, CaSn: "ca01", DeviceSn: sn}
+	return onsmqtt.DeviceKey{InstanceID: emulator.DemoInstanceID, CASn: "ca01", DeviceSn: sn}
 }
 
 type recordingLogger struct {
@@ -156,7 +156,7 @@ func TestPermanentErrorsFailFastWithoutRetry(t *testing.T) {
 		}
 	}
 	srv.ResetCounters()
-	_, err := newClient(t, srv, nil).GetDeviceCertificate(context.Background(), onsmqtt.DeviceKey{InstanceID: other, CaSn: "ca01", DeviceSn: "d1"})
+	_, err := newClient(t, srv, nil).GetDeviceCertificate(context.Background(), onsmqtt.DeviceKey{InstanceID: other, CASn: "ca01", DeviceSn: "d1"})
 	var apiErr *onsmqtt.APIError
 	if !errors.As(err, &apiErr) || apiErr.Code != "MqttOwnerCheckError" || apiErr.HTTPStatus != 403 || srv.Calls()["GetDeviceCertificate"] != 1 {
 		t.Errorf("owner check: err = %v, calls %v", err, srv.Calls())
@@ -280,7 +280,7 @@ func TestListFollowsEveryPage(t *testing.T) {
 	for i := 0; i < 250; i++ {
 		d := device(fmt.Sprintf("l%03d", i), "1")
 		if i >= 200 {
-			d.CaSn = "ca02"
+			d.CASn = "ca02"
 		}
 		devices = append(devices, d)
 	}
@@ -303,7 +303,7 @@ func TestListFollowsEveryPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(byCA) != 50 || byCA[0].CaSn != "ca02" {
+	if len(byCA) != 50 || byCA[0].CASn != "ca02" {
 		t.Errorf("by CA: %d certificates, first %+v", len(byCA), byCA[0])
 	}
 	if n := srv.Calls()["ListDeviceCertificate"]; n != 3 {

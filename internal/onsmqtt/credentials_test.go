@@ -57,7 +57,7 @@ func TestProviderSourceRenewsOnceForManyRequests(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for ctx.Err() == nil {
-				_, err := client.GetDeviceCertificate(ctx, onsmqtt.DeviceKey{InstanceID: emulator.DemoInstanceID, CaSn: emulator.DemoCASn, DeviceSn: emulator.DemoDeviceSn})
+				_, err := client.GetDeviceCertificate(ctx, onsmqtt.DeviceKey{InstanceID: emulator.DemoInstanceID, CASn: emulator.DemoCASn, DeviceSn: emulator.DemoDeviceSn})
 				mu.Lock()
 				if err != nil && ctx.Err() == nil {
 					fails = append(fails, err)

@@ -30,12 +30,12 @@ func statusFromAPI(s string) (Status, error) {
 // DeviceKey addresses one device certificate.
 type DeviceKey struct {
 	InstanceID string
-	CaSn       string
+	CASn       string
 	DeviceSn   string
 }
 
 func (k DeviceKey) params() map[string]string {
-	return map[string]string{"MqttInstanceId": k.InstanceID, "CaSn": k.CaSn, "DeviceSn": k.DeviceSn}
+	return map[string]string{"MqttInstanceId": k.InstanceID, "CaSn": k.CASn, "DeviceSn": k.DeviceSn}
 }
 
 // DeviceCertificate is a device certificate as the broker registered it.
@@ -49,7 +49,7 @@ type DeviceCertificate struct {
 }
 
 type deviceCertificateVO struct {
-	CaSn          string `json:"CaSn"`
+	CASn          string `json:"CaSn"`
 	DeviceContent string `json:"DeviceContent"`
 	DeviceName    string `json:"DeviceName"`
 	DeviceSn      string `json:"DeviceSn"`
@@ -72,7 +72,7 @@ func (v deviceCertificateVO) toModel(instanceID string) (DeviceCertificate, erro
 		return DeviceCertificate{}, fmt.Errorf("ValidEnd: %w", err)
 	}
 	return DeviceCertificate{
-		DeviceKey:  DeviceKey{InstanceID: instanceID, CaSn: v.CaSn, DeviceSn: v.DeviceSn},
+		DeviceKey:  DeviceKey{InstanceID: instanceID, CASn: v.CASn, DeviceSn: v.DeviceSn},
 		DeviceName: v.DeviceName,
 		Status:     status,
 		Content:    v.DeviceContent,
@@ -177,5 +177,5 @@ func (c *Client) ListDeviceCertificates(ctx context.Context, instanceID, caSn st
 		}
 		return certs, out.Data.Total, nil
 	}
-	return allPages(ctx, c.log, action, fetch, func(d DeviceCertificate) string { return d.CaSn + ":" + d.DeviceSn })
+	return allPages(ctx, c.log, action, fetch, func(d DeviceCertificate) string { return d.CASn + ":" + d.DeviceSn })
 }

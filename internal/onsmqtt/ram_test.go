@@ -43,7 +43,7 @@ func TestPermissionCheckFailedNamesTheActionsToGrant(t *testing.T) {
 	c := onsmqtttest.Client(t, srv.URL, func(cfg *onsmqtt.Config) {
 		cfg.Credentials = onsmqtt.Credentials{AccessKeyID: keyID, AccessKeySecret: secret}
 	})
-	_, err = c.GetDeviceCertificate(context.Background(), onsmqtt.DeviceKey{InstanceID: emulator.DemoInstanceID, CaSn: emulator.DemoCASn, DeviceSn: emulator.DemoDeviceSn})
+	_, err = c.GetDeviceCertificate(context.Background(), onsmqtt.DeviceKey{InstanceID: emulator.DemoInstanceID, CASn: emulator.DemoCASn, DeviceSn: emulator.DemoDeviceSn})
 	var apiErr *onsmqtt.APIError
 	if !errors.As(err, &apiErr) || apiErr.Code != "PermissionCheckFailed" || apiErr.HTTPStatus != 403 {
 		t.Fatalf("err = %v, want PermissionCheckFailed (403)", err)

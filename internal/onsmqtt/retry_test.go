@@ -331,7 +331,7 @@ func TestCancelMidRetryKeepsTheServiceLastAnswer(t *testing.T) {
 			cancel() // during the wait before the fourth attempt
 		}
 	}}
-	_, err := fastClient(t, url, log).GetDeviceCertificate(ctx, DeviceKey{InstanceID: emulator.DemoInstanceID, CaSn: emulator.DemoCASn, DeviceSn: emulator.DemoDeviceSn})
+	_, err := fastClient(t, url, log).GetDeviceCertificate(ctx, DeviceKey{InstanceID: emulator.DemoInstanceID, CASn: emulator.DemoCASn, DeviceSn: emulator.DemoDeviceSn})
 	var canceled *CanceledError
 	if !errors.As(err, &canceled) || !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v (%T), want a *CanceledError", err, err)
@@ -363,7 +363,7 @@ func TestOperationTimeoutEndsRetriesWithTheLastError(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	started := time.Now()
-	_, err := fastClient(t, url, log).GetDeviceCertificate(ctx, DeviceKey{InstanceID: emulator.DemoInstanceID, CaSn: emulator.DemoCASn, DeviceSn: emulator.DemoDeviceSn})
+	_, err := fastClient(t, url, log).GetDeviceCertificate(ctx, DeviceKey{InstanceID: emulator.DemoInstanceID, CASn: emulator.DemoCASn, DeviceSn: emulator.DemoDeviceSn})
 	var timeout *TimeoutError
 	if !errors.As(err, &timeout) {
 		t.Fatalf("err = %v (%T), want *TimeoutError", err, err)

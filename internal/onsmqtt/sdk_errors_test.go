@@ -57,7 +57,7 @@ func FuzzClassifyResponse(f *testing.F) {
 		mu.Lock()
 		status, body = st, b
 		mu.Unlock()
-		params := DeviceKey{InstanceID: "post-cn-fuzz", CaSn: "ca", DeviceSn: "dev"}.params()
+		params := DeviceKey{InstanceID: "post-cn-fuzz", CASn: "ca", DeviceSn: "dev"}.params()
 		_, err := c.attemptOnce(context.Background(), c.onsmqtt(), "GetDeviceCertificate", http.MethodGet, params, 1)
 		if st < 300 {
 			return // a 2xx is success whatever the body; decoding is the caller's

@@ -20,12 +20,12 @@ func TestStatusNoOpWorksWhetherTheServiceAcceptsOrRefusesIt(t *testing.T) {
 		}
 		c := fleetClient(t, url, 0)
 		ctx := context.Background()
-		device := onsmqtt.DeviceKey{InstanceID: emulator.DemoInstanceID, CaSn: emulator.DemoCASn, DeviceSn: emulator.DemoInactiveDeviceSn}
+		device := onsmqtt.DeviceKey{InstanceID: emulator.DemoInstanceID, CASn: emulator.DemoCASn, DeviceSn: emulator.DemoInactiveDeviceSn}
 		if err := c.SetDeviceCertificateStatus(ctx, device, onsmqtt.StatusInactive); err != nil {
 			t.Fatalf("strict=%v: inactivating an inactive certificate: %v", strict, err)
 		}
-		ca := onsmqtt.CaKey{InstanceID: emulator.DemoInstanceID, Sn: emulator.DemoCASn}
-		if err := c.SetCaCertificateStatus(ctx, ca, onsmqtt.StatusActive); err != nil {
+		ca := onsmqtt.CAKey{InstanceID: emulator.DemoInstanceID, Sn: emulator.DemoCASn}
+		if err := c.SetCACertificateStatus(ctx, ca, onsmqtt.StatusActive); err != nil {
 			t.Fatalf("strict=%v: activating an active CA: %v", strict, err)
 		}
 		wantReads := map[bool]int64{false: 0, true: 1}[strict]

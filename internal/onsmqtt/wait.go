@@ -31,7 +31,7 @@ type RegistrationTimeoutError struct {
 
 func (e *RegistrationTimeoutError) Error() string {
 	return fmt.Sprintf("device certificate %s (instance %s, CA %s) was still not registered after waiting %s (%d checks): the device never connected",
-		e.Key.DeviceSn, e.Key.InstanceID, e.Key.CaSn, e.Waited.Round(time.Second), e.Checks)
+		e.Key.DeviceSn, e.Key.InstanceID, e.Key.CASn, e.Waited.Round(time.Second), e.Checks)
 }
 
 func (e *RegistrationTimeoutError) Unwrap() error { return e.Last }
@@ -70,7 +70,7 @@ func (c *Client) WaitForDeviceCertificate(ctx context.Context, key DeviceKey, p 
 		backoff.WithMaxElapsedTime(0), // ctx (the create timeout) is the bound
 		backoff.WithNotify(func(_ error, next time.Duration) {
 			c.log.Debug(ctx, "device certificate not registered yet; waiting for the device to connect", map[string]any{
-				"device_sn": key.DeviceSn, "ca_sn": key.CaSn, "check": checks, "next_check_in_ms": next.Milliseconds(),
+				"device_sn": key.DeviceSn, "ca_sn": key.CASn, "check": checks, "next_check_in_ms": next.Milliseconds(),
 			})
 		}),
 	)

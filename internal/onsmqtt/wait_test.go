@@ -43,7 +43,7 @@ func TestWaitForDeviceCertificateReturnsOnceTheDeviceConnects(t *testing.T) {
 		registered <- time.Now()
 	}()
 
-	key := onsmqtt.DeviceKey{InstanceID: emulator.DemoInstanceID, CaSn: emulator.DemoCASn, DeviceSn: dev.Sn}
+	key := onsmqtt.DeviceKey{InstanceID: emulator.DemoInstanceID, CASn: emulator.DemoCASn, DeviceSn: dev.Sn}
 	started := time.Now()
 	cert, err := c.WaitForDeviceCertificate(ctx, key, fastWait)
 	if err != nil {
@@ -68,7 +68,7 @@ func TestWaitForDeviceCertificateTimesOutWithAClearError(t *testing.T) {
 	// Checks every 50-200 ms: a few of them fit in two seconds on any machine.
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	key := onsmqtt.DeviceKey{InstanceID: emulator.DemoInstanceID, CaSn: emulator.DemoCASn, DeviceSn: "never-connects"}
+	key := onsmqtt.DeviceKey{InstanceID: emulator.DemoInstanceID, CASn: emulator.DemoCASn, DeviceSn: "never-connects"}
 	_, err := c.WaitForDeviceCertificate(ctx, key, fastWait)
 	var timeout *onsmqtt.RegistrationTimeoutError
 	if !errors.As(err, &timeout) {
@@ -96,7 +96,7 @@ func TestWaitForDeviceCertificateSaysWhenCancelled(t *testing.T) {
 		}
 		cancel()
 	}()
-	key := onsmqtt.DeviceKey{InstanceID: emulator.DemoInstanceID, CaSn: emulator.DemoCASn, DeviceSn: "never-connects"}
+	key := onsmqtt.DeviceKey{InstanceID: emulator.DemoInstanceID, CASn: emulator.DemoCASn, DeviceSn: "never-connects"}
 	_, err := c.WaitForDeviceCertificate(ctx, key, fastWait)
 	var (
 		canceled *onsmqtt.CanceledError
@@ -121,7 +121,7 @@ func TestWaitForDeviceCertificateStopsOnOtherErrors(t *testing.T) {
 	c := fleetClient(t, url, 0)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	key := onsmqtt.DeviceKey{InstanceID: emulator.OtherInstanceID, CaSn: emulator.OtherCASn, DeviceSn: emulator.OtherDeviceSn}
+	key := onsmqtt.DeviceKey{InstanceID: emulator.OtherInstanceID, CASn: emulator.OtherCASn, DeviceSn: emulator.OtherDeviceSn}
 	started := time.Now()
 	_, err := c.WaitForDeviceCertificate(ctx, key, fastWait)
 	var apiErr *onsmqtt.APIError

@@ -65,5 +65,5 @@ func notRegisteredDetail(key onsmqtt.DeviceKey, err error) string {
 		"connects with a certificate signed by a registered, active CA. Connect the device once, then apply again "+
 		"(or set wait_for_registration = true so that create waits for it); or check instance_id, ca_sn, device_sn and "+
 		"region (the resource's, or the provider's when unset).\n\n%s",
-		key.DeviceSn, key.InstanceID, key.CaSn, apiErrorDetail("GetDeviceCertificate", err))
+		key.DeviceSn, key.InstanceID, key.CASn, apiErrorDetail("GetDeviceCertificate", err))
 }

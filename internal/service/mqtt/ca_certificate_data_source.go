@@ -21,8 +21,8 @@ type caCertificateDataSource struct {
 	dataSourceBase
 }
 
-// NewCaCertificateDataSource is the constructor the provider registers.
-func NewCaCertificateDataSource() datasource.DataSource {
+// NewCACertificateDataSource is the constructor the provider registers.
+func NewCACertificateDataSource() datasource.DataSource {
 	return &caCertificateDataSource{dataSourceBase{typeNameSuffix: "_mqtt_ca_certificate"}}
 }
 
@@ -33,7 +33,7 @@ type caCertificateDataSourceModel struct {
 	Region           types.String   `tfsdk:"region"`
 	Name             types.String   `tfsdk:"name"`
 	Status           types.String   `tfsdk:"status"`
-	CaCertificatePEM types.String   `tfsdk:"ca_certificate_pem"`
+	CACertificatePEM types.String   `tfsdk:"ca_certificate_pem"`
 	VerificationPEM  types.String   `tfsdk:"verification_certificate_pem"`
 	RegistrationCode types.String   `tfsdk:"registration_code"`
 	ValidFrom        types.String   `tfsdk:"valid_from"`
@@ -72,14 +72,14 @@ func (d *caCertificateDataSource) Read(ctx context.Context, req datasource.ReadR
 		return
 	}
 	defer cancel()
-	ca, err := client.GetCaCertificate(ctx, onsmqtt.CaKey{InstanceID: cfg.InstanceID.ValueString(), Sn: cfg.Sn.ValueString()})
+	ca, err := client.GetCACertificate(ctx, onsmqtt.CAKey{InstanceID: cfg.InstanceID.ValueString(), Sn: cfg.Sn.ValueString()})
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Read CA Certificate", apiErrorDetail("GetCaCertificate", err))
 		return
 	}
 	item := caItem(ca)
 	cfg.ID, cfg.Name, cfg.Status = item.ID, item.Name, item.Status
-	cfg.CaCertificatePEM, cfg.VerificationPEM, cfg.RegistrationCode = item.CaCertificatePEM, item.VerificationPEM, item.RegistrationCode
+	cfg.CACertificatePEM, cfg.VerificationPEM, cfg.RegistrationCode = item.CACertificatePEM, item.VerificationPEM, item.RegistrationCode
 	cfg.ValidFrom, cfg.ValidUntil = item.ValidFrom, item.ValidUntil
 	cfg.Region = types.StringValue(client.Region())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)

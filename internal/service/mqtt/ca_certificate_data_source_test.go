@@ -14,7 +14,7 @@ import (
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/emulator"
 )
 
-func TestAccCaCertificateDataSource_basic(t *testing.T) {
+func TestAccCACertificateDataSource_basic(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
 	ca := acctest.NewCA(t, "read CA")
 	sn := acctest.RegisterCA(t, srv, emulator.DemoInstanceID, ca)

@@ -14,7 +14,7 @@ type caCertificateItem struct {
 	Sn               types.String `tfsdk:"sn"`
 	Name             types.String `tfsdk:"name"`
 	Status           types.String `tfsdk:"status"`
-	CaCertificatePEM types.String `tfsdk:"ca_certificate_pem"`
+	CACertificatePEM types.String `tfsdk:"ca_certificate_pem"`
 	VerificationPEM  types.String `tfsdk:"verification_certificate_pem"`
 	RegistrationCode types.String `tfsdk:"registration_code"`
 	ValidFrom        types.String `tfsdk:"valid_from"`
@@ -23,12 +23,12 @@ type caCertificateItem struct {
 
 func caItem(c onsmqtt.CACertificate) caCertificateItem {
 	return caCertificateItem{
-		ID:               types.StringValue(formatCaID(c.CaKey)),
+		ID:               types.StringValue(formatCAID(c.CAKey)),
 		InstanceID:       types.StringValue(c.InstanceID),
 		Sn:               types.StringValue(c.Sn),
 		Name:             types.StringValue(c.Name),
 		Status:           types.StringValue(string(c.Status)),
-		CaCertificatePEM: types.StringValue(c.Content),
+		CACertificatePEM: types.StringValue(c.Content),
 		VerificationPEM:  types.StringValue(c.VerificationContent),
 		RegistrationCode: types.StringValue(c.RegistrationCode),
 		ValidFrom:        rfc3339(c.ValidBegin),

@@ -13,7 +13,7 @@ type caCertificateModel struct {
 	InstanceID       types.String   `tfsdk:"instance_id"`
 	Region           types.String   `tfsdk:"region"`
 	Name             types.String   `tfsdk:"name"`
-	CaCertificatePEM types.String   `tfsdk:"ca_certificate_pem"`
+	CACertificatePEM types.String   `tfsdk:"ca_certificate_pem"`
 	VerificationPEM  types.String   `tfsdk:"verification_certificate_pem"`
 	Status           types.String   `tfsdk:"status"`
 	Sn               types.String   `tfsdk:"sn"`
@@ -30,23 +30,23 @@ type caCertificateIdentityModel struct {
 	Region     types.String `tfsdk:"region"`
 }
 
-func (m *caCertificateModel) key() onsmqtt.CaKey {
-	return onsmqtt.CaKey{InstanceID: m.InstanceID.ValueString(), Sn: m.Sn.ValueString()}
+func (m *caCertificateModel) key() onsmqtt.CAKey {
+	return onsmqtt.CAKey{InstanceID: m.InstanceID.ValueString(), Sn: m.Sn.ValueString()}
 }
 
-func (m *caCertificateModel) registerInput() onsmqtt.RegisterCaInput {
-	return onsmqtt.RegisterCaInput{
+func (m *caCertificateModel) registerInput() onsmqtt.RegisterCAInput {
+	return onsmqtt.RegisterCAInput{
 		InstanceID:      m.InstanceID.ValueString(),
 		Name:            m.Name.ValueString(),
-		CaPEM:           m.CaCertificatePEM.ValueString(),
+		CAPEM:           m.CACertificatePEM.ValueString(),
 		VerificationPEM: m.VerificationPEM.ValueString(),
 	}
 }
 
 // setKey records what a registration returned, so that a failure after it
 // still leaves the CA in state (tainted) rather than orphaned.
-func (m *caCertificateModel) setKey(key onsmqtt.CaKey, region string) {
-	m.ID = types.StringValue(formatCaID(key))
+func (m *caCertificateModel) setKey(key onsmqtt.CAKey, region string) {
+	m.ID = types.StringValue(formatCAID(key))
 	m.Sn = types.StringValue(key.Sn)
 	m.Region = types.StringValue(region)
 	for _, v := range []*types.String{&m.ValidFrom, &m.ValidUntil, &m.RegistrationCode} {
@@ -59,22 +59,22 @@ func (m *caCertificateModel) setKey(key onsmqtt.CaKey, region string) {
 // fill copies what the API holds. The PEMs stay as configured (the service
 // may re-encode them); only an import, which has none, takes the API's.
 func (m *caCertificateModel) fill(ca onsmqtt.CACertificate, region string) {
-	m.setKey(ca.CaKey, region)
+	m.setKey(ca.CAKey, region)
 	m.InstanceID = types.StringValue(ca.InstanceID)
 	m.Name = types.StringValue(ca.Name)
 	m.Status = types.StringValue(string(ca.Status))
 	m.ValidFrom = rfc3339(ca.ValidBegin)
 	m.ValidUntil = rfc3339(ca.ValidEnd)
 	m.RegistrationCode = types.StringValue(ca.RegistrationCode)
-	if m.CaCertificatePEM.IsNull() || m.CaCertificatePEM.IsUnknown() {
-		m.CaCertificatePEM = types.StringValue(ca.Content)
+	if m.CACertificatePEM.IsNull() || m.CACertificatePEM.IsUnknown() {
+		m.CACertificatePEM = types.StringValue(ca.Content)
 	}
 	if m.VerificationPEM.IsNull() || m.VerificationPEM.IsUnknown() {
 		m.VerificationPEM = types.StringValue(ca.VerificationContent)
 	}
 }
 
-func caIdentity(k onsmqtt.CaKey, region string) caCertificateIdentityModel {
+func caIdentity(k onsmqtt.CAKey, region string) caCertificateIdentityModel {
 	return caCertificateIdentityModel{
 		InstanceID: types.StringValue(k.InstanceID),
 		Sn:         types.StringValue(k.Sn),
@@ -83,7 +83,7 @@ func caIdentity(k onsmqtt.CaKey, region string) caCertificateIdentityModel {
 }
 
 func (m caCertificateIdentityModel) importID() string {
-	return formatCaID(onsmqtt.CaKey{InstanceID: m.InstanceID.ValueString(), Sn: m.Sn.ValueString()})
+	return formatCAID(onsmqtt.CAKey{InstanceID: m.InstanceID.ValueString(), Sn: m.Sn.ValueString()})
 }
 
 func (m caCertificateIdentityModel) importRegion() string { return m.Region.ValueString() }

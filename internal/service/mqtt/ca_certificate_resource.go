@@ -27,8 +27,8 @@ type caCertificateResource struct {
 	resourceBase
 }
 
-// NewCaCertificateResource is the constructor the provider registers.
-func NewCaCertificateResource() resource.Resource {
+// NewCACertificateResource is the constructor the provider registers.
+func NewCACertificateResource() resource.Resource {
 	return &caCertificateResource{resourceBase{typeNameSuffix: "_mqtt_ca_certificate"}}
 }
 
@@ -112,20 +112,20 @@ func (r *caCertificateResource) Create(ctx context.Context, req resource.CreateR
 // planned so, and reads it back into plan. It returns the key the
 // registration gave and whether there was one: then plan holds the key even
 // if a later call failed.
-func registerCA(ctx context.Context, client *onsmqtt.Client, plan *caCertificateModel, diags *diag.Diagnostics) (onsmqtt.CaKey, bool) {
-	sn, err := client.RegisterCaCertificate(ctx, plan.registerInput())
+func registerCA(ctx context.Context, client *onsmqtt.Client, plan *caCertificateModel, diags *diag.Diagnostics) (onsmqtt.CAKey, bool) {
+	sn, err := client.RegisterCACertificate(ctx, plan.registerInput())
 	if err != nil {
 		diags.AddError("Unable to Register CA Certificate", apiErrorDetail("RegisterCaCertificate", err))
-		return onsmqtt.CaKey{}, false
+		return onsmqtt.CAKey{}, false
 	}
-	key := onsmqtt.CaKey{InstanceID: plan.InstanceID.ValueString(), Sn: sn}
+	key := onsmqtt.CAKey{InstanceID: plan.InstanceID.ValueString(), Sn: sn}
 	plan.setKey(key, client.Region())
 	if want := wantedStatus(plan.Status); want != onsmqtt.StatusActive {
-		if err := client.SetCaCertificateStatus(ctx, key, want); err != nil {
-			diags.AddError("Unable to Change CA Certificate Status", apiErrorDetail(onsmqtt.CaStatusAction(want), err))
+		if err := client.SetCACertificateStatus(ctx, key, want); err != nil {
+			diags.AddError("Unable to Change CA Certificate Status", apiErrorDetail(onsmqtt.CAStatusAction(want), err))
 		}
 	}
-	ca, err := client.GetCaCertificate(ctx, key)
+	ca, err := client.GetCACertificate(ctx, key)
 	if err != nil {
 		diags.AddError("Unable to Read CA Certificate", apiErrorDetail("GetCaCertificate", err))
 		return key, true
@@ -150,9 +150,9 @@ func (r *caCertificateResource) Read(ctx context.Context, req resource.ReadReque
 
 	key := state.key()
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, caIdentity(key, client.Region()))...)
-	ca, err := client.GetCaCertificate(ctx, key)
+	ca, err := client.GetCACertificate(ctx, key)
 	if onsmqtt.IsNotFound(err) {
-		tflog.Warn(ctx, "CA certificate no longer registered; removing it from state", map[string]any{"id": formatCaID(key), "region": client.Region()})
+		tflog.Warn(ctx, "CA certificate no longer registered; removing it from state", map[string]any{"id": formatCAID(key), "region": client.Region()})
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -179,8 +179,8 @@ func (r *caCertificateResource) Update(ctx context.Context, req resource.UpdateR
 	defer cancel()
 
 	if want := wantedStatus(plan.Status); !plan.Status.Equal(state.Status) {
-		if err := client.SetCaCertificateStatus(ctx, plan.key(), want); err != nil {
-			resp.Diagnostics.AddError("Unable to Change CA Certificate Status", apiErrorDetail(onsmqtt.CaStatusAction(want), err))
+		if err := client.SetCACertificateStatus(ctx, plan.key(), want); err != nil {
+			resp.Diagnostics.AddError("Unable to Change CA Certificate Status", apiErrorDetail(onsmqtt.CAStatusAction(want), err))
 			return
 		}
 	}
@@ -202,7 +202,7 @@ func (r *caCertificateResource) Delete(ctx context.Context, req resource.DeleteR
 	}
 	defer cancel()
 
-	if err := client.DeleteCaCertificate(ctx, state.key()); err != nil && !onsmqtt.IsNotFound(err) {
+	if err := client.DeleteCACertificate(ctx, state.key()); err != nil && !onsmqtt.IsNotFound(err) {
 		resp.Diagnostics.AddError("Unable to Delete CA Certificate", apiErrorDetail("DeleteCaCertificate", err))
 	}
 }
@@ -210,11 +210,11 @@ func (r *caCertificateResource) Delete(ctx context.Context, req resource.DeleteR
 // ImportState accepts "instance_id:sn[@region]" or, on engines with resource
 // identity, the identity's attributes (region optional).
 func (r *caCertificateResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	key, region, diags := importTarget[onsmqtt.CaKey, caCertificateIdentityModel](ctx, req, r.client, parseCaID)
+	key, region, diags := importTarget[onsmqtt.CAKey, caCertificateIdentityModel](ctx, req, r.client, parseCAID)
 	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), formatCaID(key))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), formatCAID(key))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance_id"), key.InstanceID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("sn"), key.Sn)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("region"), optionalString(region))...)

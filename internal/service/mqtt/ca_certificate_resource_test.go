@@ -36,7 +36,7 @@ resource "apsaramq_mqtt_ca_certificate" "test" {
 `, emulator.DemoInstanceID, acctest.HCLString(name), acctest.HCLString(caPEM), acctest.HCLString(verPEM), extra)
 }
 
-func TestAccCaCertificate_lifecycle(t *testing.T) {
+func TestAccCACertificate_lifecycle(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
 	code := acctest.RegisterCode(t, srv, emulator.DemoInstanceID)
 	ca := acctest.NewCA(t, "fleet CA")
@@ -140,7 +140,7 @@ func TestAccCaCertificate_lifecycle(t *testing.T) {
 	})
 }
 
-func TestAccCaCertificate_createInactiveAndImportByIdentity(t *testing.T) {
+func TestAccCACertificate_createInactiveAndImportByIdentity(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
 	code := acctest.RegisterCode(t, srv, emulator.DemoInstanceID)
 	ca := acctest.NewCA(t, "identity CA")
@@ -174,7 +174,7 @@ func TestAccCaCertificate_createInactiveAndImportByIdentity(t *testing.T) {
 }
 
 // A CA deregistered outside Terraform is planned for registration again.
-func TestAccCaCertificate_outOfBandDeletionIsReplanned(t *testing.T) {
+func TestAccCACertificate_outOfBandDeletionIsReplanned(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
 	code := acctest.RegisterCode(t, srv, emulator.DemoInstanceID)
 	ca := acctest.NewCA(t, "gone CA")
@@ -205,7 +205,7 @@ func TestAccCaCertificate_outOfBandDeletionIsReplanned(t *testing.T) {
 }
 
 // Every documented registration error reaches the user with what to do.
-func TestAccCaCertificate_registrationErrors(t *testing.T) {
+func TestAccCACertificate_registrationErrors(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{MaxCAsPerInstance: 2})
 	code := acctest.RegisterCode(t, srv, emulator.DemoInstanceID)
 	demoCA, err := emulator.DemoCA()
@@ -252,7 +252,7 @@ func TestAccCaCertificate_registrationErrors(t *testing.T) {
 
 // PEM problems are found at plan time, pointing at the attribute, and no
 // API call is made.
-func TestAccCaCertificate_invalidPEMsMakeNoAPICall(t *testing.T) {
+func TestAccCACertificate_invalidPEMsMakeNoAPICall(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
 	ca := acctest.NewCA(t, "plan CA")
 	other := acctest.NewCA(t, "other CA")
@@ -316,7 +316,7 @@ resource "apsaramq_mqtt_ca_certificate" "test" {
 // One CA serves a production instance in one region and a development
 // instance in another (a CA may be registered once per region); a second
 // instance in the same region is refused with what to do.
-func TestAccCaCertificate_oneCAInTwoRegions(t *testing.T) {
+func TestAccCACertificate_oneCAInTwoRegions(t *testing.T) {
 	const sameRegionInstance = "post-cn-demo0002"
 	seed := onsmqtttest.FleetSeed()
 	seed.Instances = append(seed.Instances, emulator.Instance{ID: sameRegionInstance, AccountID: emulator.DemoAccountID, Region: emulator.DemoRegion})

@@ -23,8 +23,8 @@ type caCertificatesDataSource struct {
 	dataSourceBase
 }
 
-// NewCaCertificatesDataSource is the constructor the provider registers.
-func NewCaCertificatesDataSource() datasource.DataSource {
+// NewCACertificatesDataSource is the constructor the provider registers.
+func NewCACertificatesDataSource() datasource.DataSource {
 	return &caCertificatesDataSource{dataSourceBase{typeNameSuffix: "_mqtt_ca_certificates"}}
 }
 
@@ -92,7 +92,7 @@ func (d *caCertificatesDataSource) Read(ctx context.Context, req datasource.Read
 		return
 	}
 	defer cancel()
-	cas, err := client.ListCaCertificates(ctx, cfg.InstanceID.ValueString())
+	cas, err := client.ListCACertificates(ctx, cfg.InstanceID.ValueString())
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to List CA Certificates", apiErrorDetail("ListCaCertificate", err))
 		return
@@ -110,7 +110,7 @@ func (m *caCertificatesDataSourceModel) fill(cas []onsmqtt.CACertificate, filter
 	for _, c := range cas {
 		if filter.keep(c.Status, c.Name) {
 			m.Certificates = append(m.Certificates, caItem(c))
-			m.IDs = append(m.IDs, formatCaID(c.CaKey))
+			m.IDs = append(m.IDs, formatCAID(c.CAKey))
 		}
 	}
 	m.ID = m.InstanceID

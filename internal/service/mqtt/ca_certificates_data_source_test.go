@@ -14,7 +14,7 @@ import (
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/emulator"
 )
 
-func TestAccCaCertificatesDataSource_filters(t *testing.T) {
+func TestAccCACertificatesDataSource_filters(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
 	// The demo CA ("demo-ca") plus three registered here, one inactive.
 	var sns []string

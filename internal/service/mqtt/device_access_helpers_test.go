@@ -61,7 +61,7 @@ func apiCheck(e *emulator.Emulator, caSn string, want map[string]string) func(*t
 func registered(e *emulator.Emulator, caSn string) map[string]string {
 	out := map[string]string{}
 	for _, d := range e.Snapshot().Devices {
-		if d.InstanceID == emulator.DemoInstanceID && d.CaSn == caSn {
+		if d.InstanceID == emulator.DemoInstanceID && d.CASn == caSn {
 			out[d.DeviceSn] = map[string]string{"1": "active", "0": "inactive"}[d.Status]
 		}
 	}

@@ -16,15 +16,15 @@ import (
 // registered meanwhile) is picked up by the next refresh.
 
 // deviceAccessKey addresses one resource: the certificates of one CA on one instance.
-type deviceAccessKey struct{ InstanceID, CaSn string }
+type deviceAccessKey struct{ InstanceID, CASn string }
 
 // device addresses a certificate of this resource's CA.
 func (k deviceAccessKey) device(sn string) onsmqtt.DeviceKey {
-	return onsmqtt.DeviceKey{InstanceID: k.InstanceID, CaSn: k.CaSn, DeviceSn: sn}
+	return onsmqtt.DeviceKey{InstanceID: k.InstanceID, CASn: k.CASn, DeviceSn: sn}
 }
 
 func (k deviceAccessKey) String() string {
-	return fmt.Sprintf("CA %s on instance %s", k.CaSn, k.InstanceID)
+	return fmt.Sprintf("CA %s on instance %s", k.CASn, k.InstanceID)
 }
 
 // accessData is the resource's per-device data.

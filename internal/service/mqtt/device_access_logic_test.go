@@ -64,7 +64,7 @@ func (f fakeCA) apply(changes []onsmqtt.StatusChange, fail map[string]bool) []on
 	return out
 }
 
-var testAccessKey = deviceAccessKey{InstanceID: "post-cn-test01", CaSn: "ca01"}
+var testAccessKey = deviceAccessKey{InstanceID: "post-cn-test01", CASn: "ca01"}
 
 // cycle runs create (plan unknown), then refresh, then returns the
 // refreshed state, checking on the way that a second apply changes nothing.
@@ -263,7 +263,7 @@ func TestDestroyChanges(t *testing.T) {
 		}
 		var got []string
 		for _, c := range changes {
-			if c.Status != onsmqtt.StatusInactive || c.Key.CaSn != "ca01" {
+			if c.Status != onsmqtt.StatusInactive || c.Key.CASn != "ca01" {
 				t.Errorf("%s: change %+v", mode, c)
 			}
 			got = append(got, c.Key.DeviceSn)

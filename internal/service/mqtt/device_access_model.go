@@ -14,7 +14,7 @@ import (
 type deviceAccessModel struct {
 	ID                       types.String   `tfsdk:"id"`
 	InstanceID               types.String   `tfsdk:"instance_id"`
-	CaSn                     types.String   `tfsdk:"ca_sn"`
+	CASn                     types.String   `tfsdk:"ca_sn"`
 	Region                   types.String   `tfsdk:"region"`
 	Devices                  types.Map      `tfsdk:"devices"`
 	UnlistedDevices          types.String   `tfsdk:"unlisted_devices"`
@@ -31,36 +31,36 @@ type deviceAccessModel struct {
 // deviceAccessIdentityModel is the resource identity of apsaramq_mqtt_device_access.
 type deviceAccessIdentityModel struct {
 	InstanceID types.String `tfsdk:"instance_id"`
-	CaSn       types.String `tfsdk:"ca_sn"`
+	CASn       types.String `tfsdk:"ca_sn"`
 	Region     types.String `tfsdk:"region"`
 }
 
 // deviceAccessIDFormat is shown in every import error.
 const deviceAccessIDFormat = "instance_id:ca_sn"
 
-func formatDeviceAccessID(k deviceAccessKey) string { return k.InstanceID + ":" + k.CaSn }
+func formatDeviceAccessID(k deviceAccessKey) string { return k.InstanceID + ":" + k.CASn }
 
 // parseDeviceAccessID parses an import ID (without its @region suffix); it
 // has the CA resource's shape and checks.
 func parseDeviceAccessID(id string) (deviceAccessKey, error) {
 	instanceID, caSn, err := parseInstanceSerialID(id, deviceAccessIDFormat, "ca_sn")
-	return deviceAccessKey{InstanceID: instanceID, CaSn: caSn}, err
+	return deviceAccessKey{InstanceID: instanceID, CASn: caSn}, err
 }
 
 func (m *deviceAccessModel) key() deviceAccessKey {
-	return deviceAccessKey{InstanceID: m.InstanceID.ValueString(), CaSn: m.CaSn.ValueString()}
+	return deviceAccessKey{InstanceID: m.InstanceID.ValueString(), CASn: m.CASn.ValueString()}
 }
 
 func deviceAccessIdentity(k deviceAccessKey, region string) deviceAccessIdentityModel {
 	return deviceAccessIdentityModel{
 		InstanceID: types.StringValue(k.InstanceID),
-		CaSn:       types.StringValue(k.CaSn),
+		CASn:       types.StringValue(k.CASn),
 		Region:     types.StringValue(region),
 	}
 }
 
 func (m deviceAccessIdentityModel) importID() string {
-	return formatDeviceAccessID(deviceAccessKey{InstanceID: m.InstanceID.ValueString(), CaSn: m.CaSn.ValueString()})
+	return formatDeviceAccessID(deviceAccessKey{InstanceID: m.InstanceID.ValueString(), CASn: m.CASn.ValueString()})
 }
 
 func (m deviceAccessIdentityModel) importRegion() string { return m.Region.ValueString() }

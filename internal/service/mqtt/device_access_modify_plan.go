@@ -30,7 +30,7 @@ func (r *deviceAccessResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
 		return
 	}
-	if !plan.InstanceID.Equal(state.InstanceID) || !plan.CaSn.Equal(state.CaSn) || !plan.Region.Equal(state.Region) {
+	if !plan.InstanceID.Equal(state.InstanceID) || !plan.CASn.Equal(state.CASn) || !plan.Region.Equal(state.Region) {
 		plan.setUnknown(true) // replaced: planned again as a create
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return

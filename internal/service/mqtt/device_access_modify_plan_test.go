@@ -31,7 +31,7 @@ func TestDeviceAccessDestroyPlanWarns(t *testing.T) {
 		unlistedIgnore:   "inactivates the certificates listed in devices (3 registered, 2 active",
 		unlistedInactive: "inactivates every certificate registered under the CA (3 registered, 2 active",
 	} {
-		m := deviceAccessModel{InstanceID: types.StringValue("post-cn-test01"), CaSn: types.StringValue("ca01"), UnlistedDevices: types.StringValue(mode),
+		m := deviceAccessModel{InstanceID: types.StringValue("post-cn-test01"), CASn: types.StringValue("ca01"), UnlistedDevices: types.StringValue(mode),
 			Timeouts: timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
 				"create": types.StringType, "read": types.StringType, "update": types.StringType, "delete": types.StringType,
 			})}}

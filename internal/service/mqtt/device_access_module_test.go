@@ -74,7 +74,7 @@ func TestAccFleetAccessModule_twoEnvironments(t *testing.T) {
 	srv := acctest.StartEmulatorWithSeed(t, onsmqtttest.FleetSeed(), emulator.Options{})
 	seed(t, srv.Emulator, "ca01", map[string]string{"p01": "inactive", "p02": "active", "p03": "active"})
 	for sn, status := range map[string]string{"s01": "0", "s02": "1"} {
-		if err := srv.PutDevice(emulator.DeviceCertificate{InstanceID: onsmqtttest.SecondInstanceID, CaSn: "ca02", DeviceSn: sn, Status: status}); err != nil {
+		if err := srv.PutDevice(emulator.DeviceCertificate{InstanceID: onsmqtttest.SecondInstanceID, CASn: "ca02", DeviceSn: sn, Status: status}); err != nil {
 			t.Fatal(err)
 		}
 	}

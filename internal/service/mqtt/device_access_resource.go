@@ -119,7 +119,7 @@ func (r *deviceAccessResource) ImportState(ctx context.Context, req resource.Imp
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), formatDeviceAccessID(key))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance_id"), key.InstanceID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("ca_sn"), key.CaSn)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("ca_sn"), key.CASn)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("region"), optionalString(region))...)
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, deviceAccessIdentity(key, region))...)
 }
@@ -225,7 +225,7 @@ func destroyAccess(ctx context.Context, client *onsmqtt.Client, state *deviceAcc
 // the resource, destroy has nothing left to do).
 func listAndMatch[T any](ctx context.Context, client *onsmqtt.Client, key deviceAccessKey, goneIsFine bool, diags *diag.Diagnostics,
 	match func([]onsmqtt.DeviceCertificate) (T, error)) (result T, gone bool) {
-	certs, err := client.ListDeviceCertificates(ctx, key.InstanceID, key.CaSn)
+	certs, err := client.ListDeviceCertificates(ctx, key.InstanceID, key.CASn)
 	if goneIsFine && onsmqtt.IsNotFound(err) {
 		return result, true
 	}

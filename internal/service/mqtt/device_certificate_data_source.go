@@ -29,7 +29,7 @@ func NewDeviceCertificateDataSource() datasource.DataSource {
 type deviceCertificateDataSourceModel struct {
 	ID             types.String   `tfsdk:"id"`
 	InstanceID     types.String   `tfsdk:"instance_id"`
-	CaSn           types.String   `tfsdk:"ca_sn"`
+	CASn           types.String   `tfsdk:"ca_sn"`
 	DeviceSn       types.String   `tfsdk:"device_sn"`
 	Region         types.String   `tfsdk:"region"`
 	Status         types.String   `tfsdk:"status"`
@@ -71,7 +71,7 @@ func (d *deviceCertificateDataSource) Read(ctx context.Context, req datasource.R
 		return
 	}
 	defer cancel()
-	key := onsmqtt.DeviceKey{InstanceID: cfg.InstanceID.ValueString(), CaSn: cfg.CaSn.ValueString(), DeviceSn: cfg.DeviceSn.ValueString()}
+	key := onsmqtt.DeviceKey{InstanceID: cfg.InstanceID.ValueString(), CASn: cfg.CASn.ValueString(), DeviceSn: cfg.DeviceSn.ValueString()}
 	cert, err := client.GetDeviceCertificate(ctx, key)
 	if onsmqtt.IsNotFound(err) {
 		resp.Diagnostics.AddError("Device Certificate Not Registered", notRegisteredDetail(key, err))

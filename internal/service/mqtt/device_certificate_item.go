@@ -10,7 +10,7 @@ import (
 type deviceCertificateItem struct {
 	ID             types.String `tfsdk:"id"`
 	InstanceID     types.String `tfsdk:"instance_id"`
-	CaSn           types.String `tfsdk:"ca_sn"`
+	CASn           types.String `tfsdk:"ca_sn"`
 	DeviceSn       types.String `tfsdk:"device_sn"`
 	Status         types.String `tfsdk:"status"`
 	DeviceName     types.String `tfsdk:"device_name"`
@@ -23,7 +23,7 @@ func deviceItem(c onsmqtt.DeviceCertificate) deviceCertificateItem {
 	return deviceCertificateItem{
 		ID:             types.StringValue(formatDeviceID(c.DeviceKey)),
 		InstanceID:     types.StringValue(c.InstanceID),
-		CaSn:           types.StringValue(c.CaSn),
+		CASn:           types.StringValue(c.CASn),
 		DeviceSn:       types.StringValue(c.DeviceSn),
 		Status:         types.StringValue(string(c.Status)),
 		DeviceName:     types.StringValue(c.DeviceName),

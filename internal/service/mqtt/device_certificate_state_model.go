@@ -11,7 +11,7 @@ import (
 type deviceCertificateStateModel struct {
 	ID                  types.String   `tfsdk:"id"`
 	InstanceID          types.String   `tfsdk:"instance_id"`
-	CaSn                types.String   `tfsdk:"ca_sn"`
+	CASn                types.String   `tfsdk:"ca_sn"`
 	DeviceSn            types.String   `tfsdk:"device_sn"`
 	Status              types.String   `tfsdk:"status"`
 	DeviceName          types.String   `tfsdk:"device_name"`
@@ -26,13 +26,13 @@ type deviceCertificateStateModel struct {
 // deviceCertificateIdentityModel is the resource identity of apsaramq_mqtt_device_certificate_state.
 type deviceCertificateIdentityModel struct {
 	InstanceID types.String `tfsdk:"instance_id"`
-	CaSn       types.String `tfsdk:"ca_sn"`
+	CASn       types.String `tfsdk:"ca_sn"`
 	DeviceSn   types.String `tfsdk:"device_sn"`
 	Region     types.String `tfsdk:"region"`
 }
 
 func (m *deviceCertificateStateModel) key() onsmqtt.DeviceKey {
-	return onsmqtt.DeviceKey{InstanceID: m.InstanceID.ValueString(), CaSn: m.CaSn.ValueString(), DeviceSn: m.DeviceSn.ValueString()}
+	return onsmqtt.DeviceKey{InstanceID: m.InstanceID.ValueString(), CASn: m.CASn.ValueString(), DeviceSn: m.DeviceSn.ValueString()}
 }
 
 // fill copies what the API holds into the model; region is the region the
@@ -57,14 +57,14 @@ func (m *deviceCertificateStateModel) fill(cert onsmqtt.DeviceCertificate, regio
 func identityFromKey(k onsmqtt.DeviceKey, region string) deviceCertificateIdentityModel {
 	return deviceCertificateIdentityModel{
 		InstanceID: types.StringValue(k.InstanceID),
-		CaSn:       types.StringValue(k.CaSn),
+		CASn:       types.StringValue(k.CASn),
 		DeviceSn:   types.StringValue(k.DeviceSn),
 		Region:     types.StringValue(region),
 	}
 }
 
 func (m deviceCertificateIdentityModel) importID() string {
-	return formatDeviceID(onsmqtt.DeviceKey{InstanceID: m.InstanceID.ValueString(), CaSn: m.CaSn.ValueString(), DeviceSn: m.DeviceSn.ValueString()})
+	return formatDeviceID(onsmqtt.DeviceKey{InstanceID: m.InstanceID.ValueString(), CASn: m.CASn.ValueString(), DeviceSn: m.DeviceSn.ValueString()})
 }
 
 func (m deviceCertificateIdentityModel) importRegion() string { return m.Region.ValueString() }

@@ -14,16 +14,16 @@ import (
 func TestFillKeepsTheConfiguredSerialSpelling(t *testing.T) {
 	m := deviceCertificateStateModel{
 		InstanceID: types.StringValue("post-cn-demo0001"),
-		CaSn:       types.StringValue("00F26900BA87AB12"),
+		CASn:       types.StringValue("00F26900BA87AB12"),
 		DeviceSn:   types.StringValue("0356217374433CD34"),
 	}
 	api := onsmqtt.DeviceCertificate{
-		DeviceKey: onsmqtt.DeviceKey{InstanceID: "post-cn-demo0001", CaSn: "00f26900ba87ab12", DeviceSn: "0356217374433cd34"},
+		DeviceKey: onsmqtt.DeviceKey{InstanceID: "post-cn-demo0001", CASn: "00f26900ba87ab12", DeviceSn: "0356217374433cd34"},
 		Status:    onsmqtt.StatusActive,
 	}
 	m.fill(api, "cn-hangzhou")
-	if m.CaSn.ValueString() != "00F26900BA87AB12" || m.DeviceSn.ValueString() != "0356217374433CD34" {
-		t.Fatalf("fill rewrote the configured serials to %s/%s", m.CaSn.ValueString(), m.DeviceSn.ValueString())
+	if m.CASn.ValueString() != "00F26900BA87AB12" || m.DeviceSn.ValueString() != "0356217374433CD34" {
+		t.Fatalf("fill rewrote the configured serials to %s/%s", m.CASn.ValueString(), m.DeviceSn.ValueString())
 	}
 	if want := "post-cn-demo0001:00F26900BA87AB12:0356217374433CD34"; m.ID.ValueString() != want {
 		t.Fatalf("ID = %s, want %s", m.ID.ValueString(), want)

@@ -168,7 +168,7 @@ func (r *deviceCertificateStateResource) ImportState(ctx context.Context, req re
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), formatDeviceID(key))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance_id"), key.InstanceID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("ca_sn"), key.CaSn)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("ca_sn"), key.CASn)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("device_sn"), key.DeviceSn)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("region"), optionalString(region))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("wait_for_registration"), false)...)
@@ -192,7 +192,7 @@ func addDeviceReadError(diags *diag.Diagnostics, key onsmqtt.DeviceKey, timeout 
 		diags.AddError("Device Never Connected", fmt.Sprintf("%s.\n\n"+
 			"wait_for_registration waited for the whole create timeout (%s) and the broker never registered the certificate. "+
 			"Check that the device is online and presents a certificate signed by CA %s (registered and active on instance %s), "+
-			"or raise timeouts.create.", never.Error(), timeout, key.CaSn, key.InstanceID))
+			"or raise timeouts.create.", never.Error(), timeout, key.CASn, key.InstanceID))
 	case onsmqtt.IsNotFound(err):
 		diags.AddError("Device Certificate Not Registered", notRegisteredDetail(key, err))
 	default:

@@ -530,7 +530,7 @@ resource "apsaramq_mqtt_device_certificate_state" "test" {
 // in cn-shanghai through the resource's region.
 func TestAccDeviceCertificateState_regionOverride(t *testing.T) {
 	srv := acctest.StartEmulatorWithSeed(t, onsmqtttest.FleetSeed(), emulator.Options{})
-	dev := emulator.DeviceCertificate{InstanceID: onsmqtttest.SecondInstanceID, CaSn: "ca-sh", DeviceSn: "dev-sh", DeviceName: "shanghai-device", Status: "1"}
+	dev := emulator.DeviceCertificate{InstanceID: onsmqtttest.SecondInstanceID, CASn: "ca-sh", DeviceSn: "dev-sh", DeviceName: "shanghai-device", Status: "1"}
 	acctest.PutDevices(t, srv, dev)
 	cfg := regionStateConfig(srv, onsmqtttest.SecondRegion, onsmqtttest.SecondInstanceID, "ca-sh", "dev-sh")
 	id := onsmqtttest.SecondInstanceID + ":ca-sh:dev-sh"
@@ -600,7 +600,7 @@ func TestAccDeviceCertificateState_regionOverride(t *testing.T) {
 
 func TestAccDeviceCertificateState_regionImportByIdentity(t *testing.T) {
 	srv := acctest.StartEmulatorWithSeed(t, onsmqtttest.FleetSeed(), emulator.Options{})
-	acctest.PutDevices(t, srv, emulator.DeviceCertificate{InstanceID: onsmqtttest.SecondInstanceID, CaSn: "ca-sh", DeviceSn: "dev-id", Status: "1"})
+	acctest.PutDevices(t, srv, emulator.DeviceCertificate{InstanceID: onsmqtttest.SecondInstanceID, CASn: "ca-sh", DeviceSn: "dev-id", Status: "1"})
 	cfg := regionStateConfig(srv, onsmqtttest.SecondRegion, onsmqtttest.SecondInstanceID, "ca-sh", "dev-id")
 
 	resource.ParallelTest(t, resource.TestCase{

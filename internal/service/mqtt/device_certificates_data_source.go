@@ -32,7 +32,7 @@ func NewDeviceCertificatesDataSource() datasource.DataSource {
 type deviceCertificatesDataSourceModel struct {
 	ID           types.String            `tfsdk:"id"`
 	InstanceID   types.String            `tfsdk:"instance_id"`
-	CaSn         types.String            `tfsdk:"ca_sn"`
+	CASn         types.String            `tfsdk:"ca_sn"`
 	Region       types.String            `tfsdk:"region"`
 	Status       types.String            `tfsdk:"status"`
 	NameRegex    types.String            `tfsdk:"name_regex"`
@@ -117,9 +117,9 @@ func (d *deviceCertificatesDataSource) Read(ctx context.Context, req datasource.
 		return
 	}
 	defer cancel()
-	certs, err := client.ListDeviceCertificates(ctx, cfg.InstanceID.ValueString(), cfg.CaSn.ValueString())
+	certs, err := client.ListDeviceCertificates(ctx, cfg.InstanceID.ValueString(), cfg.CASn.ValueString())
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to List Device Certificates", apiErrorDetail(listDevicesAction(cfg.CaSn.ValueString()), err))
+		resp.Diagnostics.AddError("Unable to List Device Certificates", apiErrorDetail(listDevicesAction(cfg.CASn.ValueString()), err))
 		return
 	}
 	cfg.fill(certs, filter, client.Region())
@@ -138,7 +138,7 @@ func (m *deviceCertificatesDataSourceModel) fill(certs []onsmqtt.DeviceCertifica
 		}
 	}
 	m.ID = m.InstanceID
-	if caSn := m.CaSn.ValueString(); caSn != "" {
+	if caSn := m.CASn.ValueString(); caSn != "" {
 		m.ID = types.StringValue(m.InstanceID.ValueString() + ":" + caSn)
 	}
 	m.Region = types.StringValue(region)
@@ -156,8 +156,8 @@ func listDevicesAction(caSn string) string {
 // client's pager returns each certificate once.
 func sortedDevices(certs []onsmqtt.DeviceCertificate) []onsmqtt.DeviceCertificate {
 	sort.SliceStable(certs, func(i, j int) bool {
-		if certs[i].CaSn != certs[j].CaSn {
-			return certs[i].CaSn < certs[j].CaSn
+		if certs[i].CASn != certs[j].CASn {
+			return certs[i].CASn < certs[j].CASn
 		}
 		return certs[i].DeviceSn < certs[j].DeviceSn
 	})

@@ -14,7 +14,7 @@ func TestSortedDevicesIsStable(t *testing.T) {
 	var want []onsmqtt.DeviceCertificate
 	for _, ca := range []string{"00aa", "0a", "b1"} {
 		for i := 0; i < 30; i++ {
-			want = append(want, onsmqtt.DeviceCertificate{DeviceKey: onsmqtt.DeviceKey{InstanceID: "post-cn-x", CaSn: ca, DeviceSn: fmt.Sprintf("d%03d", i)}})
+			want = append(want, onsmqtt.DeviceCertificate{DeviceKey: onsmqtt.DeviceKey{InstanceID: "post-cn-x", CASn: ca, DeviceSn: fmt.Sprintf("d%03d", i)}})
 		}
 	}
 	rng := rand.New(rand.NewSource(7))

@@ -38,7 +38,7 @@ func fleetDevices(t *testing.T, srv *emulator.Server) []string {
 	acctest.PutDevices(t, srv, devs...)
 	var ids []string
 	for _, d := range devs {
-		ids = append(ids, d.InstanceID+":"+d.CaSn+":"+d.DeviceSn)
+		ids = append(ids, d.InstanceID+":"+d.CASn+":"+d.DeviceSn)
 	}
 	for _, sn := range []string{emulator.DemoDeviceSn, emulator.DemoDevice2Sn, emulator.DemoInactiveDeviceSn} {
 		ids = append(ids, deviceID(emulator.DemoCASn, sn))
@@ -176,8 +176,8 @@ data "apsaramq_mqtt_device_certificates" "x" {
 func TestAccDeviceCertificatesDataSource_region(t *testing.T) {
 	srv := acctest.StartEmulatorWithSeed(t, onsmqtttest.FleetSeed(), emulator.Options{})
 	acctest.PutDevices(t, srv,
-		emulator.DeviceCertificate{InstanceID: onsmqtttest.SecondInstanceID, CaSn: "ca-sh", DeviceSn: "sh1", Status: "1"},
-		emulator.DeviceCertificate{InstanceID: onsmqtttest.SecondInstanceID, CaSn: "ca-sh", DeviceSn: "sh2", Status: "0"})
+		emulator.DeviceCertificate{InstanceID: onsmqtttest.SecondInstanceID, CASn: "ca-sh", DeviceSn: "sh1", Status: "1"},
+		emulator.DeviceCertificate{InstanceID: onsmqtttest.SecondInstanceID, CASn: "ca-sh", DeviceSn: "sh2", Status: "0"})
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),

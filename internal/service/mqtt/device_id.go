@@ -14,7 +14,7 @@ const deviceIDFormat = "instance_id:ca_sn:device_sn"
 // colon-separated composite IDs. Serial numbers never contain colons (the
 // schema refuses them), so the ID splits back unambiguously.
 func formatDeviceID(k onsmqtt.DeviceKey) string {
-	return k.InstanceID + ":" + k.CaSn + ":" + k.DeviceSn
+	return k.InstanceID + ":" + k.CASn + ":" + k.DeviceSn
 }
 
 // parseDeviceID parses an import ID, checking each part like the schema does.
@@ -24,11 +24,11 @@ func parseDeviceID(id string) (onsmqtt.DeviceKey, error) {
 		return onsmqtt.DeviceKey{}, fmt.Errorf("expected an import ID of the form %s with three parts, got %d part(s) in %q",
 			deviceIDFormat, len(parts), id)
 	}
-	key := onsmqtt.DeviceKey{InstanceID: parts[0], CaSn: parts[1], DeviceSn: parts[2]}
+	key := onsmqtt.DeviceKey{InstanceID: parts[0], CASn: parts[1], DeviceSn: parts[2]}
 	if problem := instanceIDProblem(key.InstanceID); problem != "" {
 		return onsmqtt.DeviceKey{}, fmt.Errorf("import ID %q: instance_id %s (expected %s)", id, problem, deviceIDFormat)
 	}
-	for _, part := range []struct{ name, value string }{{"ca_sn", key.CaSn}, {"device_sn", key.DeviceSn}} {
+	for _, part := range []struct{ name, value string }{{"ca_sn", key.CASn}, {"device_sn", key.DeviceSn}} {
 		if problem := serialNumberProblem(part.value); problem != "" {
 			return onsmqtt.DeviceKey{}, fmt.Errorf("import ID %q: %s %s (expected %s)", id, part.name, problem, deviceIDFormat)
 		}

@@ -12,8 +12,8 @@ func TestParseDeviceID(t *testing.T) {
 		id   string
 		want onsmqtt.DeviceKey
 	}{
-		{"post-cn-7mz2d01:007269004887ab:356217374433cd", onsmqtt.DeviceKey{InstanceID: "post-cn-7mz2d01", CaSn: "007269004887ab", DeviceSn: "356217374433cd"}},
-		{"mqtt-cn-i7m26mf:" + strings.Repeat("c", 128) + ":€", onsmqtt.DeviceKey{InstanceID: "mqtt-cn-i7m26mf", CaSn: strings.Repeat("c", 128), DeviceSn: "€"}},
+		{"post-cn-7mz2d01:007269004887ab:356217374433cd", onsmqtt.DeviceKey{InstanceID: "post-cn-7mz2d01", CASn: "007269004887ab", DeviceSn: "356217374433cd"}},
+		{"mqtt-cn-i7m26mf:" + strings.Repeat("c", 128) + ":€", onsmqtt.DeviceKey{InstanceID: "mqtt-cn-i7m26mf", CASn: strings.Repeat("c", 128), DeviceSn: "€"}},
 	}
 	for _, tc := range valid {
 		got, err := parseDeviceID(tc.id)

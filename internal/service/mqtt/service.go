@@ -12,7 +12,7 @@ import (
 func Resources() []func() resource.Resource {
 	return []func() resource.Resource{
 		NewDeviceCertificateStateResource,
-		NewCaCertificateResource,
+		NewCACertificateResource,
 		NewDeviceAccessResource,
 	}
 }
@@ -22,8 +22,8 @@ func DataSources() []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewDeviceCertificateDataSource,
 		NewDeviceCertificatesDataSource,
-		NewCaCertificateDataSource,
-		NewCaCertificatesDataSource,
+		NewCACertificateDataSource,
+		NewCACertificatesDataSource,
 		NewRegisterCodeDataSource,
 	}
 }

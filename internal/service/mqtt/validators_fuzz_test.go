@@ -69,14 +69,14 @@ func FuzzDeviceIDRoundTrip(f *testing.F) {
 			if back := formatDeviceID(key); back != id {
 				t.Fatalf("parseDeviceID(%q) = %+v, which formats back to %q", id, key, back)
 			}
-			if instanceIDProblem(key.InstanceID) != "" || serialNumberProblem(key.CaSn) != "" || serialNumberProblem(key.DeviceSn) != "" {
+			if instanceIDProblem(key.InstanceID) != "" || serialNumberProblem(key.CASn) != "" || serialNumberProblem(key.DeviceSn) != "" {
 				t.Fatalf("parseDeviceID(%q) accepted parts the schema refuses: %+v", id, key)
 			}
 		} else if !strings.Contains(err.Error(), deviceIDFormat) {
 			t.Fatalf("parseDeviceID(%q) error %q does not show the expected format", id, err)
 		}
 
-		key := onsmqtt.DeviceKey{InstanceID: instance, CaSn: caSn, DeviceSn: deviceSn}
+		key := onsmqtt.DeviceKey{InstanceID: instance, CASn: caSn, DeviceSn: deviceSn}
 		valid := instanceIDProblem(instance) == "" && serialNumberProblem(caSn) == "" && serialNumberProblem(deviceSn) == ""
 		got, err := parseDeviceID(formatDeviceID(key))
 		switch {

@@ -108,7 +108,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		MaxCAsPerInstance: *maxCAs,
 		StateFile:         *stateFile,
 		Behaviour: emulator.Behaviour{PastEndPage: *pastEnd, TotalCounts: *totalCounts, StrictStatusChanges: *strict,
-			UnknownCaListError: *unknownCA, KeepDevicesOnCADelete: *keepDevices},
+			UnknownCAListError: *unknownCA, KeepDevicesOnCADelete: *keepDevices},
 	}
 	if *caFile != "" {
 		ca, err := emulator.NewTestCA("onsmqtt-emulator HTTPS CA")

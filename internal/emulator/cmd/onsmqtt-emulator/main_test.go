@@ -118,7 +118,7 @@ func TestBannerEndpointsWorkWhenPasted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	key := onsmqtt.DeviceKey{InstanceID: valueOf(t, lines, "instance:"), CaSn: valueOf(t, lines, "CA Sn:"), DeviceSn: emulator.DemoDeviceSn}
+	key := onsmqtt.DeviceKey{InstanceID: valueOf(t, lines, "instance:"), CASn: valueOf(t, lines, "CA Sn:"), DeviceSn: emulator.DemoDeviceSn}
 	if _, err := c.GetDeviceCertificate(t.Context(), key); err != nil {
 		t.Errorf("GetDeviceCertificate through the pasted endpoint %s: %v", endpoint, err)
 	}
@@ -206,7 +206,7 @@ func TestBehaviourFlagsReachTheEmulator(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := emulator.Behaviour{PastEndPage: emulator.PastEndError, TotalCounts: emulator.TotalPages, StrictStatusChanges: true,
-		UnknownCaListError: true, KeepDevicesOnCADelete: true}
+		UnknownCAListError: true, KeepDevicesOnCADelete: true}
 	if got != want {
 		t.Fatalf("behaviour %+v, want %+v", got, want)
 	}
