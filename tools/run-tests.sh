@@ -3,12 +3,19 @@
 # The unit phase starts with the docs check (internal/docscheck: every make
 # target, repository path, command flag, provider argument and environment
 # variable a document names must exist), reported on its own line.
-# Acceptance tests run once per engine; OpenTofu is built when missing.
+# Acceptance tests run once per engine: Terraform on PATH, OpenTofu 1.12 and
+# Terraform 1.14 (both built from the Go module proxy when missing and
+# cached). Before them, a release snapshot is built for this platform only
+# (into a scratch directory; seconds once the build cache is warm) unless
+# APSARAMQ_RELEASE_DIR names one already built (.ci/run builds all 13
+# platforms with make release-snapshot), and every engine installs it from
+# a local registry (internal/releasetest).
 #
 # What cannot run on this machine (Terraform not on PATH, no Node.js for the
-# pop-core cross-check) is skipped and named in the summary. With
-# APSARAMQ_REQUIRE_ALL=1 (.ci/run sets it) a skip fails the run, unless the
-# part is listed in APSARAMQ_ALLOW_SKIP, e.g. APSARAMQ_ALLOW_SKIP="terraform node".
+# pop-core cross-check, an engine build skipped with APSARAMQ_SKIP_TOFU_BUILD
+# or APSARAMQ_SKIP_TERRAFORM114_BUILD) is skipped and named in the summary.
+# With APSARAMQ_REQUIRE_ALL=1 (.ci/run sets it) a skip fails the run, unless
+# the part is listed in APSARAMQ_ALLOW_SKIP, e.g. APSARAMQ_ALLOW_SKIP="terraform node".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-all}"
@@ -16,11 +23,12 @@ mode="${1:-all}"
 # The image points TF_CLI_CONFIG_FILE at a missing file; OpenTofu then prints a
 # warning into `version` output and terraform-plugin-testing cannot parse it.
 cli_config="$(mktemp)"
-trap 'rm -f "$cli_config"' EXIT
+scratch_release=""
+trap 'rm -f "$cli_config"; [ -z "$scratch_release" ] || rm -rf "$scratch_release"' EXIT
 export TF_CLI_CONFIG_FILE="$cli_config"
 export CHECKPOINT_DISABLE=1
 
-acc_pkgs=(./internal/provider/... ./internal/service/... ./internal/enginetest/...)
+acc_pkgs=(./internal/provider/... ./internal/service/... ./internal/enginetest/... ./internal/releasetest/...)
 summary=()
 failed=0
 
@@ -74,27 +82,52 @@ run_acc_on() { # label, engine path, extra env...
   local label="$1" bin="$2"
   shift 2
   engines_run=$((engines_run + 1))
-  local version
+  local version start
   version="$("$bin" version | head -1)"
   echo "== acceptance tests on $version"
-  if env TF_ACC=1 TF_ACC_TERRAFORM_PATH="$bin" "$@" \
+  start=$SECONDS
+  if env TF_ACC=1 TF_ACC_TERRAFORM_PATH="$bin" APSARAMQ_RELEASE_DIR="$release_dir" "$@" \
     go test -count=1 -timeout 30m -run "^TestAcc" "${acc_pkgs[@]}"; then
-    record "acceptance, $label" "passed ($version)"
+    record "acceptance, $label" "passed ($version, $((SECONDS - start)) s)"
   else
-    record "acceptance, $label" "FAILED ($version)"
+    record "acceptance, $label" "FAILED ($version, $((SECONDS - start)) s)"
+    failed=1
+  fi
+}
+
+release_dir=""
+
+# build_release makes the snapshot the release tests install, or takes the
+# one APSARAMQ_RELEASE_DIR names (.ci/run builds every platform once).
+build_release() {
+  if [ -n "${APSARAMQ_RELEASE_DIR:-}" ]; then
+    release_dir="$(cd "$APSARAMQ_RELEASE_DIR" && pwd)"
+    record "release snapshot" "given: $release_dir"
+    return
+  fi
+  echo "== release snapshot, this platform only (make release-snapshot builds all 13)"
+  local start=$SECONDS
+  scratch_release="$(mktemp -d)"
+  if go run ./internal/release/cmd/release snapshot -single-target -dist "$scratch_release"; then
+    release_dir="$scratch_release"
+    record "release snapshot" "built for this platform ($((SECONDS - start)) s)"
+  else
+    record "release snapshot" "FAILED: the release tests cannot run"
     failed=1
   fi
 }
 
 run_acc() {
-  local engines terraform_bin tofu_bin
-  if ! engines="$(bash tools/ensure-engines.sh)"; then
+  local engines terraform_bin tofu_bin terraform114_bin
+  if ! engines="$(bash tools/ensure-engines.sh -build tofu,terraform114)"; then
     record "acceptance tests" "FAILED: could not find or build the engines"
     failed=1
     return
   fi
   terraform_bin="$(sed -n 's/^terraform=//p' <<<"$engines")"
   tofu_bin="$(sed -n 's/^tofu=//p' <<<"$engines")"
+  terraform114_bin="$(sed -n 's/^terraform114=//p' <<<"$engines")"
+  build_release
   if [ -n "$terraform_bin" ]; then
     run_acc_on "Terraform" "$terraform_bin"
   else
@@ -104,6 +137,11 @@ run_acc() {
     run_acc_on "OpenTofu" "$tofu_bin" TF_ACC_PROVIDER_HOST=registry.opentofu.org TF_ACC_PROVIDER_NAMESPACE=hashicorp
   else
     skip tofu "acceptance, OpenTofu" "no OpenTofu build (APSARAMQ_SKIP_TOFU_BUILD set?)"
+  fi
+  if [ -n "$terraform114_bin" ]; then
+    run_acc_on "Terraform 1.14" "$terraform114_bin"
+  else
+    skip terraform114 "acceptance, Terraform 1.14" "no Terraform 1.14 build (APSARAMQ_SKIP_TERRAFORM114_BUILD set?)"
   fi
   if [ "$engines_run" -eq 0 ]; then
     record "acceptance tests" "FAILED: no engine to run them on"

@@ -13,7 +13,10 @@ import (
 // shows in plan by serial number and the next apply refuses it.
 func (s *session) defaultDeny() error {
 	cli := filepath.Base(s.eng.Path)
-	if err := s.writeConfig(defaultDenyConfig(s.srv)); err != nil {
+	if err := s.writeConfig(defaultDenyConfig(s.srv, s.version)); err != nil {
+		return err
+	}
+	if err := s.install(); err != nil {
 		return err
 	}
 	s.srv.ResetCounters()
@@ -89,8 +92,8 @@ func (s *session) defaultDeny() error {
 	return nil
 }
 
-func defaultDenyConfig(srv *emulator.Server) string {
-	return providerPreamble(srv) + fmt.Sprintf(`
+func defaultDenyConfig(srv *emulator.Server, version string) string {
+	return providerPreamble(srv, version) + fmt.Sprintf(`
 # Default deny: only these devices may connect; every other certificate
 # registered under the CA, now or later, is inactivated.
 resource "apsaramq_mqtt_device_access" "fleet" {

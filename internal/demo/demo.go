@@ -18,11 +18,23 @@ import (
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/engine"
 )
 
-// Options select the engine and where the narration goes.
+// Options select the engine, the provider and where the narration goes.
 type Options struct {
 	Engine engine.Engine
 	Out    io.Writer
 	Keep   bool // keep the working directory for inspection
+	// Installed, when set, runs the demo on a provider the engine installs
+	// with init (a release from a registry, or a mirror) instead of a build
+	// of the work tree through dev_overrides.
+	Installed *Installed
+}
+
+// Installed is a provider as users get it: the engine installs the exact
+// version that required_providers pins, as the CLI configuration says.
+type Installed struct {
+	CLIConfig string   // its provider installation (host blocks, mirrors)
+	Version   string   // e.g. 0.1.0-snapshot.g1234abc
+	Env       []string // KEY=VALUE the engine needs besides, e.g. SSL_CERT_FILE
 }
 
 // fleet is what the demo configuration asks for, by device serial number.
@@ -45,10 +57,19 @@ func Run(ctx context.Context, o Options) error {
 	}
 	fmt.Fprintf(o.Out, "engine: %s (%s)\n", o.Engine, o.Engine.Path)
 
-	fmt.Fprintf(o.Out, "\n==> Build the provider\n")
-	pluginDir := filepath.Join(work, "plugins")
-	if err := buildProvider(ctx, pluginDir); err != nil {
-		return err
+	installed := o.Installed
+	if installed == nil {
+		fmt.Fprintf(o.Out, "\n==> Build the provider\n")
+		pluginDir := filepath.Join(work, "plugins")
+		if err := buildProvider(ctx, pluginDir); err != nil {
+			return err
+		}
+		installed = &Installed{CLIConfig: filepath.Join(work, "cli.tfrc")}
+		if err := engine.WriteCLIConfig(installed.CLIConfig, pluginDir); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(o.Out, "provider: version %s, installed by init as %s says\n", installed.Version, installed.CLIConfig)
 	}
 
 	fmt.Fprintf(o.Out, "\n==> Start the OnsMqtt emulator with a demo account, instance, CA and three device certificates\n")
@@ -59,7 +80,7 @@ func Run(ctx context.Context, o Options) error {
 	defer srv.Close()
 	fmt.Fprintf(o.Out, "emulator at %s, instance %s, CA %s\n", srv.URL, emulator.DemoInstanceID, emulator.DemoCASn)
 
-	s, err := newSession(ctx, o.Out, o.Engine, work, pluginDir, srv)
+	s, err := newSession(ctx, o.Out, o.Engine, work, *installed, srv)
 	if err != nil {
 		return err
 	}
@@ -74,7 +95,10 @@ func Run(ctx context.Context, o Options) error {
 // repair, destroy.
 func (s *session) perCertificate() error {
 	cli := filepath.Base(s.eng.Path)
-	if err := s.writeConfig(perCertificateConfig(s.srv)); err != nil {
+	if err := s.writeConfig(perCertificateConfig(s.srv, s.version)); err != nil {
+		return err
+	}
+	if err := s.install(); err != nil {
 		return err
 	}
 	s.step(cli + " apply: adopt the three certificates; revoke the lost device, readmit the repaired one")
@@ -128,11 +152,16 @@ func (s *session) perCertificate() error {
 }
 
 // providerPreamble is the start of every demo configuration: the provider
-// from the registry address dev_overrides installs, pointed at the emulator.
-func providerPreamble(srv *emulator.Server) string {
+// from the registry address dev_overrides installs (or, given a version,
+// the one init installs), pointed at the emulator.
+func providerPreamble(srv *emulator.Server, version string) string {
+	required := `source = "apsaramq/apsaramq"`
+	if version != "" {
+		required += fmt.Sprintf(", version = %q", version)
+	}
 	return fmt.Sprintf(`terraform {
   required_providers {
-    apsaramq = { source = "apsaramq/apsaramq" }
+    apsaramq = { %s }
   }
 }
 
@@ -142,15 +171,15 @@ provider "apsaramq" {
     onsmqtt = %q # the local emulator; real use omits this
   }
 }
-`, emulator.DemoRegion, srv.URL)
+`, required, emulator.DemoRegion, srv.URL)
 }
 
-func perCertificateConfig(srv *emulator.Server) string {
+func perCertificateConfig(srv *emulator.Server, version string) string {
 	var entries []string
 	for _, sn := range sortedKeys(fleet) {
 		entries = append(entries, fmt.Sprintf("    %q = %q", sn, fleet[sn]))
 	}
-	return providerPreamble(srv) + fmt.Sprintf(`
+	return providerPreamble(srv, version) + fmt.Sprintf(`
 locals {
   # device serial number => wanted status
   fleet = {

@@ -15,32 +15,50 @@ import (
 )
 
 // session is one demo run: an engine in a configuration directory, with the
-// freshly built provider installed through dev_overrides (no registry), and
-// the emulator it talks to.
+// provider installed as the CLI configuration says (the fresh build through
+// dev_overrides, or a pinned version that init installs), and the emulator
+// it talks to.
 type session struct {
-	ctx context.Context
-	out io.Writer
-	eng engine.Engine
-	dir string
-	env []string
-	srv *emulator.Server
+	ctx     context.Context
+	out     io.Writer
+	eng     engine.Engine
+	dir     string
+	env     []string
+	srv     *emulator.Server
+	version string // the version init installs; "" with dev_overrides
 }
 
-func newSession(ctx context.Context, out io.Writer, eng engine.Engine, work, pluginDir string, srv *emulator.Server) (*session, error) {
-	cli := filepath.Join(work, "cli.tfrc")
-	if err := engine.WriteCLIConfig(cli, pluginDir); err != nil {
-		return nil, err
-	}
+func newSession(ctx context.Context, out io.Writer, eng engine.Engine, work string, installed Installed, srv *emulator.Server) (*session, error) {
 	dir := filepath.Join(work, "config")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
 	// Credentials reach the provider through the environment, as in CI.
-	env := engine.Env(engine.Settings{CLIConfig: cli, Home: work, Extra: []string{
+	env := engine.Env(engine.Settings{CLIConfig: installed.CLIConfig, Home: work, Extra: append([]string{
 		"ALIBABA_CLOUD_ACCESS_KEY_ID=" + emulator.DemoAccessKeyID,
 		"ALIBABA_CLOUD_ACCESS_KEY_SECRET=" + emulator.DemoAccessKeySecret,
-	}})
-	return &session{ctx: ctx, out: out, eng: eng, dir: dir, env: env, srv: srv}, nil
+	}, installed.Env...)})
+	return &session{ctx: ctx, out: out, eng: eng, dir: dir, env: env, srv: srv, version: installed.Version}, nil
+}
+
+// install runs init when the provider is not a dev_overrides build, and
+// checks that the engine then reports the pinned version.
+func (s *session) install() error {
+	if s.version == "" {
+		return nil
+	}
+	s.step(filepath.Base(s.eng.Path) + " init: install apsaramq/apsaramq " + s.version)
+	if err := s.run(0, "init"); err != nil {
+		return err
+	}
+	out, err := s.runCapture(0, "version")
+	if err != nil {
+		return err
+	}
+	if !containsLine(out, "apsaramq/apsaramq", "v"+s.version) {
+		return fmt.Errorf("%s version does not list apsaramq/apsaramq v%s", filepath.Base(s.eng.Path), s.version)
+	}
+	return nil
 }
 
 // writeConfig writes main.tf and shows it.

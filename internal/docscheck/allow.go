@@ -38,6 +38,17 @@ var languageNames = map[string]bool{
 	"id": true, "identity": true, "required_providers": true, "required_version": true,
 	"terraform_data": true, // the engine's built-in resource type, the benchmark's baseline
 	"dev_overrides":  true, // the CLI configuration's provider_installation setting
+	// Other blocks of the CLI configuration's provider_installation setting.
+	"filesystem_mirror": true,
+	"network_mirror":    true,
+}
+
+// cliConfigurationBlocks start a CLI configuration file (~/.terraformrc,
+// TF_CLI_CONFIG_FILE), which is HCL but no module: its blocks are not
+// checked against the provider's schemas.
+var cliConfigurationBlocks = map[string]bool{
+	"provider_installation": true, "host": true, "credentials": true, "plugin_cache_dir": true,
+	"disable_checkpoint": true,
 }
 
 // notAttributes look like schema attributes (snake_case in backticks) but

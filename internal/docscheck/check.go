@@ -92,6 +92,10 @@ func (r *Repo) Check(doc Doc) []Finding {
 	for _, f := range doc.Fences {
 		switch f.Lang {
 		case "terraform", "hcl", "tf":
+			if isCLIConfiguration(f.Lines) {
+				c.Checked["CLI configurations (not checked)"]++
+				continue
+			}
 			c.out = append(c.out, r.CheckHCL(doc.Path, f.Line, strings.Join(f.Lines, "\n"))...)
 		case "", "shell", "sh", "bash", "console":
 			for i, l := range f.Lines {
@@ -269,3 +273,18 @@ func hasOrHave(whose string) string {
 }
 
 func sortedKeys(m map[string]bool) []string { return slices.Sorted(maps.Keys(m)) }
+
+// isCLIConfiguration reports whether a fenced HCL block is a CLI
+// configuration rather than a module: its first block is one only the CLI
+// configuration has.
+func isCLIConfiguration(lines []string) bool {
+	for _, l := range lines {
+		l = strings.TrimSpace(l)
+		if l == "" || strings.HasPrefix(l, "#") || strings.HasPrefix(l, "//") {
+			continue
+		}
+		name, _, _ := strings.Cut(l, " ")
+		return cliConfigurationBlocks[name]
+	}
+	return false
+}

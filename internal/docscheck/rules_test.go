@@ -201,6 +201,7 @@ resource "tls_private_key" "k" {
 			want: []string{"the provider has no data source type \"apsaramq_mqtt_devices\""}},
 		{name: "import identity", doc: "```terraform\nimport {\n  to       = apsaramq_mqtt_device_access.x\n  identity = { instance_id = \"i\", casn = \"c\" }\n}\n```",
 			want: []string{"apsaramq_mqtt_device_access identity has no attribute \"casn\""}},
+		{name: "a CLI configuration is no module", doc: "```hcl\nprovider_installation {\n  dev_overrides {\n    \"apsaramq/apsaramq\" = \"/bin\"\n  }\n}\n```"},
 		{name: "a configuration that does not parse", doc: "```terraform\nresource \"apsaramq_mqtt_device_access\" \"x\" {\n  instance_id = \n}\n```",
 			want: []string{"README.md:3: the configuration does not parse"}},
 	})

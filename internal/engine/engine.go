@@ -104,6 +104,21 @@ func WriteCLIConfig(path, pluginDir string) error {
 	return os.WriteFile(path, []byte(cfg), 0o600)
 }
 
+// WriteRegistryCLIConfig writes a CLI configuration whose host blocks send
+// both default registries' provider requests to the provider registry
+// protocol served at providersURL (e.g. "https://127.0.0.1:PORT/v1/providers/").
+// A host block stands in for service discovery, so no name is resolved: a
+// configuration's source "apsaramq/apsaramq" is then installed by init
+// through that registry exactly as from the public one, signature checks
+// and lock file included.
+func WriteRegistryCLIConfig(path, providersURL string) error {
+	var cfg strings.Builder
+	for _, host := range []string{"registry.terraform.io", "registry.opentofu.org"} {
+		fmt.Fprintf(&cfg, "host %q {\n  services = {\n    \"providers.v1\" = %q\n  }\n}\n", host, providersURL)
+	}
+	return os.WriteFile(path, []byte(cfg.String()), 0o600)
+}
+
 // Settings are what a caller decides about an engine's environment.
 type Settings struct {
 	CLIConfig string   // the CLI configuration file (WriteCLIConfig)

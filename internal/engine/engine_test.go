@@ -2,7 +2,9 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -72,6 +74,7 @@ func TestEnvKeepsOnlyWhatTheCallerDidNotDecide(t *testing.T) {
 func TestPreferred(t *testing.T) {
 	both := Locations{Terraform: "/bin/terraform", Tofu: "/c/tofu"}
 	onlyTofu := Locations{Tofu: "/c/tofu"}
+	all := Locations{Terraform: "/bin/terraform", Tofu: "/c/tofu", Terraform114: "/c/terraform"}
 	for _, tc := range []struct {
 		loc        Locations
 		want, path string
@@ -83,6 +86,9 @@ func TestPreferred(t *testing.T) {
 		{onlyTofu, "terraform", "", true},
 		{Locations{}, "", "", true},
 		{both, "pulumi", "", true},
+		{all, "terraform114", "/c/terraform", false},
+		{all, "", "/bin/terraform", false},
+		{both, "terraform114", "", true},
 	} {
 		got, err := tc.loc.Preferred(tc.want)
 		if got != tc.path || (err != nil) != tc.fails {
@@ -127,5 +133,68 @@ func TestRunExitCodesAndInterrupt(t *testing.T) {
 	}
 	if time.Since(started) > 10*time.Second || !strings.Contains(out.String(), "interrupted") {
 		t.Fatalf("the engine was not interrupted (took %v, output %q)", time.Since(started), out.String())
+	}
+}
+
+// The pinned Terraform source registers each cut backend with one import and
+// one map line; the cut keeps everything else, and refuses a layout it does
+// not know.
+func TestCutBackendLines(t *testing.T) {
+	src := "import (\n\tbackendHTTP \"" + backendModule + "http\"\n"
+	registry := "\t\t\"http\": func() backend.Backend { return backendHTTP.New() },\n"
+	for i, name := range cutBackends {
+		alias := fmt.Sprintf("backendX%d", i)
+		src += "\t" + alias + " \"" + backendModule + name + "\"\n"
+		registry += fmt.Sprintf("\t\t%q: func() backend.Backend { return %s.New() },\n", name, alias)
+	}
+	src += ")\n\nbackends = map[string]backend.InitFn{\n" + registry + "}\n"
+	got, err := cutBackendLines(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range cutBackends {
+		if strings.Contains(got, `/`+name+`"`) || strings.Contains(got, `"`+name+`":`) {
+			t.Errorf("backend %s is still there:\n%s", name, got)
+		}
+	}
+	if !strings.Contains(got, `backendHTTP "`) || !strings.Contains(got, "backendHTTP.New()") {
+		t.Errorf("the http backend was cut too:\n%s", got)
+	}
+	if _, err := cutBackendLines(strings.Replace(src, "backendX0.New()", "backendX0.NewV2()", 1)); err == nil {
+		t.Error("a backend whose registry line is not found was accepted")
+	}
+}
+
+// The real pinned source, when the module cache has it: the cut finds every
+// line it expects.
+func TestCutBackendLinesOnThePinnedSource(t *testing.T) {
+	out, err := exec.Command("go", "env", "GOMODCACHE").Output()
+	if err != nil {
+		t.Skip("go env GOMODCACHE:", err)
+	}
+	path := filepath.Join(strings.TrimSpace(string(out)), "github.com", "hashicorp", "terraform@"+Terraform114Version,
+		"internal", "backend", "init", "init.go")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Skipf("the Terraform %s source is not in the module cache (built once by tools/ensure-engines.sh)", Terraform114Version)
+	}
+	if _, err := cutBackendLines(string(b)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Both default registries' provider service points at the local registry,
+// so "apsaramq/apsaramq" installs through it on either engine.
+func TestWriteRegistryCLIConfigOverridesBothRegistries(t *testing.T) {
+	cli := filepath.Join(t.TempDir(), "cli.tfrc")
+	if err := WriteRegistryCLIConfig(cli, "https://127.0.0.1:1234/v1/providers/"); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(cli)
+	for _, host := range []string{"registry.terraform.io", "registry.opentofu.org"} {
+		want := "host \"" + host + "\" {\n  services = {\n    \"providers.v1\" = \"https://127.0.0.1:1234/v1/providers/\"\n  }\n}\n"
+		if !strings.Contains(string(b), want) {
+			t.Errorf("CLI config lacks\n%s\nin\n%s", want, b)
+		}
 	}
 }

@@ -16,7 +16,7 @@ import (
 // renders from the file and never runs an engine itself; it expects the
 // provider under the plain name "apsaramq".
 func writeSchema(ctx context.Context, pluginDir, out string) error {
-	loc, err := engine.Locate(ctx, true, os.Stderr)
+	loc, err := engine.Locate(ctx, engine.Build{Tofu: true}, os.Stderr)
 	if err != nil {
 		return err
 	}
