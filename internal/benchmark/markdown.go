@@ -40,9 +40,10 @@ func fleetTable(b *strings.Builder, fleet []Run) {
 				continue
 			}
 			fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %s / %s | %s | %s | %s | %s | %s |\n", run.N, step,
-				seconds(p, okP), seconds(bl, okB), ratioCell(p, bl, okP && okB),
-				cpuCell(p.EngineCPU, okP), cpuCell(bl.EngineCPU, okB), cpuCell(p.Provider.CPUSeconds, okP),
-				callsCell(p, okP), perCert(p, okP, run.N), budgetCell(p, okP), rssCell(p, okP))
+				seconds(p, okP), seconds(bl, okB), cell(okP && okB && bl.WallSeconds > 0, "%.2f×", Ratio(p.WallSeconds, bl.WallSeconds)),
+				cell(okP, "%.1fs", p.EngineCPU), cell(okB, "%.1fs", bl.EngineCPU), cell(okP, "%.1fs", p.Provider.CPUSeconds),
+				cell(okP, "%s", FormatCalls(p.Calls)), cell(okP && run.N > 0, "%.2f", Ratio(float64(total(p.Calls)), float64(run.N))),
+				budgetCell(p, okP), rssCell(p, okP))
 		}
 	}
 	b.WriteString("\n")
@@ -96,59 +97,30 @@ func rateLimitCell(run Run) string {
 	return "400 (default)"
 }
 
+// cell is a figure of a step that ran (ok), "–" otherwise.
+func cell(ok bool, format string, args ...any) string {
+	if !ok {
+		return "–"
+	}
+	return fmt.Sprintf(format, args...)
+}
+
 func seconds(s StepResult, ok bool) string {
-	if !ok {
-		return "–"
+	if ok && !s.OK {
+		return cell(ok, "%.1fs ✗", s.WallSeconds)
 	}
-	if !s.OK {
-		return fmt.Sprintf("%.1fs ✗", s.WallSeconds)
-	}
-	return fmt.Sprintf("%.1fs", s.WallSeconds)
-}
-
-func cpuCell(sec float64, ok bool) string {
-	if !ok {
-		return "–"
-	}
-	return fmt.Sprintf("%.1fs", sec)
-}
-
-func ratioCell(p, b StepResult, ok bool) string {
-	if !ok || b.WallSeconds <= 0 {
-		return "–"
-	}
-	return fmt.Sprintf("%.2f×", Ratio(p.WallSeconds, b.WallSeconds))
-}
-
-func callsCell(s StepResult, ok bool) string {
-	if !ok {
-		return "–"
-	}
-	return FormatCalls(s.Calls)
-}
-
-func perCert(s StepResult, ok bool, n int) string {
-	if !ok || n == 0 {
-		return "–"
-	}
-	return fmt.Sprintf("%.2f", float64(total(s.Calls))/float64(n))
+	return cell(ok, "%.1fs", s.WallSeconds)
 }
 
 func budgetCell(s StepResult, ok bool) string {
-	if !ok {
-		return "–"
+	if ok && !s.BudgetOK {
+		return "✗ " + s.Budget
 	}
-	if s.BudgetOK {
-		return "exact"
-	}
-	return "✗ " + s.Budget
+	return cell(ok, "exact")
 }
 
 func rssCell(s StepResult, ok bool) string {
-	if !ok || s.Provider.Processes == 0 {
-		return "–"
-	}
-	return fmt.Sprintf("%.1f MB", MiB(s.Provider.PeakKiB))
+	return cell(ok && s.Provider.Processes > 0, "%.1f MB", MiB(s.Provider.PeakKiB))
 }
 
 func compareTable(b *strings.Builder, compare []Run) {
@@ -164,12 +136,9 @@ func compareTable(b *strings.Builder, compare []Run) {
 			if !okP && !okA {
 				continue
 			}
-			speedup := "–"
-			if okP && okA && a.WallSeconds > 0 {
-				speedup = fmt.Sprintf("%.1f×", Ratio(p.WallSeconds, a.WallSeconds))
-			}
-			fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", run.N, step, seconds(p, okP), seconds(a, okA), speedup,
-				callsCell(p, okP), callsCell(a, okA), budgetCell(a, okA), rssCell(a, okA))
+			fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", run.N, step, seconds(p, okP), seconds(a, okA),
+				cell(okP && okA && a.WallSeconds > 0, "%.1f×", Ratio(p.WallSeconds, a.WallSeconds)),
+				cell(okP, "%s", FormatCalls(p.Calls)), cell(okA, "%s", FormatCalls(a.Calls)), budgetCell(a, okA), rssCell(a, okA))
 		}
 	}
 	b.WriteString("\n")

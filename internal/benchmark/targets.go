@@ -85,18 +85,10 @@ func (r *Report) perCertificateTargets(ts *targets) {
 	if ts.engine == ClientEngine {
 		tp = r.runs(ts.engine, ScenarioClient)
 	}
-	steps, misses := budgetMisses(append(slices.Clone(fleet), tp...), func(run Run, s StepResult) (string, bool) {
-		return fmt.Sprintf("%s N=%d %s", run.Scenario, run.N, s.Step), s.Resource != ResourceBaseline
-	})
-	goal := "create 1 Get + 1 change only where status differs; refresh 1 Get; update 1 call; destroy 1 call (after the refresh Get); no retries"
-	switch {
-	case steps == 0:
-		ts.add("API calls", goal, "", statusNotRun)
-	case len(misses) == 0:
-		ts.add("API calls", goal, fmt.Sprintf("all %d provider steps exact", steps), statusPass)
-	default:
-		ts.add("API calls", goal, strings.Join(misses, " | "), statusMiss)
-	}
+	ts.budget("API calls", "create 1 Get + 1 change only where status differs; refresh 1 Get; update 1 call; destroy 1 call (after the refresh Get); no retries",
+		"all %d provider steps exact", true, append(slices.Clone(fleet), tp...), func(run Run, s StepResult) (string, bool) {
+			return fmt.Sprintf("%s N=%d %s", run.Scenario, run.N, s.Step), s.Resource != ResourceBaseline
+		})
 	if ts.engine != ClientEngine {
 		overheadTargets(ts, fleet)
 	}
@@ -106,26 +98,36 @@ func (r *Report) perCertificateTargets(ts *targets) {
 	}
 }
 
-// budgetMisses counts the steps of runs that label selects and lists, each
-// under its label, those that missed their call budget or failed.
-func budgetMisses(runs []Run, label func(Run, StepResult) (string, bool)) (int, []string) {
+// budget judges the call budgets of the steps of runs that label selects:
+// a miss names each step, under its label, that missed its budget or
+// failed. With no such step, the target is "not run" when notRun is set,
+// and left out otherwise.
+func (ts *targets) budget(name, goal, allExact string, notRun bool, runs []Run, label func(Run, StepResult) (string, bool)) {
 	var misses []string
 	steps := 0
 	for _, run := range runs {
 		for _, s := range run.Steps {
-			name, ok := label(run, s)
+			step, ok := label(run, s)
 			if !ok {
 				continue
 			}
 			steps++
 			if !s.OK {
-				misses = append(misses, name+": "+s.Failure)
+				misses = append(misses, step+": "+s.Failure)
 			} else if !s.BudgetOK {
-				misses = append(misses, name+": "+s.Budget)
+				misses = append(misses, step+": "+s.Budget)
 			}
 		}
 	}
-	return steps, misses
+	switch {
+	case steps == 0 && notRun:
+		ts.add(name, goal, "", statusNotRun)
+	case steps == 0:
+	case len(misses) == 0:
+		ts.add(name, goal, fmt.Sprintf(allExact, steps), statusPass)
+	default:
+		ts.add(name, goal, strings.Join(misses, " | "), statusMiss)
+	}
 }
 
 // overheadTargets compare the provider's apply and plan with terraform_data's at OverheadN.
@@ -195,17 +197,10 @@ func peakTarget(ts *targets, label string, peakKiB int64) {
 // none when the report has no such runs.
 func (r *Report) accessTargets(ts *targets) {
 	compare, tp := r.runs(ts.engine, ScenarioCompare), r.runs(ts.engine, ScenarioAccessThroughput)
-	steps, misses := budgetMisses(append(slices.Clone(compare), tp...), func(run Run, s StepResult) (string, bool) {
-		return fmt.Sprintf("%s N=%d %s %s", run.Scenario, run.N, s.Resource, s.Step), s.Resource.callsAPI()
-	})
-	if steps > 0 {
-		goal := "device_access: floor(N/100)+1 list calls per read, one status call per differing certificate; per-certificate as above"
-		if len(misses) == 0 {
-			ts.add("API calls (compare)", goal, fmt.Sprintf("all %d steps exact", steps), statusPass)
-		} else {
-			ts.add("API calls (compare)", goal, strings.Join(misses, " | "), statusMiss)
-		}
-	}
+	ts.budget("API calls (compare)", "device_access: floor(N/100)+1 list calls per read, one status call per differing certificate; per-certificate as above",
+		"all %d steps exact", false, append(slices.Clone(compare), tp...), func(run Run, s StepResult) (string, bool) {
+			return fmt.Sprintf("%s N=%d %s %s", run.Scenario, run.N, s.Resource, s.Step), s.Resource.callsAPI()
+		})
 	for _, run := range compare {
 		compareTargets(ts, run)
 	}
