@@ -173,14 +173,3 @@ func startCountingEmulator(t *testing.T, overTLS bool) *countingEmulator {
 	c.addr = srv.Listener.Addr().String()
 	return c
 }
-
-func closedPort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	_ = ln.Close()
-	return addr
-}
