@@ -10,30 +10,16 @@ import (
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
 )
 
-// ClientEngine names runs of the provider's API client without an engine:
-// what the client, its limiter and its retries sustain when nothing else
-// costs CPU, to tell the provider's bound from the engine's.
-const ClientEngine = "client"
-
-// ScenarioClient is the throttled create workload done by the API client
-// alone: per certificate what Create does (one read, one status call where
-// the status differs), from Parallelism goroutines.
-const ScenarioClient = "client-throughput"
-
-// Client runs spec's workload through onsmqtt.Client against a throttled emulator.
-func (rn *Runner) Client(ctx context.Context, spec Spec) (Run, error) {
-	w := spec.Workload
-	run := Run{
-		Scenario: ScenarioClient, Engine: Engine{Name: ClientEngine, Version: "(onsmqtt client alone, no engine)"},
-		N: w.N(), Parallelism: spec.Parallelism, EmulatorRateLimit: spec.EmulatorRateLimit,
-		EmulatorLatencyMS: float64(spec.EmulatorLatency) / float64(time.Millisecond),
-		ProviderRateLimit: spec.ProviderRateLimit, LoadAvg: loadAvg(),
-	}
-	live, err := startEmulator(w.Seed(), emulator.Options{RateLimit: spec.EmulatorRateLimit, Latency: spec.EmulatorLatency})
+// client runs spec's workload through onsmqtt.Client, with no engine: per
+// certificate what Create does, from spec.Parallelism goroutines.
+func (rn *Runner) client(ctx context.Context, spec Spec) (Run, error) {
+	spec.Engine = clientAlone
+	w, run := spec.Workload, newRun(spec)
+	live, err := startEmulator(w.Seed(), spec.emulatorOptions())
 	if err != nil {
 		return run, err
 	}
-	defer live.srv.Close()
+	defer live.close()
 	ep, err := onsmqtt.ParseEndpoint(live.url)
 	if err != nil {
 		return run, err
@@ -48,38 +34,12 @@ func (rn *Runner) Client(ctx context.Context, spec Spec) (Run, error) {
 	ctx, cancel := context.WithTimeout(ctx, rn.StepTimeout)
 	defer cancel()
 
-	live.emu.ResetCounters()
-	live.meter.Reset()
-	jobs := make(chan emulator.DeviceCertificate)
-	var (
-		mu       sync.Mutex
-		failures []string
-		wg       sync.WaitGroup
-	)
+	live.reset()
 	start := time.Now()
-	for range max(1, spec.Parallelism) {
-		wg.Go(func() {
-			for d := range jobs {
-				if err := adopt(ctx, client, d); err != nil {
-					mu.Lock()
-					failures = append(failures, err.Error())
-					mu.Unlock()
-				}
-			}
-		})
-	}
-	for _, d := range w.Devices {
-		jobs <- d
-	}
-	close(jobs)
-	wg.Wait()
-
-	res := StepResult{Step: StepApply, Kind: Kind(ClientEngine)}
+	failures := adoptAll(ctx, client, w.Devices, spec.Parallelism)
+	res := StepResult{Step: StepApply, Resource: ResourceClient}
 	res.WallSeconds = time.Since(start).Seconds()
-	res.Calls, res.Errors, res.Rate = live.emu.Calls(), live.emu.Errors(), live.meter.Rate()
-	res.Expected = w.Expected(StepApply)
-	res.BudgetOK, res.Budget = CheckBudget(res.Calls, res.Errors, res.Expected, spec.EmulatorRateLimit > 0)
-	res.StateOK, res.StateNote = checkState(live.emu, w, StepApply)
+	res.measure(live, spec)
 	switch {
 	case len(failures) > 0:
 		res.Failure = fmt.Sprintf("%d certificates failed (first: %s)", len(failures), failures[0])
@@ -90,6 +50,34 @@ func (rn *Runner) Client(ctx context.Context, spec Spec) (Run, error) {
 	run.Steps = append(run.Steps, res)
 	rn.progress(run, res)
 	return run, nil
+}
+
+// adoptAll adopts every device from parallelism goroutines and returns the
+// failures.
+func adoptAll(ctx context.Context, c *onsmqtt.Client, devices []emulator.DeviceCertificate, parallelism int) []string {
+	jobs := make(chan emulator.DeviceCertificate)
+	var (
+		mu       sync.Mutex
+		failures []string
+		wg       sync.WaitGroup
+	)
+	for range max(1, parallelism) {
+		wg.Go(func() {
+			for d := range jobs {
+				if err := adopt(ctx, c, d); err != nil {
+					mu.Lock()
+					failures = append(failures, err.Error())
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	for _, d := range devices {
+		jobs <- d
+	}
+	close(jobs)
+	wg.Wait()
+	return failures
 }
 
 // adopt is what the resource's Create does with the API.

@@ -10,13 +10,13 @@ import (
 // the emulator: exact budget unthrottled, and throttled answers retried
 // with one extra call each.
 func TestClientScenario(t *testing.T) {
-	w, err := NewWorkload(40)
+	w, err := NewWorkload(40, MixTenths)
 	if err != nil {
 		t.Fatal(err)
 	}
 	rn := &Runner{StepTimeout: time.Minute}
 
-	run, err := rn.Client(context.Background(), Spec{Workload: w, Parallelism: 8})
+	run, err := rn.Execute(context.Background(), Spec{Scenario: ScenarioClient, Workload: w, Parallelism: 8})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,7 +27,7 @@ func TestClientScenario(t *testing.T) {
 
 	// 20 calls/s with a bucket of 20 against 44 calls from 8 goroutines at
 	// the client's 500/s: throttling must happen and be absorbed.
-	run, err = rn.Client(context.Background(), Spec{Workload: w, Parallelism: 8, EmulatorRateLimit: 20, ProviderRateLimit: 500})
+	run, err = rn.Execute(context.Background(), Spec{Scenario: ScenarioClient, Workload: w, Parallelism: 8, EmulatorRateLimit: 20, ProviderRateLimit: 500})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,8 @@ package benchmark
 import (
 	"slices"
 	"testing"
+
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/engine"
 )
 
 func TestParseSizes(t *testing.T) {
@@ -34,7 +36,7 @@ func TestParseThroughput(t *testing.T) {
 }
 
 func TestParseEnginesAndSteps(t *testing.T) {
-	if got, err := ParseEngines("tofu, terraform"); err != nil || !slices.Equal(got, []string{"tofu", "terraform"}) {
+	if got, err := ParseEngines("tofu, terraform"); err != nil || !slices.Equal(got, []engine.Kind{engine.OpenTofu, engine.Terraform}) {
 		t.Fatalf("ParseEngines = %v, %v", got, err)
 	}
 	if _, err := ParseEngines("pulumi"); err == nil {
@@ -57,7 +59,7 @@ func TestParseWorkspaces(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []WorkspacesCase{{KindProvider, 4, 200, 100}, {KindAccess, 4, 1000, 500}}
+	want := []WorkspacesCase{{ResourcePerCertificate, 4, 200, 100}, {ResourceAccess, 4, 1000, 500}}
 	if !slices.Equal(got, want) {
 		t.Fatalf("got %+v, want %+v", got, want)
 	}

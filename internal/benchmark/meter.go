@@ -18,11 +18,9 @@ import (
 type Meter struct {
 	next http.Handler
 
-	mu        sync.Mutex
-	successes []time.Time
-	changes   []time.Time // successful status changes (Active*, Inactivate*)
-	failures  int64
-	byKey     map[string]*KeyCalls
+	mu      sync.Mutex
+	byKey   map[string]*KeyCalls // by the AccessKeyId that signed the call
+	changes []time.Time          // successful status changes (Active*, Inactivate*)
 }
 
 // KeyCalls is what one access key's calls got: several engine processes of
@@ -44,29 +42,26 @@ func (m *Meter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 	m.next.ServeHTTP(sw, r)
-	now := time.Now()
+	now, query := time.Now(), r.URL.Query()
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	key := m.byKey[r.URL.Query().Get("AccessKeyId")]
+	if m.byKey == nil {
+		m.byKey = map[string]*KeyCalls{}
+	}
+	key := m.byKey[query.Get("AccessKeyId")]
 	if key == nil {
 		key = &KeyCalls{}
-		if m.byKey == nil {
-			m.byKey = map[string]*KeyCalls{}
-		}
-		m.byKey[r.URL.Query().Get("AccessKeyId")] = key
+		m.byKey[query.Get("AccessKeyId")] = key
 	}
 	switch {
 	case sw.status < 300:
-		m.successes = append(m.successes, now)
 		key.Successes = append(key.Successes, now)
-		if a := r.URL.Query().Get("Action"); a == ActionActivate || a == ActionInactivate {
+		if a := query.Get("Action"); a == ActionActivate || a == ActionInactivate {
 			m.changes = append(m.changes, now)
 		}
 	case sw.throttled():
-		m.failures++
 		key.Throttled++
 	default:
-		m.failures++
 		key.Failed++
 	}
 }
@@ -85,16 +80,20 @@ func (m *Meter) ByKey() map[string]KeyCalls {
 // Reset forgets everything recorded.
 func (m *Meter) Reset() {
 	m.mu.Lock()
-	m.successes, m.changes, m.failures, m.byKey = nil, nil, 0, nil
+	m.changes, m.byKey = nil, nil
 	m.mu.Unlock()
 }
 
 // Rate summarises the recorded calls.
 func (m *Meter) Rate() Rate {
-	m.mu.Lock()
-	ts := slices.Clone(m.successes)
-	failures := m.failures
-	m.mu.Unlock()
+	var (
+		ts       []time.Time
+		failures int64
+	)
+	for _, k := range m.ByKey() {
+		ts = append(ts, k.Successes...)
+		failures += k.Throttled + k.Failed
+	}
 	return rateOf(ts, failures)
 }
 

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/engine"
 )
 
 func TestCheckBudget(t *testing.T) {
@@ -37,34 +39,34 @@ func TestCheckBudget(t *testing.T) {
 	}
 }
 
-func step(kind Kind, s Step, wall float64, calls, expected map[string]int64, peakKiB int64) StepResult {
-	return StepResult{Step: s, Kind: kind, CommandResult: CommandResult{WallSeconds: wall}, Calls: calls, Expected: expected,
+func step(r Resource, s Step, wall float64, calls, expected map[string]int64, peakKiB int64) StepResult {
+	return StepResult{Step: s, Resource: r, CommandResult: CommandResult{WallSeconds: wall}, Calls: calls, Expected: expected,
 		Provider: ProcPeak{Processes: 1, PeakKiB: peakKiB}, OK: true, StateOK: true}
 }
 
 func sampleReport() *Report {
-	tf := Engine{Name: "terraform", Version: "1.11.4"}
+	tf := engine.Engine{Kind: engine.Terraform, Version: "1.11.4"}
 	get := func(n int64) map[string]int64 { return map[string]int64{ActionGet: n} }
 	return &Report{Runs: []Run{
 		{Scenario: ScenarioFleet, Engine: tf, N: 1000, Steps: []StepResult{
-			step(KindBaseline, StepApply, 10, nil, nil, 0),
-			step(KindProvider, StepApply, 14, get(1000), get(1000), 40*1024),
-			step(KindBaseline, StepPlan, 4, nil, nil, 0),
-			step(KindProvider, StepPlan, 8, get(1001), get(1000), 45*1024),
+			step(ResourceBaseline, StepApply, 10, nil, nil, 0),
+			step(ResourcePerCertificate, StepApply, 14, get(1000), get(1000), 40*1024),
+			step(ResourceBaseline, StepPlan, 4, nil, nil, 0),
+			step(ResourcePerCertificate, StepPlan, 8, get(1001), get(1000), 45*1024),
 		}},
 		{Scenario: ScenarioFleet, Engine: tf, N: 5000, Steps: []StepResult{
-			step(KindProvider, StepApply, 100, get(5000), get(5000), 150*1024),
+			step(ResourcePerCertificate, StepApply, 100, get(5000), get(5000), 150*1024),
 		}},
 		{Scenario: ScenarioThroughput, Engine: tf, N: 5000, EmulatorRateLimit: 500, Steps: []StepResult{
 			func() StepResult {
-				s := step(KindProvider, StepApply, 12, get(5000), get(5000), 60*1024)
+				s := step(ResourcePerCertificate, StepApply, 12, get(5000), get(5000), 60*1024)
 				s.Rate = Rate{Successes: 5000, PerSecond: 460, WindowSeconds: 10.9}
 				return s
 			}(),
 		}},
 		{Scenario: ScenarioThroughput, Engine: tf, N: 5000, EmulatorRateLimit: 100, Steps: []StepResult{
 			func() StepResult {
-				s := step(KindProvider, StepApply, 60, map[string]int64{ActionGet: 5300}, get(5000), 60*1024)
+				s := step(ResourcePerCertificate, StepApply, 60, map[string]int64{ActionGet: 5300}, get(5000), 60*1024)
 				s.Errors = map[string]int64{"Throttling.User": 300}
 				s.Rate = Rate{Successes: 5000, PerSecond: 97, WindowSeconds: 51}
 				return s
@@ -111,8 +113,8 @@ func TestEvaluate(t *testing.T) {
 }
 
 func TestEvaluateNotRun(t *testing.T) {
-	r := &Report{Runs: []Run{{Scenario: ScenarioFleet, Engine: Engine{Name: "tofu"}, N: 100, Steps: []StepResult{
-		step(KindProvider, StepApply, 1, map[string]int64{ActionGet: 100}, map[string]int64{ActionGet: 100}, 1024),
+	r := &Report{Runs: []Run{{Scenario: ScenarioFleet, Engine: engine.Engine{Kind: engine.OpenTofu}, N: 100, Steps: []StepResult{
+		step(ResourcePerCertificate, StepApply, 1, map[string]int64{ActionGet: 100}, map[string]int64{ActionGet: 100}, 1024),
 	}}}}
 	r.Evaluate()
 	for _, tg := range r.Targets {
@@ -152,7 +154,7 @@ func TestMergeReports(t *testing.T) {
 	a.StartedAt, a.Finished = "2026-01-01T10:00:00Z", "2026-01-01T11:00:00Z"
 	b.StartedAt, b.Finished = "2026-01-01T09:00:00Z", "2026-01-01T12:00:00Z"
 	for i := range b.Runs {
-		b.Runs[i].Engine = Engine{Name: "tofu", Version: "1.12.6"}
+		b.Runs[i].Engine = engine.Engine{Kind: engine.OpenTofu, Version: "1.12.6"}
 	}
 	pa, pb := filepath.Join(dir, "a.json"), filepath.Join(dir, "b.json")
 	if err := a.WriteJSON(pa); err != nil {
@@ -224,27 +226,51 @@ func TestCommittedTablesAreRenderedFromTheirJSON(t *testing.T) {
 	}
 }
 
+// The committed JSON is the record: what Report reads from it, it writes
+// back byte for byte, so no field of the format was lost or renamed.
+func TestCommittedResultsKeepTheirFormat(t *testing.T) {
+	files, err := filepath.Glob("results/*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no committed results found: %v", err)
+	}
+	for _, path := range files {
+		r, err := ReadReport(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := filepath.Join(t.TempDir(), "again.json")
+		if err := r.WriteJSON(out); err != nil {
+			t.Fatal(err)
+		}
+		before, _ := os.ReadFile(path)
+		after, _ := os.ReadFile(out)
+		if string(before) != string(after) {
+			t.Errorf("%s reads and writes back differently: the results format changed", path)
+		}
+	}
+}
+
 // The device_access targets: speed-ups against the per-certificate resource
 // by N, the plan's call budget, the bound on changes, and the workspaces'
 // ratios, each judged from the figures.
 func TestEvaluateAccessTargets(t *testing.T) {
-	step := func(s Step, kind Kind, wall float64, calls map[string]int64) StepResult {
-		return StepResult{Step: s, Kind: kind, CommandResult: CommandResult{WallSeconds: wall}, Calls: calls, Expected: calls, BudgetOK: true, OK: true}
+	step := func(s Step, r Resource, wall float64, calls map[string]int64) StepResult {
+		return StepResult{Step: s, Resource: r, CommandResult: CommandResult{WallSeconds: wall}, Calls: calls, Expected: calls, BudgetOK: true, OK: true}
 	}
-	tofu := Engine{Name: "tofu", Version: "1.12.6"}
+	tofu := engine.Engine{Kind: engine.OpenTofu, Version: "1.12.6"}
 	r := &Report{Runs: []Run{
 		{Scenario: ScenarioCompare, Engine: tofu, N: 1000, Steps: []StepResult{
-			step(StepApply, KindProvider, 6.0, nil), step(StepApply, KindAccess, 0.5, nil), // 12×: pass
-			step(StepPlan, KindProvider, 5.0, nil), step(StepPlan, KindAccess, 0.6, nil), // 8.3×: miss
-			step(StepFlip, KindAccess, 3.5, map[string]int64{ActionInactivate: 1000, ActionList: 22}), // bound 1.2×(2.5+0.6)=3.72: pass
+			step(StepApply, ResourcePerCertificate, 6.0, nil), step(StepApply, ResourceAccess, 0.5, nil), // 12×: pass
+			step(StepPlan, ResourcePerCertificate, 5.0, nil), step(StepPlan, ResourceAccess, 0.6, nil), // 8.3×: miss
+			step(StepFlip, ResourceAccess, 3.5, map[string]int64{ActionInactivate: 1000, ActionList: 22}), // bound 1.2×(2.5+0.6)=3.72: pass
 		}},
 		{Scenario: ScenarioCompare, Engine: tofu, N: 5000, Steps: []StepResult{
-			step(StepPlan, KindProvider, 90, nil), step(StepPlan, KindAccess, 2.0, map[string]int64{ActionList: 52}), // 45×: pass; 52 calls: miss
+			step(StepPlan, ResourcePerCertificate, 90, nil), step(StepPlan, ResourceAccess, 2.0, map[string]int64{ActionList: 52}), // 45×: pass; 52 calls: miss
 		}},
-		{Scenario: ScenarioWorkspaces, Engine: tofu, EmulatorRateLimit: 100, Kind: KindProvider,
+		{Scenario: ScenarioWorkspaces, Engine: tofu, EmulatorRateLimit: 100, Resource: ResourcePerCertificate,
 			Workspaces: []WorkspaceResult{{N: 200, OK: true}, {N: 200, OK: true}},
 			Total:      &WorkspacesTotal{Successes: 880, Throttled: 50, Rate: Rate{PerSecond: 85}}}, // 5.4% throttled, 85%: pass
-		{Scenario: ScenarioWorkspaces, Engine: tofu, EmulatorRateLimit: 500, Kind: KindAccess,
+		{Scenario: ScenarioWorkspaces, Engine: tofu, EmulatorRateLimit: 500, Resource: ResourceAccess,
 			Workspaces: []WorkspaceResult{{N: 1000, OK: true}},
 			Total:      &WorkspacesTotal{Successes: 4000, Throttled: 1000, Rate: Rate{PerSecond: 450}}}, // 20% throttled: miss
 	}}

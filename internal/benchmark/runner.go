@@ -19,60 +19,48 @@ import (
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/engine"
 )
 
-// Scenario names.
-const (
-	ScenarioFleet      = "fleet"      // the four steps, against the baseline, unthrottled
-	ScenarioThroughput = "throughput" // apply only, with the emulator throttling
-)
-
-// StepResult is one step of one kind of a run.
-type StepResult struct {
-	Step Step `json:"step"`
-	Kind Kind `json:"kind"`
-	CommandResult
-	// API figures (provider kind only).
-	Calls    map[string]int64 `json:"calls,omitempty"`
-	Errors   map[string]int64 `json:"errors,omitempty"`
-	Expected map[string]int64 `json:"expected,omitempty"`
-	BudgetOK bool             `json:"budget_ok"`
-	Budget   string           `json:"budget"`
-	Rate     Rate             `json:"rate"`
-	// ChangeRate is the status changes alone, over their own window.
-	ChangeRate *Rate    `json:"change_rate,omitempty"`
-	Provider   ProcPeak `json:"provider"`
-	StateOK    bool     `json:"state_ok"`
-	StateNote  string   `json:"state_note,omitempty"`
-	OK         bool     `json:"ok"` // exit code as expected and state as expected
-	Failure    string   `json:"failure,omitempty"`
+// Spec selects what a run does.
+type Spec struct {
+	Scenario Scenario
+	Engine   engine.Engine
+	Workload *Workload
+	// Resources are the configurations run side by side, step by step
+	// alternately, each against an emulator of its own (a workspaces run
+	// applies the first).
+	Resources []Resource
+	Steps     []Step // default: all four
+	// StepsOf limits a resource to some of Steps (e.g. no destroy where it
+	// would only measure the engine's own cost at length).
+	StepsOf           map[Resource][]Step
+	Parallelism       int
+	EmulatorRateLimit float64       // calls/s, 0 = unlimited
+	EmulatorLatency   time.Duration // per call
+	ProviderRateLimit float64       // provider rate_limit, 0 = default
+	Workspaces        int           // processes of a workspaces run
 }
 
-// Run is one scenario on one engine at one N.
-type Run struct {
-	Scenario          string       `json:"scenario"`
-	Engine            Engine       `json:"engine"`
-	N                 int          `json:"n"`
-	Parallelism       int          `json:"parallelism"`
-	EmulatorRateLimit float64      `json:"emulator_rate_limit"`
-	EmulatorLatencyMS float64      `json:"emulator_latency_ms"`
-	ProviderRateLimit float64      `json:"provider_rate_limit"` // 0: provider default
-	LoadAvg           string       `json:"loadavg_at_start"`
-	Steps             []StepResult `json:"steps"`
-	Error             string       `json:"error,omitempty"`
-	// Workspaces runs only: the configuration each process applied, each
-	// process, and their sum.
-	Kind       Kind              `json:"kind,omitempty"`
-	Workspaces []WorkspaceResult `json:"workspaces,omitempty"`
-	Total      *WorkspacesTotal  `json:"workspaces_total,omitempty"`
-}
-
-// Find returns the result of step for kind.
-func (r Run) Find(step Step, kind Kind) (StepResult, bool) {
-	for _, s := range r.Steps {
-		if s.Step == step && s.Kind == kind {
-			return s, true
-		}
+func (s Spec) steps() []Step {
+	if len(s.Steps) == 0 {
+		return Steps
 	}
-	return StepResult{}, false
+	return s.Steps
+}
+
+func (s Spec) runs(r Resource, step Step) bool {
+	only, ok := s.StepsOf[r]
+	return !ok || slices.Contains(only, step)
+}
+
+func (s Spec) emulatorOptions() emulator.Options {
+	return emulator.Options{RateLimit: s.EmulatorRateLimit, Latency: s.EmulatorLatency}
+}
+
+func newRun(spec Spec) Run {
+	return Run{
+		Scenario: spec.Scenario, Engine: spec.Engine, N: spec.Workload.N(), Parallelism: spec.Parallelism,
+		EmulatorRateLimit: spec.EmulatorRateLimit, EmulatorLatencyMS: float64(spec.EmulatorLatency) / float64(time.Millisecond),
+		ProviderRateLimit: spec.ProviderRateLimit, LoadAvg: loadAvg(),
+	}
 }
 
 // Runner runs scenarios with one provider binary.
@@ -89,40 +77,186 @@ type Runner struct {
 	ExtraEnv []string
 }
 
-// Spec selects what a run does.
-type Spec struct {
-	Engine      Engine
-	Workload    *Workload
-	Parallelism int
-	// Kinds are the configurations run side by side, step by step
-	// alternately, each against an emulator of its own; default: the
-	// per-certificate resource, after terraform_data when Baseline is set.
-	Kinds    []Kind
-	Baseline bool   // also run the terraform_data steps (fleet)
-	Steps    []Step // default: all four
-	// StepsOf limits a kind to some of Steps (e.g. no destroy where it
-	// would only measure the engine's own cost at length).
-	StepsOf           map[Kind][]Step
-	EmulatorRateLimit float64       // calls/s, 0 = unlimited
-	EmulatorLatency   time.Duration // per call
-	ProviderRateLimit float64       // provider rate_limit, 0 = default
-	Scenario          string
-	Workspaces        int // processes of a workspaces run
-}
-
-func (s Spec) kinds() []Kind {
-	switch {
-	case len(s.Kinds) > 0:
-		return s.Kinds
-	case s.Baseline:
-		return []Kind{KindBaseline, KindProvider} // baseline first, so both see the same machine load
+// Execute runs spec and returns what it measured. A failing step ends its
+// resource's steps (later ones would measure nothing meaningful) but is not
+// an error: the run records it.
+func (rn *Runner) Execute(ctx context.Context, spec Spec) (Run, error) {
+	switch spec.Scenario {
+	case ScenarioClient:
+		return rn.client(ctx, spec)
+	case ScenarioWorkspaces:
+		return rn.workspaces(ctx, spec)
 	}
-	return []Kind{KindProvider}
+	return rn.runSteps(ctx, spec)
 }
 
-func (s Spec) runs(kind Kind, step Step) bool {
-	only, ok := s.StepsOf[kind]
-	return !ok || slices.Contains(only, step)
+// runSteps runs every step on each of spec's resources in turn.
+func (rn *Runner) runSteps(ctx context.Context, spec Spec) (Run, error) {
+	w, run := spec.Workload, newRun(spec)
+	base := filepath.Join(rn.WorkDir, fmt.Sprintf("%s-%s-n%d", spec.Scenario, spec.Engine.Kind, w.N()))
+	env, err := rn.engineEnv(base)
+	if err != nil {
+		return run, err
+	}
+	lives := map[Resource]*liveEmulator{}
+	defer func() {
+		for _, live := range lives {
+			live.close()
+		}
+	}()
+	for _, r := range spec.Resources {
+		settings := ProviderSettings{RateLimit: spec.ProviderRateLimit, CASn: w.CASn}
+		if r.callsAPI() {
+			live, err := startEmulator(w.Seed(), spec.emulatorOptions())
+			if err != nil {
+				return run, err
+			}
+			lives[r], settings.EmulatorURL = live, live.url
+		}
+		if err := writeWorkspace(filepath.Join(base, string(r)), r, settings, w.Desired(StepApply)); err != nil {
+			return run, err
+		}
+	}
+	failed := map[Resource]bool{}
+	for _, step := range spec.steps() {
+		for _, r := range spec.Resources {
+			if failed[r] || !spec.runs(r, step) {
+				continue
+			}
+			dir := filepath.Join(base, string(r))
+			if step == StepFlip {
+				if err := WriteVars(dir, w.Desired(StepFlip)); err != nil {
+					return run, err
+				}
+			}
+			res, err := rn.step(ctx, lives[r], spec, env, dir, step, r)
+			run.Steps = append(run.Steps, res)
+			if err != nil {
+				run.Error = err.Error()
+				return run, err
+			}
+			failed[r] = !res.OK
+			rn.progress(run, res)
+		}
+	}
+	return run, nil
+}
+
+// step runs one engine command in dir; live is nil for the baseline.
+func (rn *Runner) step(ctx context.Context, live *liveEmulator, spec Spec, env []string, dir string, step Step, r Resource) (StepResult, error) {
+	res := StepResult{Step: step, Resource: r}
+	if rn.ProfileDir != "" && r.callsAPI() {
+		pd := filepath.Join(rn.ProfileDir, filepath.Base(filepath.Dir(dir)), string(step))
+		if err := os.MkdirAll(pd, 0o755); err != nil {
+			return res, err
+		}
+		env = append(slices.Clone(env), "APSARAMQ_PROFILE_DIR="+pd)
+	}
+	if live != nil {
+		live.reset()
+	}
+	watch := NewProcWatcher(rn.ProviderBin, 50*time.Millisecond)
+	watch.Start()
+	ctx, cancel := context.WithTimeout(ctx, rn.StepTimeout)
+	defer cancel()
+	cmd, err := runEngine(ctx, spec.Engine, dir, env, filepath.Join(dir, string(step)+".log"), engineArgs(step, spec.Parallelism)...)
+	res.Provider = watch.Stop()
+	res.CommandResult = cmd
+	if err != nil {
+		res.Failure = err.Error()
+		return res, err
+	}
+	if live != nil {
+		res.measure(live, spec)
+		if cr := live.meter.ChangeRate(); cr.Successes > 1 {
+			res.ChangeRate = &cr
+		}
+	} else {
+		res.BudgetOK, res.Budget = CheckBudget(nil, nil, nil, false)
+		res.StateOK = true
+	}
+	res.Failure = failure(step, cmd, res.StateOK, res.StateNote)
+	res.OK = res.Failure == ""
+	return res, nil
+}
+
+// measure records the calls of the step that just ran against live and
+// judges them and the emulator's records against what the step should do.
+func (res *StepResult) measure(live *liveEmulator, spec Spec) {
+	res.Calls, res.Errors, res.Rate = live.emu.Calls(), live.emu.Errors(), live.meter.Rate()
+	res.Expected = spec.Workload.ExpectedFor(res.Resource, res.Step)
+	res.BudgetOK, res.Budget = CheckBudget(res.Calls, res.Errors, res.Expected, spec.EmulatorRateLimit > 0)
+	res.StateOK, res.StateNote = checkState(live.emu, spec.Workload, res.Step)
+}
+
+// failure says why a finished engine command did not do what step should,
+// or "" when it did.
+func failure(step Step, cmd CommandResult, stateOK bool, stateNote string) string {
+	switch {
+	case cmd.ExitCode == 2 && step == StepPlan:
+		return "the no-change plan shows changes"
+	case cmd.ExitCode != 0:
+		return fmt.Sprintf("exit code %d (see %s)", cmd.ExitCode, cmd.Log)
+	case !stateOK:
+		return stateNote
+	}
+	return ""
+}
+
+func engineArgs(step Step, parallelism int) []string {
+	p := "-parallelism=" + strconv.Itoa(parallelism)
+	switch step {
+	case StepPlan:
+		return []string{"plan", "-input=false", "-no-color", "-detailed-exitcode", p}
+	case StepDestroy:
+		return []string{"destroy", "-auto-approve", "-input=false", "-no-color", p}
+	}
+	return []string{"apply", "-auto-approve", "-input=false", "-no-color", p}
+}
+
+// engineEnv empties base, writes the CLI configuration that installs the
+// provider there, and returns the environment of engine commands under it.
+func (rn *Runner) engineEnv(base string) ([]string, error) {
+	if err := os.RemoveAll(base); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(base, 0o755); err != nil {
+		return nil, err
+	}
+	cli := filepath.Join(base, "cli.tfrc")
+	if err := engine.WriteCLIConfig(cli, filepath.Dir(rn.ProviderBin)); err != nil {
+		return nil, err
+	}
+	return engine.Env(engine.Settings{CLIConfig: cli, Home: base, Extra: rn.ExtraEnv}), nil
+}
+
+// writeWorkspace writes a working directory applying r to certs.
+func writeWorkspace(dir string, r Resource, p ProviderSettings, certs map[string]string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if err := WriteConfig(dir, r, p); err != nil {
+		return err
+	}
+	return WriteVars(dir, certs)
+}
+
+// runEngine runs the engine in dir with args, writing its output to
+// logPath. A non-zero exit is not an error here: the caller judges exit
+// codes (plan -detailed-exitcode answers 2 for changes).
+func runEngine(ctx context.Context, e engine.Engine, dir string, env []string, logPath string, args ...string) (CommandResult, error) {
+	res := CommandResult{Args: args, Log: logPath}
+	logf, err := os.Create(logPath)
+	if err != nil {
+		return res, err
+	}
+	defer logf.Close()
+	cmd := e.Command(ctx, dir, env, args...)
+	cmd.Stdout, cmd.Stderr = logf, logf
+	r, err := engine.Run(ctx, cmd)
+	res.WallSeconds, res.ExitCode = r.Wall.Seconds(), r.ExitCode
+	res.EnginePeakKiB, res.EngineCPU = r.PeakRSSKiB, r.CPU.Seconds()
+	return res, err
 }
 
 type liveEmulator struct {
@@ -132,6 +266,7 @@ type liveEmulator struct {
 	url   string
 }
 
+// startEmulator serves an emulator seeded with seed, behind a Meter.
 func startEmulator(seed emulator.Seed, opts emulator.Options) (*liveEmulator, error) {
 	emu, err := emulator.New(seed, opts)
 	if err != nil {
@@ -147,141 +282,13 @@ func startEmulator(seed emulator.Seed, opts emulator.Options) (*liveEmulator, er
 	return &liveEmulator{emu: emu, meter: m, srv: srv, url: "http://" + ln.Addr().String()}, nil
 }
 
-// Execute runs spec and returns what it measured; a failing step ends the
-// run (later steps would measure nothing meaningful) but is not an error.
-func (rn *Runner) Execute(ctx context.Context, spec Spec) (Run, error) {
-	w := spec.Workload
-	run := Run{
-		Scenario: spec.Scenario, Engine: spec.Engine, N: w.N(), Parallelism: spec.Parallelism,
-		EmulatorRateLimit: spec.EmulatorRateLimit, EmulatorLatencyMS: float64(spec.EmulatorLatency) / float64(time.Millisecond),
-		ProviderRateLimit: spec.ProviderRateLimit, LoadAvg: loadAvg(),
-	}
-	steps := spec.Steps
-	if len(steps) == 0 {
-		steps = Steps
-	}
-	kinds := spec.kinds()
-	base := filepath.Join(rn.WorkDir, fmt.Sprintf("%s-%s-n%d", spec.Scenario, spec.Engine.Name, w.N()))
-	if err := os.RemoveAll(base); err != nil {
-		return run, err
-	}
-	cli := filepath.Join(base, "cli.tfrc")
-	lives := map[Kind]*liveEmulator{}
-	defer func() {
-		for _, live := range lives {
-			_ = live.srv.Close()
-		}
-	}()
-	for _, k := range kinds {
-		dir := filepath.Join(base, string(k))
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return run, err
-		}
-		settings := ProviderSettings{RateLimit: spec.ProviderRateLimit, CASn: w.CASn}
-		if k.callsAPI() {
-			live, err := startEmulator(w.Seed(), emulator.Options{RateLimit: spec.EmulatorRateLimit, Latency: spec.EmulatorLatency})
-			if err != nil {
-				return run, err
-			}
-			lives[k], settings.EmulatorURL = live, live.url
-		}
-		if err := WriteConfig(dir, k, settings); err != nil {
-			return run, err
-		}
-		if err := WriteVars(dir, w.Desired(StepApply)); err != nil {
-			return run, err
-		}
-	}
-	if err := engine.WriteCLIConfig(cli, filepath.Dir(rn.ProviderBin)); err != nil {
-		return run, err
-	}
-	env := engine.Env(engine.Settings{CLIConfig: cli, Home: base, Extra: rn.ExtraEnv})
-
-	failed := map[Kind]bool{}
-	for _, step := range steps {
-		for _, k := range kinds {
-			if failed[k] || !spec.runs(k, step) {
-				continue
-			}
-			dir := filepath.Join(base, string(k))
-			if step == StepFlip {
-				if err := WriteVars(dir, w.Desired(StepFlip)); err != nil {
-					return run, err
-				}
-			}
-			res, err := rn.step(ctx, lives[k], spec, env, dir, step, k)
-			run.Steps = append(run.Steps, res)
-			if err != nil {
-				run.Error = err.Error()
-				return run, err
-			}
-			if !res.OK {
-				failed[k] = true
-			}
-			rn.progress(run, res)
-		}
-	}
-	return run, nil
+// reset forgets every call counted so far.
+func (l *liveEmulator) reset() {
+	l.emu.ResetCounters()
+	l.meter.Reset()
 }
 
-func (rn *Runner) step(ctx context.Context, live *liveEmulator, spec Spec, env []string, dir string, step Step, kind Kind) (StepResult, error) {
-	res := StepResult{Step: step, Kind: kind}
-	p := "-parallelism=" + strconv.Itoa(spec.Parallelism)
-	var args []string
-	switch step {
-	case StepApply, StepFlip:
-		args = []string{"apply", "-auto-approve", "-input=false", "-no-color", p}
-	case StepPlan:
-		args = []string{"plan", "-input=false", "-no-color", "-detailed-exitcode", p}
-	case StepDestroy:
-		args = []string{"destroy", "-auto-approve", "-input=false", "-no-color", p}
-	}
-	if rn.ProfileDir != "" && kind.callsAPI() {
-		pd := filepath.Join(rn.ProfileDir, filepath.Base(filepath.Dir(dir)), string(step))
-		if err := os.MkdirAll(pd, 0o755); err != nil {
-			return res, err
-		}
-		env = append(slices.Clone(env), "APSARAMQ_PROFILE_DIR="+pd)
-	}
-	if live != nil {
-		live.emu.ResetCounters()
-		live.meter.Reset()
-	}
-	watch := NewProcWatcher(rn.ProviderBin, 50*time.Millisecond)
-	watch.Start()
-	cctx, cancel := context.WithTimeout(ctx, rn.StepTimeout)
-	defer cancel()
-	cmd, err := runEngine(cctx, spec.Engine, dir, env, filepath.Join(dir, string(step)+".log"), args...)
-	res.Provider = watch.Stop()
-	res.CommandResult = cmd
-	if err != nil {
-		res.Failure = err.Error()
-		return res, err
-	}
-	if live != nil {
-		res.Calls, res.Errors = live.emu.Calls(), live.emu.Errors()
-		res.Rate = live.meter.Rate()
-		if cr := live.meter.ChangeRate(); cr.Successes > 1 {
-			res.ChangeRate = &cr
-		}
-		res.Expected = spec.Workload.ExpectedFor(kind, step)
-		res.BudgetOK, res.Budget = CheckBudget(res.Calls, res.Errors, res.Expected, spec.EmulatorRateLimit > 0)
-		res.StateOK, res.StateNote = checkState(live.emu, spec.Workload, step)
-	} else {
-		res.BudgetOK, res.Budget = CheckBudget(nil, nil, nil, false)
-		res.StateOK = true
-	}
-	switch {
-	case cmd.ExitCode == 2 && step == StepPlan:
-		res.Failure = "the no-change plan shows changes"
-	case cmd.ExitCode != 0:
-		res.Failure = fmt.Sprintf("exit code %d (see %s)", cmd.ExitCode, cmd.Log)
-	case !res.StateOK:
-		res.Failure = res.StateNote
-	}
-	res.OK = res.Failure == ""
-	return res, nil
-}
+func (l *liveEmulator) close() { _ = l.srv.Close() }
 
 // checkState compares the emulator's records with what step should leave.
 func checkState(emu *emulator.Emulator, w *Workload, step Step) (bool, string) {
@@ -307,7 +314,12 @@ func checkState(emu *emulator.Emulator, w *Workload, step Step) (bool, string) {
 func CheckBudget(calls, errs, expected map[string]int64, throttled bool) (bool, string) {
 	var diffs []string
 	var extra, throttles int64
-	for _, action := range slices.Sorted(maps.Keys(union(calls, expected))) {
+	actions := maps.Clone(calls)
+	if actions == nil {
+		actions = map[string]int64{}
+	}
+	maps.Copy(actions, expected)
+	for _, action := range slices.Sorted(maps.Keys(actions)) {
 		got, want := calls[action], expected[action]
 		if got == want || (throttled && got > want && want > 0) {
 			extra += got - want
@@ -334,17 +346,6 @@ func CheckBudget(calls, errs, expected map[string]int64, throttled bool) (bool, 
 	return true, "exact"
 }
 
-func union(a, b map[string]int64) map[string]int64 {
-	out := maps.Clone(a)
-	if out == nil {
-		out = map[string]int64{}
-	}
-	for k := range b {
-		out[k] += 0
-	}
-	return out
-}
-
 func (rn *Runner) progress(run Run, s StepResult) {
 	if rn.Progress == nil {
 		return
@@ -353,8 +354,8 @@ func (rn *Runner) progress(run Run, s StepResult) {
 	if !s.OK {
 		status = "FAILED: " + s.Failure
 	}
-	line := fmt.Sprintf("  %-10s %-8s N=%-5d %-14s %-7s %7.1fs  engine cpu %6.1fs", run.Scenario, run.Engine.Name, run.N, s.Kind, s.Step, s.WallSeconds, s.EngineCPU)
-	if s.Kind.callsAPI() {
+	line := fmt.Sprintf("  %-10s %-8s N=%-5d %-14s %-7s %7.1fs  engine cpu %6.1fs", run.Scenario, run.Engine.Kind, run.N, s.Resource, s.Step, s.WallSeconds, s.EngineCPU)
+	if s.Resource.callsAPI() {
 		line += fmt.Sprintf("  provider cpu %5.1fs rss %5.1f MB  calls %-28s %5.0f/s  budget %s",
 			s.Provider.CPUSeconds, MiB(s.Provider.PeakKiB), FormatCalls(s.Calls), s.Rate.PerSecond, s.Budget)
 	}

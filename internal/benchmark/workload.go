@@ -11,19 +11,6 @@ import (
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/emulator"
 )
 
-// Step is one engine command of a run, in the order they run.
-type Step string
-
-const (
-	StepApply   Step = "apply"   // create N from empty state
-	StepPlan    Step = "plan"    // no-change plan with refresh
-	StepFlip    Step = "flip"    // apply a status change on 10%
-	StepDestroy Step = "destroy" // destroy everything
-)
-
-// Steps lists the steps of a full run.
-var Steps = []Step{StepApply, StepPlan, StepFlip, StepDestroy}
-
 // serialBase makes device serials stable across runs (and so the DeviceSn
 // keys, the for_each keys and the emulator's records).
 const serialBase = 0x5e00000000000000
@@ -72,11 +59,8 @@ type Workload struct {
 	flips   []bool // inactivated by the flip step
 }
 
-// NewWorkload issues n device certificates with the demo CA, mixed as MixTenths.
-func NewWorkload(n int) (*Workload, error) { return NewWorkloadMix(n, MixTenths) }
-
-// NewWorkloadMix issues n device certificates with the demo CA.
-func NewWorkloadMix(n int, mix Mix) (*Workload, error) {
+// NewWorkload issues n device certificates with the demo CA.
+func NewWorkload(n int, mix Mix) (*Workload, error) {
 	if n < 1 {
 		return nil, fmt.Errorf("workload size must be at least 1, got %d", n)
 	}
@@ -171,12 +155,10 @@ const (
 	ActionList       = "ListDeviceCertificateByCaSn"
 )
 
-// Expected is the call budget of a step of the per-certificate resource.
-func (w *Workload) Expected(step Step) map[string]int64 { return w.ExpectedFor(KindProvider, step) }
-
-// ExpectedFor is the call budget of a step: exactly these calls per action
-// and nothing else, with no retry.
-func (w *Workload) ExpectedFor(kind Kind, step Step) map[string]int64 {
+// ExpectedFor is the call budget of a step of r (ResourceClient does what
+// the per-certificate resource's create does): exactly these calls per
+// action and nothing else, with no retry.
+func (w *Workload) ExpectedFor(r Resource, step Step) map[string]int64 {
 	n := int64(w.N())
 	var seeded, flips int64
 	for i := range w.Devices {
@@ -187,7 +169,7 @@ func (w *Workload) ExpectedFor(kind Kind, step Step) map[string]int64 {
 			flips++
 		}
 	}
-	if kind == KindAccess {
+	if r == ResourceAccess {
 		// One list is floor(certificates/100)+1 calls (the page past a
 		// multiple of 100 shows the end); create lists once, a refresh
 		// once, and an apply after its refresh once more.
@@ -239,18 +221,6 @@ func (w *Workload) WantStatus(step Step) map[string]string {
 	return out
 }
 
-// Kind says which configuration a run applies.
-type Kind string
-
-const (
-	KindProvider Kind = "apsaramq"        // apsaramq_mqtt_device_certificate_state, one per certificate
-	KindAccess   Kind = "apsaramq_access" // apsaramq_mqtt_device_access, one for the whole CA
-	KindBaseline Kind = "terraform_data"  // the engine's own cost
-)
-
-// callsAPI reports whether a kind's runs reach the API.
-func (k Kind) callsAPI() bool { return k == KindProvider || k == KindAccess }
-
 // ProviderSettings go into the generated provider block.
 type ProviderSettings struct {
 	EmulatorURL string
@@ -261,8 +231,8 @@ type ProviderSettings struct {
 	CASn string
 }
 
-// WriteConfig writes main.tf for kind into dir.
-func WriteConfig(dir string, kind Kind, p ProviderSettings) error {
+// WriteConfig writes main.tf applying r into dir.
+func WriteConfig(dir string, r Resource, p ProviderSettings) error {
 	if p.AccessKeyID == "" {
 		p.AccessKeyID, p.AccessKeySecret = emulator.DemoAccessKeyID, emulator.DemoAccessKeySecret
 	}
@@ -271,7 +241,7 @@ func WriteConfig(dir string, kind Kind, p ProviderSettings) error {
 	}
 	var b strings.Builder
 	b.WriteString("variable \"certs\" {\n  type = map(string)\n}\n\n")
-	if kind.callsAPI() {
+	if r.callsAPI() {
 		b.WriteString("terraform {\n  required_providers {\n    apsaramq = { source = \"apsaramq/apsaramq\" }\n  }\n}\n\n")
 		fmt.Fprintf(&b, "provider \"apsaramq\" {\n  region     = %q\n  access_key = %q\n  secret_key = %q\n",
 			emulator.DemoRegion, p.AccessKeyID, p.AccessKeySecret)
@@ -280,22 +250,22 @@ func WriteConfig(dir string, kind Kind, p ProviderSettings) error {
 		}
 		fmt.Fprintf(&b, "  endpoints {\n    onsmqtt = %q\n    sts     = %q\n  }\n}\n\n", p.EmulatorURL, p.EmulatorURL)
 	}
-	switch kind {
-	case KindProvider:
+	switch r {
+	case ResourcePerCertificate:
 		fmt.Fprintf(&b, "resource \"apsaramq_mqtt_device_certificate_state\" \"fleet\" {\n  for_each    = var.certs\n"+
 			"  instance_id = %q\n  ca_sn       = %q\n  device_sn   = each.key\n  status      = each.value\n}\n",
 			emulator.DemoInstanceID, p.CASn)
-	case KindAccess:
+	case ResourceAccess:
 		// "ignore": the demo seed's own certificates under the demo CA stay
 		// out of the measurement.
 		fmt.Fprintf(&b, "resource \"apsaramq_mqtt_device_access\" \"fleet\" {\n  instance_id      = %q\n  ca_sn            = %q\n"+
 			"  devices          = var.certs\n  unlisted_devices = \"ignore\"\n}\n", emulator.DemoInstanceID, p.CASn)
-	case KindBaseline:
+	case ResourceBaseline:
 		fmt.Fprintf(&b, "resource \"terraform_data\" \"fleet\" {\n  for_each = var.certs\n  input = {\n"+
 			"    instance_id = %q\n    ca_sn       = %q\n    device_sn   = each.key\n    status      = each.value\n  }\n}\n",
 			emulator.DemoInstanceID, p.CASn)
 	default:
-		return fmt.Errorf("unknown kind %q", kind)
+		return fmt.Errorf("no configuration for %q", r)
 	}
 	return os.WriteFile(filepath.Join(dir, "main.tf"), []byte(b.String()), 0o644)
 }

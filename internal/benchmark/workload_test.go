@@ -12,7 +12,7 @@ import (
 )
 
 func TestWorkloadBudgets(t *testing.T) {
-	w, err := NewWorkload(25)
+	w, err := NewWorkload(25, MixTenths)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,12 +24,12 @@ func TestWorkloadBudgets(t *testing.T) {
 		StepDestroy: {ActionGet: 25, ActionInactivate: 25},
 	}
 	for step, budget := range want {
-		if got := w.Expected(step); !maps.Equal(got, budget) {
-			t.Errorf("Expected(%s) = %v, want %v", step, got, budget)
+		if got := w.ExpectedFor(ResourcePerCertificate, step); !maps.Equal(got, budget) {
+			t.Errorf("ExpectedFor(ResourcePerCertificate, %s) = %v, want %v", step, got, budget)
 		}
 	}
 	// Stable, distinct serials: a second workload has the same DeviceSns.
-	w2, err := NewWorkload(25)
+	w2, err := NewWorkload(25, MixTenths)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,13 +40,13 @@ func TestWorkloadBudgets(t *testing.T) {
 		}
 		seen[d.DeviceSn] = true
 	}
-	if _, err := NewWorkload(0); err == nil {
-		t.Error("NewWorkload(0) accepted")
+	if _, err := NewWorkload(0, MixTenths); err == nil {
+		t.Error("NewWorkload(0, MixTenths) accepted")
 	}
 }
 
 func TestWorkloadStatuses(t *testing.T) {
-	w, err := NewWorkload(20)
+	w, err := NewWorkload(20, MixTenths)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func TestWorkloadStatuses(t *testing.T) {
 
 func TestWriteConfigs(t *testing.T) {
 	dir := t.TempDir()
-	if err := WriteConfig(dir, KindProvider, ProviderSettings{EmulatorURL: "http://127.0.0.1:1234", RateLimit: 500}); err != nil {
+	if err := WriteConfig(dir, ResourcePerCertificate, ProviderSettings{EmulatorURL: "http://127.0.0.1:1234", RateLimit: 500}); err != nil {
 		t.Fatal(err)
 	}
 	b, _ := os.ReadFile(filepath.Join(dir, "main.tf"))
@@ -96,21 +96,21 @@ func TestWriteConfigs(t *testing.T) {
 			t.Errorf("provider config lacks %q:\n%s", want, b)
 		}
 	}
-	if err := WriteConfig(dir, KindProvider, ProviderSettings{EmulatorURL: "http://x"}); err != nil {
+	if err := WriteConfig(dir, ResourcePerCertificate, ProviderSettings{EmulatorURL: "http://x"}); err != nil {
 		t.Fatal(err)
 	}
 	if b, _ := os.ReadFile(filepath.Join(dir, "main.tf")); strings.Contains(string(b), "rate_limit") {
 		t.Error("rate_limit written although 0 means the provider default")
 	}
-	if err := WriteConfig(dir, KindBaseline, ProviderSettings{}); err != nil {
+	if err := WriteConfig(dir, ResourceBaseline, ProviderSettings{}); err != nil {
 		t.Fatal(err)
 	}
 	if b, _ := os.ReadFile(filepath.Join(dir, "main.tf")); !strings.Contains(string(b), `resource "terraform_data" "fleet"`) ||
 		strings.Contains(string(b), "apsaramq") {
 		t.Errorf("baseline config:\n%s", b)
 	}
-	if err := WriteConfig(dir, Kind("other"), ProviderSettings{}); err == nil {
-		t.Error("unknown kind accepted")
+	if err := WriteConfig(dir, ResourceClient, ProviderSettings{}); err == nil {
+		t.Error("a configuration written for the client alone")
 	}
 
 	if err := WriteVars(dir, map[string]string{"a1": "active"}); err != nil {

@@ -3,21 +3,12 @@ package benchmark
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sync"
 	"time"
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/emulator"
-	"github.com/apsaramq/terraform-provider-apsaramq/internal/engine"
 )
-
-// ScenarioWorkspaces is several workspaces applying at once: K engine
-// processes, each with its own directory, state, access key and fleet
-// (under a CA of its own), against one emulator account limited to
-// EmulatorRateLimit calls/s. None knows of the others; they share the
-// account's limit, as CI runners and workspaces of one account do.
-const ScenarioWorkspaces = "workspaces"
 
 // WorkspaceResult is one process of a workspaces run.
 type WorkspaceResult struct {
@@ -54,109 +45,115 @@ func workspaceKey(i int) (id, secret string) {
 	return fmt.Sprintf("LTAI5tBenchWorkspace%03d", i), fmt.Sprintf("bench-workspace-secret-%03d", i)
 }
 
-// Workspaces runs spec.Workspaces processes of spec.Kinds[0], each applying
-// its share of spec.Workload, all started at once.
-func (rn *Runner) Workspaces(ctx context.Context, spec Spec) (Run, error) {
-	kind := spec.kinds()[0]
-	run := Run{
-		Scenario: ScenarioWorkspaces, Engine: spec.Engine, N: spec.Workload.N(), Parallelism: spec.Parallelism, Kind: kind,
-		EmulatorRateLimit: spec.EmulatorRateLimit, EmulatorLatencyMS: float64(spec.EmulatorLatency) / float64(time.Millisecond),
-		ProviderRateLimit: spec.ProviderRateLimit, LoadAvg: loadAvg(),
-	}
+// workspaces runs spec.Workspaces processes applying spec.Resources[0], each
+// its share of spec.Workload with an access key of its own, all started at
+// once against one throttled account.
+func (rn *Runner) workspaces(ctx context.Context, spec Spec) (Run, error) {
+	r, run := spec.Resources[0], newRun(spec)
+	run.Resource = r
 	parts, err := spec.Workload.Split(spec.Workspaces)
 	if err != nil {
 		return run, err
 	}
-	seed := emulator.DemoSeed()
-	for i, part := range parts {
-		id, secret := workspaceKey(i)
-		seed.Accounts[0].AccessKeys = append(seed.Accounts[0].AccessKeys, emulator.AccessKey{ID: id, Secret: secret})
-		seed.Devices = append(seed.Devices, part.Devices...)
-	}
-	if seed.Accounts[0].ID != emulator.DemoAccountID {
-		return run, fmt.Errorf("the demo seed's first account is not the demo account")
-	}
-	live, err := startEmulator(seed, emulator.Options{RateLimit: spec.EmulatorRateLimit, ThrottleCode: emulator.CodeSystemOverFlow, Latency: spec.EmulatorLatency})
+	seed, err := workspacesSeed(parts)
 	if err != nil {
 		return run, err
 	}
-	defer live.srv.Close()
-
-	base := filepath.Join(rn.WorkDir, fmt.Sprintf("%s-%s-%s-%dx%d", ScenarioWorkspaces, kind, spec.Engine.Name, len(parts), parts[0].N()))
-	if err := os.RemoveAll(base); err != nil {
+	opts := spec.emulatorOptions()
+	opts.ThrottleCode = emulator.CodeSystemOverFlow
+	live, err := startEmulator(seed, opts)
+	if err != nil {
 		return run, err
 	}
-	cli := filepath.Join(base, "cli.tfrc")
+	defer live.close()
+
+	base := filepath.Join(rn.WorkDir, fmt.Sprintf("%s-%s-%s-%dx%d", ScenarioWorkspaces, r, spec.Engine.Kind, len(parts), parts[0].N()))
+	env, err := rn.engineEnv(base)
+	if err != nil {
+		return run, err
+	}
 	dirs := make([]string, len(parts))
 	for i, part := range parts {
-		dirs[i] = filepath.Join(base, fmt.Sprintf("workspace-%d", i))
-		if err := os.MkdirAll(dirs[i], 0o755); err != nil {
-			return run, err
-		}
 		id, secret := workspaceKey(i)
+		dirs[i] = filepath.Join(base, fmt.Sprintf("workspace-%d", i))
 		settings := ProviderSettings{EmulatorURL: live.url, RateLimit: spec.ProviderRateLimit, AccessKeyID: id, AccessKeySecret: secret, CASn: part.CASn}
-		if err := WriteConfig(dirs[i], kind, settings); err != nil {
-			return run, err
-		}
-		if err := WriteVars(dirs[i], part.Desired(StepApply)); err != nil {
+		if err := writeWorkspace(dirs[i], r, settings, part.Desired(StepApply)); err != nil {
 			return run, err
 		}
 	}
-	if err := engine.WriteCLIConfig(cli, filepath.Dir(rn.ProviderBin)); err != nil {
-		return run, err
-	}
-	env := engine.Env(engine.Settings{CLIConfig: cli, Home: base, Extra: rn.ExtraEnv})
 
 	ctx, cancel := context.WithTimeout(ctx, rn.StepTimeout)
 	defer cancel()
 	live.meter.Reset()
-	run.Total = &WorkspacesTotal{}
 	results := make([]WorkspaceResult, len(parts))
 	errs := make([]error, len(parts))
 	var wg sync.WaitGroup
 	for i := range parts {
 		wg.Go(func() {
-			args := []string{"apply", "-auto-approve", "-input=false", "-no-color", fmt.Sprintf("-parallelism=%d", spec.Parallelism)}
-			results[i].CommandResult, errs[i] = runEngine(ctx, spec.Engine, dirs[i], env, filepath.Join(dirs[i], "apply.log"), args...)
+			results[i].CommandResult, errs[i] = runEngine(ctx, spec.Engine, dirs[i], env, filepath.Join(dirs[i], "apply.log"),
+				engineArgs(StepApply, spec.Parallelism)...)
 		})
 	}
 	wg.Wait()
+	run.Workspaces, run.Total = tally(live, parts, results, errs)
+	rn.progressWorkspaces(run)
+	return run, nil
+}
 
+// workspacesSeed is the demo world with each part's certificates and an
+// access key per part in the demo account.
+func workspacesSeed(parts []*Workload) (emulator.Seed, error) {
+	seed := emulator.DemoSeed()
+	if seed.Accounts[0].ID != emulator.DemoAccountID {
+		return seed, fmt.Errorf("the demo seed's first account is not the demo account")
+	}
+	for i, part := range parts {
+		id, secret := workspaceKey(i)
+		seed.Accounts[0].AccessKeys = append(seed.Accounts[0].AccessKeys, emulator.AccessKey{ID: id, Secret: secret})
+		seed.Devices = append(seed.Devices, part.Devices...)
+	}
+	return seed, nil
+}
+
+// tally completes each process's result with its calls, told apart by
+// access key, and its fleet's state, and sums them.
+func tally(live *liveEmulator, parts []*Workload, results []WorkspaceResult, errs []error) ([]WorkspaceResult, *WorkspacesTotal) {
 	byKey := live.meter.ByKey()
+	total := &WorkspacesTotal{}
 	var all []time.Time
 	for i, part := range parts {
 		id, _ := workspaceKey(i)
-		calls := byKey[id]
-		r := &results[i]
+		calls, r := byKey[id], &results[i]
 		r.Workspace, r.N = i, part.N()
 		r.Successes, r.Throttled, r.Failed = int64(len(calls.Successes)), calls.Throttled, calls.Failed
 		r.UsefulPerSecond = Ratio(float64(r.Successes), r.WallSeconds)
-		ok, note := checkState(live.emu, part, StepApply)
-		switch {
-		case errs[i] != nil:
+		if errs[i] != nil {
 			r.Failure = errs[i].Error()
-		case r.ExitCode != 0:
-			r.Failure = fmt.Sprintf("exit code %d (see %s)", r.ExitCode, r.Log)
-		case !ok:
-			r.Failure = note
+		} else {
+			ok, note := checkState(live.emu, part, StepApply)
+			r.Failure = failure(StepApply, r.CommandResult, ok, note)
 		}
 		r.OK = r.Failure == ""
 		all = append(all, calls.Successes...)
-		run.Total.Successes += r.Successes
-		run.Total.Throttled += r.Throttled
-		run.Total.Failed += r.Failed
-		run.Total.WallSeconds = max(run.Total.WallSeconds, r.WallSeconds)
-		run.Total.Errors += r.Failed
+		total.Successes += r.Successes
+		total.Throttled += r.Throttled
+		total.Failed += r.Failed
+		total.WallSeconds = max(total.WallSeconds, r.WallSeconds)
+		total.Errors += r.Failed
 		if !r.OK {
-			run.Total.Errors++
+			total.Errors++
 		}
 	}
-	run.Total.Rate = rateOf(all, run.Total.Throttled+run.Total.Failed)
-	run.Workspaces = results
-	if rn.Progress != nil {
-		fmt.Fprintf(rn.Progress, "  workspaces %-8s %d×%d %s at %g/s: %.1fs, %d calls ok, %d throttled (%.0f%%), %.0f useful calls/s (%.0f%% of the limit), %d errors\n",
-			spec.Engine.Name, len(parts), parts[0].N(), kind, spec.EmulatorRateLimit, run.Total.WallSeconds, run.Total.Successes,
-			run.Total.Throttled, 100*run.Total.ThrottledShare(), run.Total.Rate.PerSecond, 100*Ratio(run.Total.Rate.PerSecond, spec.EmulatorRateLimit), run.Total.Errors)
+	total.Rate = rateOf(all, total.Throttled+total.Failed)
+	return results, total
+}
+
+func (rn *Runner) progressWorkspaces(run Run) {
+	if rn.Progress == nil {
+		return
 	}
-	return run, nil
+	t := run.Total
+	fmt.Fprintf(rn.Progress, "  workspaces %-8s %d×%d %s at %g/s: %.1fs, %d calls ok, %d throttled (%.0f%%), %.0f useful calls/s (%.0f%% of the limit), %d errors\n",
+		run.Engine.Kind, len(run.Workspaces), run.Workspaces[0].N, run.Resource, run.EmulatorRateLimit, t.WallSeconds, t.Successes,
+		t.Throttled, 100*t.ThrottledShare(), t.Rate.PerSecond, 100*Ratio(t.Rate.PerSecond, run.EmulatorRateLimit), t.Errors)
 }

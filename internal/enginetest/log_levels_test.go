@@ -17,7 +17,7 @@ import (
 func TestAccEngine_providerLogsWithTFLogProviderOnly(t *testing.T) {
 	e := newEngine(t)
 	srv := acctest.StartEmulator(t, emulator.Options{})
-	e.writeConfig(providerConfig(srv) + fmt.Sprintf(`
+	e.writeConfig(providerConfig(srv.URL) + fmt.Sprintf(`
 data "apsaramq_mqtt_device_certificate" "one" {
   instance_id = %q
   ca_sn       = %q

@@ -3,9 +3,13 @@ package enginetest
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -15,19 +19,20 @@ import (
 )
 
 // providerConfig is the required_providers block (the engine resolves the
-// dev_overrides source) and the demo account's provider block for srv.
-func providerConfig(srv *emulator.Server) string {
+// dev_overrides source) and the demo account's provider block for the API
+// at url.
+func providerConfig(url string) string {
 	return `
 terraform {
   required_providers {
     apsaramq = { source = "apsaramq/apsaramq" }
   }
 }
-` + acctest.ProviderBlock(srv, "")
+` + acctest.ProviderBlockAt(url, emulator.DemoAccessKeyID, emulator.DemoAccessKeySecret, "")
 }
 
-func fleetConfig(srv *emulator.Server, n int, status string) string {
-	return providerConfig(srv) + fmt.Sprintf(`
+func fleetConfig(url string, n int, status string) string {
+	return providerConfig(url) + fmt.Sprintf(`
 resource "apsaramq_mqtt_device_certificate_state" "fleet" {
   count       = %d
   instance_id = %q
@@ -49,7 +54,14 @@ func TestAccEngine_sigkillMidApplyConverges(t *testing.T) {
 	for i := 0; i < n; i++ {
 		acctest.PutDevices(t, srv, acctest.Device("ca01", fmt.Sprintf("kill%03d", i), "1"))
 	}
-	e.writeConfig(fleetConfig(srv, n, "active"))
+	// The provider reaches the emulator through a gate that can hold the
+	// apply mid-way, so the kill never races the end of the apply.
+	gate := newInactivationGate(srv.Emulator)
+	gated := httptest.NewServer(gate)
+	t.Cleanup(gated.Close)
+	t.Cleanup(gate.open) // runs first: no call stays held
+
+	e.writeConfig(fleetConfig(gated.URL, n, "active"))
 	e.mustRun(0, nil, "apply", "-auto-approve", "-input=false", "-no-color")
 	if before := readState(t, e.dir); len(before) != n {
 		t.Fatalf("state lists %d instances after the first apply, want %d", len(before), n)
@@ -63,9 +75,9 @@ func TestAccEngine_sigkillMidApplyConverges(t *testing.T) {
 	// update, so a kill can land inside the engine's own write and leave an
 	// empty or torn file: that says nothing of the provider. Such a kill is
 	// tried again from the same start (state and API as after the first apply).
-	e.writeConfig(fleetConfig(srv, n, "inactive"))
+	e.writeConfig(fleetConfig(gated.URL, n, "inactive"))
 	for try := 1; ; try++ {
-		out := killMidApply(t, e, srv, n)
+		out := killMidApply(t, e, srv, gate, n/4)
 		if _, complete := stateFileComplete(e.dir); complete {
 			break
 		}
@@ -82,6 +94,7 @@ func TestAccEngine_sigkillMidApplyConverges(t *testing.T) {
 			}
 		}
 	}
+	gate.open()
 
 	inactivated := 0
 	for i := 0; i < n; i++ {
@@ -96,13 +109,13 @@ func TestAccEngine_sigkillMidApplyConverges(t *testing.T) {
 			claimed++
 		}
 	}
-	t.Logf("killed after %d InactivateDeviceCertificate calls: the API holds %d/%d inactive; the state file lists %d instances, %d of them already recorded as inactive",
-		srv.Calls()["InactivateDeviceCertificate"], inactivated, n, len(left), claimed)
+	t.Logf("killed with %d InactivateDeviceCertificate calls made and %d held: the API holds %d/%d inactive; the state file lists %d instances, %d of them already recorded as inactive",
+		srv.Calls()["InactivateDeviceCertificate"], gate.heldCalls(), inactivated, n, len(left), claimed)
 	if len(left) != n {
 		t.Fatalf("the state file lists %d instances after the kill, want all %d: the honesty check below would prove nothing", len(left), n)
 	}
-	if inactivated == n {
-		t.Fatalf("all %d certificates were inactivated before the kill: the test proved nothing", n)
+	if inactivated != n/4 {
+		t.Fatalf("the API holds %d certificates inactive after the kill, want the %d the gate let through", inactivated, n/4)
 	}
 	checkNoUnmadeChange(t, srv, left)
 
@@ -123,17 +136,21 @@ func TestAccEngine_sigkillMidApplyConverges(t *testing.T) {
 	e.mustRun(0, nil, "destroy", "-auto-approve", "-input=false", "-no-color")
 }
 
-// killMidApply starts the inactivating apply with slow calls and SIGKILLs
-// the engine once part of the fleet was inactivated, well before the end.
-// It returns the engine's output.
-func killMidApply(t *testing.T, e *engineRun, srv *emulator.Server, n int) string {
+// killMidApply starts the inactivating apply with slow calls, lets `made`
+// inactivations through the gate and SIGKILLs the engine once they were
+// answered and the next one is held, however fast or slow the machine. It
+// returns the engine's output.
+func killMidApply(t *testing.T, e *engineRun, srv *emulator.Server, gate *inactivationGate, made int) string {
 	t.Helper()
+	const parallelism = 10
 	srv.SetLatency(150 * time.Millisecond)
 	defer srv.SetLatency(0)
 	srv.ResetCounters()
+	gate.arm(made)
+	// The context only bounds a hang: the engine is killed long before.
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	cmd, out := e.command(ctx, nil, "apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=10")
+	cmd, out := e.command(ctx, nil, "apply", "-auto-approve", "-input=false", "-no-color", fmt.Sprintf("-parallelism=%d", parallelism))
 	// Own process group, so the provider child can be cleaned up after the
 	// engine (and only the engine) was killed.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -141,22 +158,113 @@ func killMidApply(t *testing.T, e *engineRun, srv *emulator.Server, n int) strin
 		t.Fatal(err)
 	}
 	pgid := cmd.Process.Pid
-	deadline := time.Now().Add(2 * time.Minute)
-	for srv.Calls()["InactivateDeviceCertificate"] < int64(n/4) {
-		if time.Now().After(deadline) {
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	for !gate.holding(parallelism) {
+		select {
+		case err := <-exited:
 			_ = syscall.Kill(-pgid, syscall.SIGKILL)
-			t.Fatalf("the apply never got going:\n%s", out)
+			t.Fatalf("the apply ended (%v) before the gate held it (%d inactivations made):\n%s",
+				err, srv.Calls()["InactivateDeviceCertificate"], out)
+		case <-time.After(20 * time.Millisecond):
 		}
-		time.Sleep(20 * time.Millisecond)
 	}
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	err := cmd.Wait()
+	err := <-exited
 	if exit, ok := err.(*exec.ExitError); !ok || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
-		t.Fatalf("the engine was not killed mid-apply (it finished first?): %v\n%s", err, out)
+		t.Fatalf("the engine was not killed mid-apply: %v\n%s", err, out)
 	}
 	time.Sleep(200 * time.Millisecond)
 	_ = syscall.Kill(-pgid, syscall.SIGKILL) // the orphaned provider, if still alive
 	return out.String()
+}
+
+// inactivationGate serves the emulator. Armed, it lets the first `limit`
+// InactivateDeviceCertificate calls through and holds the next ones until
+// their client goes away (the killed provider) or the gate opens, so they
+// never reach the API; open, it lets every call through.
+type inactivationGate struct {
+	next http.Handler
+
+	mu      sync.Mutex
+	limit   int // < 0: open
+	passed  int // inactivations let through
+	done    int // of those, answered (so made, or refused, by the API)
+	held    int
+	release chan struct{} // closed when the gate opens
+}
+
+func newInactivationGate(next http.Handler) *inactivationGate {
+	return &inactivationGate{next: next, limit: -1, release: make(chan struct{})}
+}
+
+func (g *inactivationGate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Query().Get("Action") == "InactivateDeviceCertificate" {
+		if release := g.admit(); release != nil {
+			// Read the whole request, so the server notices when the
+			// client's connection closes.
+			_, _ = io.Copy(io.Discard, r.Body)
+			select {
+			case <-r.Context().Done():
+			case <-release:
+			}
+			http.Error(w, "held by the test", http.StatusServiceUnavailable)
+			return
+		}
+		defer g.answered()
+	}
+	g.next.ServeHTTP(w, r)
+}
+
+func (g *inactivationGate) answered() {
+	g.mu.Lock()
+	g.done++
+	g.mu.Unlock()
+}
+
+// admit counts a call and returns nil when it may pass, or the channel
+// that releases it.
+func (g *inactivationGate) admit() <-chan struct{} {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.limit < 0 || g.passed < g.limit {
+		g.passed++
+		return nil
+	}
+	g.held++
+	return g.release
+}
+
+// arm holds every inactivation after the next limit ones.
+func (g *inactivationGate) arm(limit int) {
+	g.mu.Lock()
+	g.limit, g.passed, g.done, g.held, g.release = limit, 0, 0, 0, make(chan struct{})
+	g.mu.Unlock()
+}
+
+// open lets every call through, and the held ones go.
+func (g *inactivationGate) open() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.limit >= 0 {
+		g.limit = -1
+		close(g.release)
+	}
+}
+
+// holding reports whether every inactivation let through was answered and
+// the next ones, one per engine worker, are held: the apply is stopped
+// mid-way with nothing else to do.
+func (g *inactivationGate) holding(workers int) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.held >= workers && g.done == g.limit
+}
+
+func (g *inactivationGate) heldCalls() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.held
 }

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -78,19 +79,49 @@ func TestDetachedContextForwardsUntilReleased(t *testing.T) {
 	}
 }
 
+// Readers racing a release (the framework may read a kept context while
+// the RPC returns) see the request or Background, never the request again
+// once they saw the release, and Background after it; -race checks the
+// lock itself.
 func TestDetachedContextConcurrentRelease(t *testing.T) {
-	d := detach(context.WithValue(context.Background(), ctxKey{}, "v"))
+	parent, cancel := context.WithDeadline(context.WithValue(context.Background(), ctxKey{}, "v"), time.Now().Add(time.Hour))
+	defer cancel()
+	d := detach(parent)
+	if d.Value(ctxKey{}) != "v" {
+		t.Fatal("the request's value is not visible before the release")
+	}
+	released := make(chan struct{})
+	problems := make(chan string, 8)
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Go(func() {
+			sawRelease := false
 			for range 1000 {
-				_ = d.Value(ctxKey{})
+				v := d.Value(ctxKey{})
 				_, _ = d.Deadline()
+				switch {
+				case v != "v" && v != nil:
+					problems <- fmt.Sprintf("a reader saw %v, neither the request's value nor Background's", v)
+					return
+				case v == "v" && sawRelease:
+					problems <- "a reader saw the request again after seeing the release"
+					return
+				}
+				sawRelease = sawRelease || v == nil
+			}
+			<-released
+			if _, ok := d.Deadline(); ok || d.Value(ctxKey{}) != nil {
+				problems <- "after the release a reader still sees the request"
 			}
 		})
 	}
 	d.release()
+	close(released)
 	wg.Wait()
+	close(problems)
+	for p := range problems {
+		t.Error(p)
+	}
 }
 
 func TestNewProtocol6ServerServesTheProvider(t *testing.T) {
