@@ -87,9 +87,14 @@ func collectFlags(file *ast.File, flags map[string]bool) {
 		}
 	}
 	flagSets := flagSetNames(file, flagPkg)
+	helpers := flagHelpers(file, flagPkg)
 	ast.Inspect(file, func(n ast.Node) bool {
 		call, ok := n.(*ast.CallExpr)
 		if !ok {
+			return true
+		}
+		if i, ok := helpers[calledName(call.Fun)]; ok && i < len(call.Args) {
+			addFlagName(call.Args[i], flags)
 			return true
 		}
 		sel, ok := call.Fun.(*ast.SelectorExpr)
@@ -113,13 +118,67 @@ func collectFlags(file *ast.File, flags map[string]bool) {
 		if !ok || i >= len(call.Args) {
 			return true
 		}
-		if lit, ok := call.Args[i].(*ast.BasicLit); ok && lit.Kind == token.STRING {
-			if name, err := strconv.Unquote(lit.Value); err == nil {
-				flags[name] = true
-			}
-		}
+		addFlagName(call.Args[i], flags)
 		return true
 	})
+}
+
+func addFlagName(arg ast.Expr, flags map[string]bool) {
+	if lit, ok := arg.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+		if name, err := strconv.Unquote(lit.Value); err == nil {
+			flags[name] = true
+		}
+	}
+}
+
+// calledName is the name of a called function of the file: f(…) or,
+// generic, f[T](…).
+func calledName(fun ast.Expr) string {
+	switch f := fun.(type) {
+	case *ast.Ident:
+		return f.Name
+	case *ast.IndexExpr:
+		return calledName(f.X)
+	case *ast.IndexListExpr:
+		return calledName(f.X)
+	}
+	return ""
+}
+
+// flagHelpers are the file's functions that define a flag on a
+// *flag.FlagSet they are given, under a parameter called name: the index of
+// that parameter, so a call's literal there is a flag name.
+func flagHelpers(file *ast.File, flagPkg string) map[string]int {
+	helpers := map[string]int{}
+	for _, decl := range file.Decls {
+		fn, ok := decl.(*ast.FuncDecl)
+		if !ok || fn.Recv != nil {
+			continue
+		}
+		var (
+			index, nameAt = 0, -1
+			takesFlagSet  bool
+		)
+		for _, field := range fn.Type.Params.List {
+			if star, ok := field.Type.(*ast.StarExpr); ok {
+				if sel, ok := star.X.(*ast.SelectorExpr); ok && sel.Sel.Name == "FlagSet" {
+					if pkg, ok := sel.X.(*ast.Ident); ok && pkg.Name == flagPkg {
+						takesFlagSet = true
+					}
+				}
+			}
+			for _, id := range field.Names {
+				if id.Name == "name" {
+					nameAt = index
+				}
+				index++
+			}
+		}
+		if takesFlagSet && nameAt >= 0 {
+			helpers[fn.Name.Name] = nameAt
+		}
+	}
+	return helpers
 }
 
 // flagSetNames are the identifiers of a file that hold a *flag.FlagSet:

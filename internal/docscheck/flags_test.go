@@ -31,7 +31,14 @@ func main() {
 	other := map[string]string{}
 	_ = other
 	register(fs)
+	listVar(fs, "through-a-helper")
+	listVar[int](fs, "through-a-generic-helper")
+	notAHelper("not-a-flag-either")
 }
+
+func listVar[T any](fs *goflag.FlagSet, name string) { fs.Func(name, "", nil) }
+
+func notAHelper(name string) {}
 
 func register(set *goflag.FlagSet) {
 	set.Duration("from-parameter", 0, "")
@@ -52,7 +59,8 @@ func notFlags(f fake) { f.String("not-a-flag") }
 	flags := map[string]bool{}
 	collectFlags(file, flags)
 	got := sortedKeys(flags)
-	want := []string{"from-new-flag-set", "from-parameter", "func-flag", "int-var", "package-level", "through-a-field"}
+	want := []string{"from-new-flag-set", "from-parameter", "func-flag", "int-var", "package-level", "through-a-field",
+		"through-a-generic-helper", "through-a-helper"}
 	if !slices.Equal(got, want) {
 		t.Errorf("flags = %v, want %v", got, want)
 	}
