@@ -64,6 +64,8 @@ type StepResult struct {
 	Provider   ProcPeak `json:"provider"`
 	StateOK    bool     `json:"state_ok"`
 	StateNote  string   `json:"state_note,omitempty"`
+	// StateBytes is the size of the state file the step left.
+	StateBytes int64 `json:"state_bytes,omitempty"`
 	OK         bool     `json:"ok"` // exit code as expected and state as expected
 	Failure    string   `json:"failure,omitempty"`
 }

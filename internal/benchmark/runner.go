@@ -162,6 +162,9 @@ func (rn *Runner) step(ctx context.Context, live *liveEmulator, spec Spec, env [
 	cmd, err := runEngine(ctx, spec.Engine, dir, env, filepath.Join(dir, string(step)+".log"), engineArgs(step, spec.Parallelism)...)
 	res.Provider = watch.Stop()
 	res.CommandResult = cmd
+	if fi, err := os.Stat(filepath.Join(dir, "terraform.tfstate")); err == nil {
+		res.StateBytes = fi.Size()
+	}
 	if err != nil {
 		res.Failure = err.Error()
 		return res, err

@@ -32,6 +32,11 @@ const (
 	// against one account limited to EmulatorRateLimit calls/s, as CI
 	// runners and workspaces of one account do.
 	ScenarioWorkspaces Scenario = "workspaces"
+	// ScenarioScale: apsaramq_mqtt_device_access on one CA of N
+	// certificates (tens of thousands), beside one terraform_data holding
+	// the same map, step by step alternately, with the emulator throttling
+	// at the account's limit.
+	ScenarioScale Scenario = "scale"
 )
 
 // Resource is what a run's configuration manages; the results call it the
@@ -42,7 +47,10 @@ const (
 	ResourcePerCertificate Resource = "apsaramq"        // apsaramq_mqtt_device_certificate_state, one per certificate
 	ResourceAccess         Resource = "apsaramq_access" // apsaramq_mqtt_device_access, one for the whole CA
 	ResourceBaseline       Resource = "terraform_data"  // the engine's own cost
-	ResourceClient         Resource = "client"          // no configuration: the API client alone (ScenarioClient)
+	// ResourceBaselineMap is the engine's own cost for device_access's
+	// data: one terraform_data whose input is the same devices map.
+	ResourceBaselineMap Resource = "terraform_data_map"
+	ResourceClient      Resource = "client" // no configuration: the API client alone (ScenarioClient)
 )
 
 // callsAPI reports whether an engine applying r reaches the API.
@@ -84,10 +92,13 @@ type Plan struct {
 	AccessThroughput  []ThroughputCase
 	AccessThroughputN int
 	Workspaces        []WorkspacesCase
+
+	Scale     []int          // fleet sizes of the scale runs
+	ScaleRate ThroughputCase // the emulator's limit and rate_limit of the scale runs
 }
 
 // Specs lists the runs of p: per engine the fleet, throughput, compare,
-// access-throughput and workspaces runs, then the client's.
+// access-throughput, scale and workspaces runs, then the client's.
 func (p Plan) Specs(engines []engine.Engine) ([]Spec, error) {
 	var (
 		specs []Spec
@@ -137,6 +148,10 @@ func (p Plan) Specs(engines []engine.Engine) ([]Spec, error) {
 		for _, c := range p.AccessThroughput {
 			add(p.AccessThroughputN, MixAllWanted, throttled(Spec{Scenario: ScenarioAccessThroughput, Engine: e, Parallelism: p.Parallelism,
 				Resources: []Resource{ResourceAccess}, Steps: []Step{StepApply, StepFlip}}, c))
+		}
+		for _, n := range p.Scale {
+			add(n, MixAdoptFlipTenth, throttled(Spec{Scenario: ScenarioScale, Engine: e, Parallelism: p.Parallelism,
+				Resources: []Resource{ResourceBaselineMap, ResourceAccess}, Steps: Steps}, p.ScaleRate))
 		}
 		for _, c := range p.Workspaces {
 			mix := MixTenths

@@ -70,9 +70,21 @@ func parseFlags(args []string) (options, error) {
 	listVar(fs, &p.Compare, "compare", "1000,5000", "fleet `sizes` at which apsaramq_mqtt_device_access runs beside the per-certificate resource on a fleet already in the wanted state (empty: none)", benchmark.ParseSizes)
 	listVar(fs, &p.AccessThroughput, "access-throughput", "500:500,100", "throttled flips of a whole fleet held by apsaramq_mqtt_device_access: `EMULATOR_LIMIT[:PROVIDER_RATE_LIMIT],...` (empty: none)", benchmark.ParseThroughput)
 	fs.IntVar(&p.AccessThroughputN, "access-throughput-n", 5000, "N of the device_access throttled flips")
+	listVar(fs, &p.Scale, "scale", "20000,50000,100000", "fleet `sizes` at which one apsaramq_mqtt_device_access holds a whole CA beside one terraform_data holding the same map, every step, throttled as -scale-rate (empty: none)", benchmark.ParseSizes)
+	fs.Func("scale-rate", "`EMULATOR_LIMIT:PROVIDER_RATE_LIMIT` of the scale runs (default \"500:500\": the account's documented limit)", func(s string) error {
+		cases, err := benchmark.ParseThroughput(s)
+		if err == nil && len(cases) != 1 {
+			err = fmt.Errorf("%q: one EMULATOR_LIMIT[:PROVIDER_RATE_LIMIT]", s)
+		}
+		if err == nil {
+			p.ScaleRate = cases[0]
+		}
+		return err
+	})
+	p.ScaleRate = benchmark.ThroughputCase{EmulatorLimit: 500, RateLimit: 500}
 	listVar(fs, &p.Workspaces, "workspaces", "apsaramq:4x200@100,apsaramq_access:4x1000@500",
 		"several workspaces at once against one throttled account: `RESOURCE:KxN@LIMIT,...` with RESOURCE apsaramq (per certificate) or apsaramq_access (empty: none)", benchmark.ParseWorkspaces)
-	fs.BoolVar(&o.quick, "quick", false, "smoke run: -n 100,1000 -throughput-n 1000 -compare 1000 -access-throughput-n 1000 unless those are set explicitly")
+	fs.BoolVar(&o.quick, "quick", false, "smoke run: -n 100,1000 -throughput-n 1000 -compare 1000 -access-throughput-n 1000 -scale 2000,5000,10000 unless those are set explicitly")
 	fs.DurationVar(&o.stepTimeout, "step-timeout", time.Hour, "bound of one engine command (Terraform 1.11 needs 25 minutes to destroy 5000 instances of terraform_data here)")
 	fs.DurationVar(&o.timeout, "timeout", 5*time.Hour, "bound of the whole benchmark")
 	fs.StringVar(&o.work, "work", "bench-results/work", "scratch directory for configs, state and engine logs")
@@ -120,6 +132,9 @@ func (o *options) shrink(fs *flag.FlagSet) {
 	}
 	if !set["access-throughput-n"] {
 		o.plan.AccessThroughputN = 1000
+	}
+	if !set["scale"] {
+		o.plan.Scale = []int{2000, 5000, 10000}
 	}
 }
 
