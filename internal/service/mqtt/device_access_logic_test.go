@@ -39,10 +39,10 @@ func TestCanonicalSerial(t *testing.T) {
 // fakeCA is the API side of one CA for the pure logic: serial → status.
 type fakeCA map[string]string
 
-func (f fakeCA) list() []onsmqtt.DeviceCertificate {
-	var out []onsmqtt.DeviceCertificate
+func (f fakeCA) list() []onsmqtt.DeviceStatus {
+	var out []onsmqtt.DeviceStatus
 	for _, sn := range slices.Sorted(maps.Keys(f)) {
-		out = append(out, onsmqtt.DeviceCertificate{DeviceKey: onsmqtt.DeviceKey{DeviceSn: sn}, Status: onsmqtt.Status(f[sn])})
+		out = append(out, onsmqtt.DeviceStatus{DeviceSn: sn, Status: onsmqtt.Status(f[sn])})
 	}
 	return out
 }

@@ -18,21 +18,21 @@ func (r *deviceAccessResource) ModifyPlan(ctx context.Context, req resource.Modi
 		return
 	}
 	var plan deviceAccessModel
-	if resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...); resp.Diagnostics.HasError() {
+	if resp.Diagnostics.Append(getAccessModel(ctx, req.Plan.Raw, &plan)...); resp.Diagnostics.HasError() {
 		return
 	}
 	if req.State.Raw.IsNull() || !plan.configKnown() {
 		plan.setUnknown(true)
-		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		resp.Diagnostics.Append(setAccessModel(ctx, &resp.Plan.Raw, &plan)...)
 		return
 	}
 	var state deviceAccessModel
-	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
+	if resp.Diagnostics.Append(getAccessModel(ctx, req.State.Raw, &state)...); resp.Diagnostics.HasError() {
 		return
 	}
 	if !plan.InstanceID.Equal(state.InstanceID) || !plan.CASn.Equal(state.CASn) || !plan.Region.Equal(state.Region) {
 		plan.setUnknown(true) // replaced: planned again as a create
-		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		resp.Diagnostics.Append(setAccessModel(ctx, &resp.Plan.Raw, &plan)...)
 		return
 	}
 	prior, diags := state.data(ctx)
@@ -46,7 +46,7 @@ func (r *deviceAccessResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if !p.UnregisteredKnown {
 		plan.setUnknown(false)
 	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setAccessModel(ctx, &resp.Plan.Raw, &plan)...)
 }
 
 // warnDestroy says in the plan what destroying the resource does to the
@@ -56,7 +56,7 @@ func (r *deviceAccessResource) warnDestroy(ctx context.Context, req resource.Mod
 	if req.State.Raw.IsNull() {
 		return
 	}
-	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
+	if resp.Diagnostics.Append(getAccessModel(ctx, req.State.Raw, &state)...); resp.Diagnostics.HasError() {
 		return
 	}
 	scope := "the certificates listed in devices"
