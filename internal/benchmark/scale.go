@@ -184,6 +184,39 @@ func scaleTable(b *strings.Builder, runs []Run) {
 	if len(growth) > 0 {
 		fmt.Fprintf(b, "Provider CPU ∝ N^k, k fitted by least squares on logarithms: %s.\n\n", strings.Join(growth, "; "))
 	}
+	scaleFloorsTable(b, runs)
+}
+
+// scaleFloorsTable sets device_access beside its floors (package floor),
+// when the runs have them: what the engine costs any provider holding the
+// map (protocol floor), what the framework adds (framework floor) and what
+// the resource adds on top.
+func scaleFloorsTable(b *strings.Builder, runs []Run) {
+	if !slices.ContainsFunc(runs, func(run Run) bool {
+		_, ok := run.Find(StepApply, ResourceProtocolFloor)
+		return ok
+	}) {
+		return
+	}
+	b.WriteString("| N | step | terraform_data, same map | protocol floor | framework floor | device_access − API bound | " +
+		"provider CPU protocol / framework / device_access | provider peak RSS framework / device_access |\n")
+	b.WriteString("|--:|---|--:|--:|--:|--:|--:|--:|\n")
+	for _, run := range runs {
+		for _, step := range Steps {
+			bl, okB := run.Find(step, ResourceBaselineMap)
+			p, okP := run.Find(step, ResourceProtocolFloor)
+			f, okF := run.Find(step, ResourceFrameworkFloor)
+			a, okA := run.Find(step, ResourceAccess)
+			if !okP && !okF {
+				continue
+			}
+			fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %s | %s / %s / %s | %s / %s |\n", run.N, step,
+				seconds(bl, okB), seconds(p, okP), seconds(f, okF), cell(okA, "%.1fs", a.WallSeconds-run.APIBound(a)),
+				cell(okP, "%.1fs", p.Provider.CPUSeconds), cell(okF, "%.1fs", f.Provider.CPUSeconds), cell(okA, "%.1fs", a.Provider.CPUSeconds),
+				rssCell(f, okF), rssCell(a, okA))
+		}
+	}
+	b.WriteString("\n")
 }
 
 func stateCell(s StepResult, ok bool) string {

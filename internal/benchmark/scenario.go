@@ -4,6 +4,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/benchmark/floor"
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/engine"
 )
 
@@ -50,11 +51,33 @@ const (
 	// ResourceBaselineMap is the engine's own cost for device_access's
 	// data: one terraform_data whose input is the same devices map.
 	ResourceBaselineMap Resource = "terraform_data_map"
-	ResourceClient      Resource = "client" // no configuration: the API client alone (ScenarioClient)
+	// ResourceFrameworkFloor and ResourceProtocolFloor hold the same map in
+	// apsaramq_mqtt_device_access served by the benchmark's floors (package
+	// floor): a do-nothing framework resource with the real schema, and the
+	// same answered at the protocol level. No API calls.
+	ResourceFrameworkFloor Resource = "framework_floor"
+	ResourceProtocolFloor  Resource = "protocol_floor"
+	ResourceClient         Resource = "client" // no configuration: the API client alone (ScenarioClient)
 )
 
 // callsAPI reports whether an engine applying r reaches the API.
 func (r Resource) callsAPI() bool { return r == ResourcePerCertificate || r == ResourceAccess }
+
+// runsProvider reports whether an engine applying r runs a provider binary
+// (whose CPU and memory the results record).
+func (r Resource) runsProvider() bool { return r.callsAPI() || r.floor() != "" }
+
+// floor is the floor.ModeVariable value serving r, or "" for every resource
+// that is not a floor.
+func (r Resource) floor() string {
+	switch r {
+	case ResourceFrameworkFloor:
+		return floor.ModeFramework
+	case ResourceProtocolFloor:
+		return floor.ModeProtocol
+	}
+	return ""
+}
 
 // ClientEngine stands for the engine in ScenarioClient runs, which have none.
 const ClientEngine engine.Kind = "client"
@@ -93,8 +116,9 @@ type Plan struct {
 	AccessThroughputN int
 	Workspaces        []WorkspacesCase
 
-	Scale     []int          // fleet sizes of the scale runs
-	ScaleRate ThroughputCase // the emulator's limit and rate_limit of the scale runs
+	Scale       []int          // fleet sizes of the scale runs
+	ScaleRate   ThroughputCase // the emulator's limit and rate_limit of the scale runs
+	ScaleFloors bool           // the scale runs also on the framework and protocol floors
 }
 
 // Specs lists the runs of p: per engine the fleet, throughput, compare,
@@ -149,9 +173,13 @@ func (p Plan) Specs(engines []engine.Engine) ([]Spec, error) {
 			add(p.AccessThroughputN, MixAllWanted, throttled(Spec{Scenario: ScenarioAccessThroughput, Engine: e, Parallelism: p.Parallelism,
 				Resources: []Resource{ResourceAccess}, Steps: []Step{StepApply, StepFlip}}, c))
 		}
+		scale := []Resource{ResourceBaselineMap, ResourceAccess}
+		if p.ScaleFloors {
+			scale = []Resource{ResourceBaselineMap, ResourceProtocolFloor, ResourceFrameworkFloor, ResourceAccess}
+		}
 		for _, n := range p.Scale {
 			add(n, MixAdoptFlipTenth, throttled(Spec{Scenario: ScenarioScale, Engine: e, Parallelism: p.Parallelism,
-				Resources: []Resource{ResourceBaselineMap, ResourceAccess}, Steps: Steps}, p.ScaleRate))
+				Resources: scale, Steps: Steps}, p.ScaleRate))
 		}
 		for _, c := range p.Workspaces {
 			mix := MixTenths

@@ -276,7 +276,7 @@ func WriteConfig(dir string, r Resource, p ProviderSettings) error {
 	}
 	var b strings.Builder
 	b.WriteString("variable \"certs\" {\n  type = map(string)\n}\n\n")
-	if r.callsAPI() {
+	if r.runsProvider() {
 		b.WriteString("terraform {\n  required_providers {\n    apsaramq = { source = \"apsaramq/apsaramq\" }\n  }\n}\n\n")
 		fmt.Fprintf(&b, "provider \"apsaramq\" {\n  region     = %q\n  access_key = %q\n  secret_key = %q\n",
 			emulator.DemoRegion, p.AccessKeyID, p.AccessKeySecret)
@@ -290,7 +290,7 @@ func WriteConfig(dir string, r Resource, p ProviderSettings) error {
 		fmt.Fprintf(&b, "resource \"apsaramq_mqtt_device_certificate_state\" \"fleet\" {\n  for_each    = var.certs\n"+
 			"  instance_id = %q\n  ca_sn       = %q\n  device_sn   = each.key\n  status      = each.value\n}\n",
 			emulator.DemoInstanceID, p.CASn)
-	case ResourceAccess:
+	case ResourceAccess, ResourceFrameworkFloor, ResourceProtocolFloor:
 		// "ignore": the demo seed's own certificates under the demo CA stay
 		// out of the measurement.
 		fmt.Fprintf(&b, "resource \"apsaramq_mqtt_device_access\" \"fleet\" {\n  instance_id      = %q\n  ca_sn            = %q\n"+
