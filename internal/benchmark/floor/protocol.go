@@ -12,7 +12,8 @@ import (
 // leaves every other RPC to the framework (schema, provider configuration).
 type protocolServer struct {
 	tfprotov6.ProviderServer
-	schemaType tftypes.Type // TypeName's object type, from the framework's schema
+	schemaType tftypes.Type    // TypeName's object type, from the framework's schema
+	computed   map[string]bool // its computed attributes
 }
 
 func (s *protocolServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
@@ -39,8 +40,8 @@ func (s *protocolServer) ReadResource(ctx context.Context, req *tfprotov6.ReadRe
 }
 
 // PlanResourceChange plans the proposed state: the engine has already
-// carried prior computed values into it. A create's computed attributes are
-// null there and are planned unknown.
+// carried prior computed values into it. A create's computed attributes
+// that the configuration leaves null are planned unknown.
 func (s *protocolServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
 	if req.TypeName != TypeName {
 		return s.ProviderServer.PlanResourceChange(ctx, req)
@@ -56,7 +57,7 @@ func (s *protocolServer) PlanResourceChange(ctx context.Context, req *tfprotov6.
 			return nil, err
 		}
 		for name, v := range attrs {
-			if v.IsNull() {
+			if v.IsNull() && s.computed[name] {
 				attrs[name] = tftypes.NewValue(v.Type(), tftypes.UnknownValue)
 			}
 		}
@@ -94,7 +95,11 @@ func (s *protocolServer) decode(ctx context.Context, v *tfprotov6.DynamicValue) 
 		if err != nil {
 			return tftypes.Value{}, err
 		}
-		s.schemaType = schemas.ResourceSchemas[TypeName].ValueType()
+		schema := schemas.ResourceSchemas[TypeName]
+		s.schemaType, s.computed = schema.ValueType(), map[string]bool{}
+		for _, a := range schema.Block.Attributes {
+			s.computed[a.Name] = a.Computed
+		}
 	}
 	return v.Unmarshal(s.schemaType)
 }
