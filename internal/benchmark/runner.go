@@ -111,6 +111,9 @@ func (rn *Runner) runSteps(ctx context.Context, spec Spec) (Run, error) {
 	}()
 	for _, r := range spec.Resources {
 		settings := ProviderSettings{RateLimit: spec.ProviderRateLimit, CASn: w.CASn}
+		if r.floor() != "" {
+			settings.EmulatorURL = floorEndpoint
+		}
 		if r.callsAPI() {
 			live, err := startEmulator(w.Seed(), spec.emulatorOptions())
 			if err != nil {
@@ -227,6 +230,10 @@ func engineArgs(step Step, parallelism int) []string {
 	}
 	return []string{"apply", "-auto-approve", "-input=false", "-no-color", p}
 }
+
+// floorEndpoint is the floors' API endpoint: they never call it, and the
+// provider block needs one.
+const floorEndpoint = "http://127.0.0.1:9"
 
 // emptyDir removes dir and makes it again, empty.
 func emptyDir(dir string) error {

@@ -4,11 +4,13 @@ package provider
 
 import (
 	"context"
+	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/service/mqtt"
 )
 
@@ -19,6 +21,9 @@ var _ provider.Provider = (*apsaramqProvider)(nil)
 
 type apsaramqProvider struct {
 	version string
+	// configured is the API client Configure made, for the RPCs served
+	// below the framework (NewProtocol6Server); nil before Configure.
+	configured atomic.Pointer[onsmqtt.Client]
 }
 
 // New returns a constructor of the provider at version.

@@ -3,11 +3,14 @@ package mqtt
 import (
 	"context"
 	"fmt"
+	"iter"
 	"maps"
 	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -15,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -147,16 +151,29 @@ func (devicesValidator) ValidateMap(ctx context.Context, req validator.MapReques
 		return
 	}
 	elems := req.ConfigValue.Elements()
-	var badKeys, badStatuses, nulls []string
-	seen := make(map[string]string, len(elems))
-	same := map[string][]string{} // canonical serial number -> the keys naming it, where there are several
-	for k, e := range elems {
+	resp.Diagnostics.Append(validateDevices(ctx, req.Path, req.Config, maps.Keys(elems), func(k string) types.String {
+		s, _ := elems[k].(types.String)
+		return s
+	})...)
+}
+
+// validateDevices checks the devices map at p whose keys are keys and whose
+// status is status(key): the checks of devicesValidator, for the framework's
+// value and for the decoded map of the protocol-level path alike.
+func validateDevices(ctx context.Context, p path.Path, config tfsdk.Config, keys iter.Seq[string], status func(string) types.String) diag.Diagnostics {
+	var (
+		diags                       diag.Diagnostics
+		badKeys, badStatuses, nulls []string
+		seen                        = map[string]string{}
+		same                        = map[string][]string{} // canonical serial number -> the keys naming it, where there are several
+	)
+	for k := range keys {
 		if serialNumberProblem(k) != "" {
 			badKeys = append(badKeys, k)
 		}
-		if s, ok := e.(types.String); ok && s.IsNull() {
+		if s := status(k); s.IsNull() {
 			nulls = append(nulls, k)
-		} else if ok && !s.IsUnknown() && s.ValueString() != statusActive && s.ValueString() != statusInactive {
+		} else if !s.IsUnknown() && s.ValueString() != statusActive && s.ValueString() != statusInactive {
 			badStatuses = append(badStatuses, k)
 		}
 		c := canonicalSerial(k)
@@ -171,14 +188,14 @@ func (devicesValidator) ValidateMap(ctx context.Context, req validator.MapReques
 	}
 	check := func(keys []string, v validator.String, value func(string) types.String) {
 		for _, k := range slices.Sorted(slices.Values(keys)) {
-			p := req.Path.AtMapKey(k)
+			at := p.AtMapKey(k)
 			r := &validator.StringResponse{}
-			v.ValidateString(ctx, validator.StringRequest{Path: p, PathExpression: p.Expression(), ConfigValue: value(k), Config: req.Config}, r)
-			resp.Diagnostics.Append(r.Diagnostics...)
+			v.ValidateString(ctx, validator.StringRequest{Path: at, PathExpression: at.Expression(), ConfigValue: value(k), Config: config}, r)
+			diags.Append(r.Diagnostics...)
 		}
 	}
 	check(badKeys, serialNumberValidator, types.StringValue)
-	check(badStatuses, statusValidator(), func(k string) types.String { return elems[k].(types.String) })
+	check(badStatuses, statusValidator(), status)
 
 	// Nulls and duplicates in the order of their keys; of keys naming the
 	// same certificate, the first in that order is kept.
@@ -186,19 +203,20 @@ func (devicesValidator) ValidateMap(ctx context.Context, req validator.MapReques
 	problems := map[string][]problem{} // key -> its problems, null first
 	for _, k := range nulls {
 		problems[k] = append(problems[k], problem{"Invalid Attribute Value",
-			fmt.Sprintf("Attribute %s must be %q or %q, not null.", req.Path.AtMapKey(k), statusActive, statusInactive)})
+			fmt.Sprintf("Attribute %s must be %q or %q, not null.", p.AtMapKey(k), statusActive, statusInactive)})
 	}
 	for _, keys := range same {
 		slices.Sort(keys)
 		for _, k := range keys[1:] {
 			problems[k] = append(problems[k], problem{"Duplicate Device Serial Number",
 				fmt.Sprintf("Keys %q and %q of %s name the same certificate: serial numbers match case-insensitively, and a "+
-					"hexadecimal serial number also without its leading zeros. Keep one of them.", keys[0], k, req.Path)})
+					"hexadecimal serial number also without its leading zeros. Keep one of them.", keys[0], k, p)})
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(problems)) {
-		for _, p := range problems[k] {
-			resp.Diagnostics.AddAttributeError(req.Path.AtMapKey(k), p.summary, p.detail)
+		for _, pr := range problems[k] {
+			diags.AddAttributeError(p.AtMapKey(k), pr.summary, pr.detail)
 		}
 	}
+	return diags
 }
