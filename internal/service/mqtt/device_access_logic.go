@@ -241,15 +241,18 @@ func planAccess(prior accessData, devices map[string]string, s accessSettings) a
 	// Every registered certificate by canonical serial number; the listed
 	// ones are taken out as the configuration names them, and those left
 	// are the unlisted ones. (Validation has refused two keys naming the
-	// same certificate.)
-	registered := make(map[string]known, len(prior.Devices)+len(prior.Unlisted))
+	// same certificate, but the API may hold two certificates whose serial
+	// numbers match, "00ab" and "ab": both stay unlisted.)
+	registered := make(map[string][]known, len(prior.Devices)+len(prior.Unlisted))
 	for k, status := range prior.Devices {
 		if !priorUnregistered[k] {
-			registered[canonicalSerial(k)] = known{k, status}
+			c := canonicalSerial(k)
+			registered[c] = append(registered[c], known{k, status})
 		}
 	}
 	for sn, status := range prior.Unlisted {
-		registered[canonicalSerial(sn)] = known{sn, status}
+		c := canonicalSerial(sn)
+		registered[c] = append(registered[c], known{sn, status})
 	}
 	p := accessPlan{
 		accessData:    accessData{Devices: devices, Unlisted: map[string]string{}, Unregistered: []string{}},
@@ -264,8 +267,10 @@ func planAccess(prior accessData, devices map[string]string, s accessSettings) a
 		}
 		delete(registered, c)
 	}
-	for _, r := range registered {
-		p.Unlisted[r.sn] = s.unlistedStatus(r.status)
+	for _, rs := range registered {
+		for _, r := range rs {
+			p.Unlisted[r.sn] = s.unlistedStatus(r.status)
+		}
 	}
 	slices.Sort(p.Unregistered)
 	p.UnregisteredKnown = s.AllowUnregistered || len(p.Unregistered) == 0

@@ -167,6 +167,23 @@ func TestAccessPlanMovesARemovedDeviceToUnlisted(t *testing.T) {
 	}
 }
 
+// Two certificates whose serial numbers match ("00ab" and "ab") are both
+// unlisted when the configuration names neither: a no-change plan keeps
+// both, whichever order the maps are walked in.
+func TestAccessPlanKeepsUnlistedCertificatesWhoseSerialsMatch(t *testing.T) {
+	api := fakeCA{"00ab": statusActive, "ab": statusInactive, "cc03": statusActive}
+	s := accessSettings{Unlisted: unlistedIgnore}
+	refreshed, err := readAccess(accessData{Devices: map[string]string{"cc03": statusActive}}, false, false, api.list())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 20 {
+		if p := planAccess(refreshed, map[string]string{"cc03": statusActive}, s); !reflect.DeepEqual(p.accessData, refreshed) {
+			t.Fatalf("no-change plan %+v, refreshed %+v", p.accessData, refreshed)
+		}
+	}
+}
+
 func TestAccessUnregisteredDevices(t *testing.T) {
 	devices := map[string]string{"aa01": statusInactive, "ff09": statusInactive}
 	t.Run("allowed", func(t *testing.T) {
