@@ -33,7 +33,7 @@ type detachingServer struct {
 // The list resource RPCs are not in tfprotov6.ProviderServer yet: without
 // these methods the embedding would hide the framework's, and the engine
 // would be told that the provider has no list resources.
-var _ tfprotov6.ProviderServerWithListResource = detachingServer{}
+var _ tfprotov6.ListResourceServer = detachingServer{}
 
 func (s detachingServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
 	d := detach(ctx)
@@ -84,7 +84,7 @@ func (s detachingServer) ReadDataSource(ctx context.Context, req *tfprotov6.Read
 }
 
 func (s detachingServer) ValidateListResourceConfig(ctx context.Context, req *tfprotov6.ValidateListResourceConfigRequest) (*tfprotov6.ValidateListResourceConfigResponse, error) {
-	lister, ok := s.ProviderServer.(tfprotov6.ProviderServerWithListResource)
+	lister, ok := s.ProviderServer.(tfprotov6.ListResourceServer)
 	if !ok {
 		return nil, errNoListResources
 	}
@@ -96,7 +96,7 @@ func (s detachingServer) ValidateListResourceConfig(ctx context.Context, req *tf
 // ListResource answers with a stream the engine reads after the call
 // returns, so the request's context is let go of once the stream ends.
 func (s detachingServer) ListResource(ctx context.Context, req *tfprotov6.ListResourceRequest) (*tfprotov6.ListResourceServerStream, error) {
-	lister, ok := s.ProviderServer.(tfprotov6.ProviderServerWithListResource)
+	lister, ok := s.ProviderServer.(tfprotov6.ListResourceServer)
 	if !ok {
 		return nil, errNoListResources
 	}

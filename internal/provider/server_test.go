@@ -136,7 +136,7 @@ func TestDetachingServerListsThroughTheStream(t *testing.T) {
 		inner := &listingServer{}
 		srv := tfprotov6.ProviderServer(detachingServer{inner})
 		ctx := context.WithValue(context.Background(), ctxKey{}, "request")
-		stream, err := srv.(tfprotov6.ProviderServerWithListResource).ListResource(ctx, &tfprotov6.ListResourceRequest{})
+		stream, err := srv.(tfprotov6.ListResourceServer).ListResource(ctx, &tfprotov6.ListResourceRequest{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -167,7 +167,7 @@ func TestDetachingServerListsThroughTheStream(t *testing.T) {
 // validation answer arrive.
 func TestNewProtocol6ServerServesListResources(t *testing.T) {
 	srv := NewProtocol6Server("test")()
-	lister, ok := srv.(tfprotov6.ProviderServerWithListResource)
+	lister, ok := srv.(tfprotov6.ListResourceServer)
 	if !ok {
 		t.Fatalf("%T does not serve list resources", srv)
 	}
