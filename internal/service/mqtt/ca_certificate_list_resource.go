@@ -32,11 +32,9 @@ type caCertificateListConfig struct {
 func (l *caCertificateListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
 	resp.Schema = listschema.Schema{
 		MarkdownDescription: "Lists the **CA certificates** registered on an ApsaraMQ for MQTT instance, one result per CA, " +
-			"for `terraform query` (Terraform 1.14 or later). It reads with `ListCaCertificate` only (one call per 100 CAs, " +
-			"with or without `include_resource`: the list answers everything a result holds). Each result carries the " +
-			"identity of `apsaramq_mqtt_ca_certificate` (`instance_id`, `sn`, `region`) and is displayed as " +
-			"`<name> (<sn>, <status>)`; with `include_resource` (or `-generate-config-out`) also the resource as an import " +
-			"would read it, PEMs included, so generated configuration plans as an import with no change.",
+			"for `terraform query` (Terraform 1.14 or later). Each result carries the identity of `apsaramq_mqtt_ca_certificate` " +
+			"(`instance_id`, `sn`, `region`); with `include_resource` also the resource as an import reads it, PEMs included. " +
+			"It reads with `ListCaCertificate` only, one call per 100 CAs, with or without `include_resource`.",
 		Attributes: map[string]listschema.Attribute{
 			"instance_id": listInstanceIDAttribute(),
 			"region":      listRegionAttribute(),

@@ -31,15 +31,12 @@ type deviceAccessListConfig struct {
 
 func (l *deviceAccessListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
 	resp.Schema = listschema.Schema{
-		MarkdownDescription: "Lists one `apsaramq_mqtt_device_access` per **CA registered on an ApsaraMQ for MQTT instance**, for " +
-			"`terraform query` (Terraform 1.14 or later): the way to adopt a whole instance, every CA with every " +
-			"certificate under it, in one `terraform query -generate-config-out`. Each result carries the resource's " +
-			"identity (`instance_id`, `ca_sn`, `region`) and is displayed as `CA <name> (<ca_sn>)`: that takes " +
-			"`ListCaCertificate` only (one call per 100 CAs). With `include_resource` (implied by `-generate-config-out`) " +
-			"each result also holds the resource as an import would read it: `devices` with every registered " +
-			"certificate and its current status, from one `ListDeviceCertificateByCaSn` read per CA (one call per 100 " +
-			"certificates), and `unlisted_devices = \"ignore\"`, so the generated configuration plans as an import with " +
-			"no change. Switching to default deny (`unlisted_devices = \"inactive\"`) is then a reviewed change of its own.",
+		MarkdownDescription: "Lists one `apsaramq_mqtt_device_access` per **CA registered on an ApsaraMQ for MQTT instance**, " +
+			"for `terraform query` (Terraform 1.14 or later): the way to adopt every CA's certificates at once. Each result " +
+			"carries the resource's identity (`instance_id`, `ca_sn`, `region`), from `ListCaCertificate` only. With " +
+			"`include_resource` (implied by `-generate-config-out`) it also holds the resource as an import reads it: " +
+			"`devices` with every registered certificate and its current status (one `ListDeviceCertificateByCaSn` read " +
+			"per CA) and `unlisted_devices = \"ignore\"`, so generated configuration plans as an import with no change.",
 		Attributes: map[string]listschema.Attribute{
 			"instance_id": listInstanceIDAttribute(),
 			"region":      listRegionAttribute(),

@@ -34,12 +34,11 @@ type deviceCertificateStateListConfig struct {
 func (l *deviceCertificateStateListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
 	resp.Schema = listschema.Schema{
 		MarkdownDescription: "Lists the **device certificates** the broker registered on an ApsaraMQ for MQTT instance, or under " +
-			"one of its CAs, one result per certificate, for `terraform query` (Terraform 1.14 or later). It reads with " +
-			"`ListDeviceCertificateByCaSn` (with `ca_sn`) or `ListDeviceCertificate` only, one call per 100 certificates, " +
-			"with or without `include_resource`: the list answers everything a result holds. Each result carries the " +
-			"identity of `apsaramq_mqtt_device_certificate_state` (`instance_id`, `ca_sn`, `device_sn`, `region`) and is " +
-			"displayed as `<device name> (<device_sn>, <status>)`. Results are sorted by `ca_sn`, then `device_sn`; mind " +
-			"the list block's `limit` (100 unless set), which a warning names when it cuts the list.",
+			"one of its CAs, one result per certificate, for `terraform query` (Terraform 1.14 or later). Each result carries " +
+			"the identity of `apsaramq_mqtt_device_certificate_state` (`instance_id`, `ca_sn`, `device_sn`, `region`); with " +
+			"`include_resource` also the resource as an import reads it. It reads with `ListDeviceCertificateByCaSn` (with " +
+			"`ca_sn`) or `ListDeviceCertificate`, one call per 100 certificates either way. Mind the list block's `limit` " +
+			"(100 unless set): a warning names it when it cuts the list.",
 		Attributes: map[string]listschema.Attribute{
 			"instance_id": listInstanceIDAttribute(),
 			"ca_sn": listschema.StringAttribute{
