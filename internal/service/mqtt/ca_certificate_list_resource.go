@@ -61,7 +61,7 @@ func (l *caCertificateListResource) List(ctx context.Context, req list.ListReque
 			return
 		}
 		sort.Slice(cas, func(i, j int) bool { return cas[i].Sn < cas[j].Sn })
-		listStream(req, push, "CA certificates", cas, func(ca onsmqtt.CACertificate) list.ListResult {
+		listStream(ctx, req, push, "CA certificates", cas, func(ca onsmqtt.CACertificate) list.ListResult {
 			return caListResult(ctx, req, ca, client.Region())
 		})
 	}

@@ -66,7 +66,7 @@ func (l *deviceAccessListResource) List(ctx context.Context, req list.ListReques
 			return
 		}
 		sort.Slice(cas, func(i, j int) bool { return cas[i].Sn < cas[j].Sn })
-		listStream(req, push, "CA certificates (one device access each)", cas, func(ca onsmqtt.CACertificate) list.ListResult {
+		listStream(ctx, req, push, "CA certificates (one device access each)", cas, func(ca onsmqtt.CACertificate) list.ListResult {
 			return accessListResult(ctx, req, client, ca)
 		})
 	}

@@ -82,7 +82,7 @@ func (l *deviceCertificateStateListResource) List(ctx context.Context, req list.
 				kept = append(kept, c)
 			}
 		}
-		listStream(req, push, "device certificates", kept, func(c onsmqtt.DeviceCertificate) list.ListResult {
+		listStream(ctx, req, push, "device certificates", kept, func(c onsmqtt.DeviceCertificate) list.ListResult {
 			return deviceListResult(ctx, req, c, client.Region())
 		})
 	}

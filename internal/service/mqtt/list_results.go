@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
 )
@@ -58,8 +59,12 @@ func startList(ctx context.Context, base *onsmqtt.Client, region types.String) (
 // engine's limit cuts it, then one result per item, up to the limit. It
 // stops as soon as the engine wants no more, so result makes no API call
 // for an item that would not be sent.
-func listStream[T any](req list.ListRequest, push func(list.ListResult) bool, noun string, items []T, result func(T) list.ListResult) {
+func listStream[T any](ctx context.Context, req list.ListRequest, push func(list.ListResult) bool, noun string, items []T,
+	result func(T) list.ListResult) {
 	n := len(items)
+	tflog.Debug(ctx, "listed for terraform query", map[string]any{
+		"what": noun, "listed": n, "limit": req.Limit, "include_resource": req.IncludeResource,
+	})
 	// Terraform sends a limit (100 unless the list block sets one); a caller
 	// that sends none (0) gets everything.
 	if req.Limit > 0 && int64(n) > req.Limit {
