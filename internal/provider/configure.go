@@ -114,6 +114,7 @@ func (p *apsaramqProvider) Configure(ctx context.Context, req provider.Configure
 	})
 	resp.ResourceData = client
 	resp.DataSourceData = client
+	resp.ListResourceData = client
 }
 
 // fetchCredentialsTimeout bounds the retries of a credential service that

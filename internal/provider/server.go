@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -28,6 +29,11 @@ func NewProtocol6Server(version string) func() tfprotov6.ProviderServer {
 type detachingServer struct {
 	tfprotov6.ProviderServer
 }
+
+// The list resource RPCs are not in tfprotov6.ProviderServer yet: without
+// these methods the embedding would hide the framework's, and the engine
+// would be told that the provider has no list resources.
+var _ tfprotov6.ListResourceServer = detachingServer{}
 
 func (s detachingServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
 	d := detach(ctx)
@@ -76,6 +82,43 @@ func (s detachingServer) ReadDataSource(ctx context.Context, req *tfprotov6.Read
 	defer d.release()
 	return s.ProviderServer.ReadDataSource(d, req)
 }
+
+func (s detachingServer) ValidateListResourceConfig(ctx context.Context, req *tfprotov6.ValidateListResourceConfigRequest) (*tfprotov6.ValidateListResourceConfigResponse, error) {
+	lister, ok := s.ProviderServer.(tfprotov6.ListResourceServer)
+	if !ok {
+		return nil, errNoListResources
+	}
+	d := detach(ctx)
+	defer d.release()
+	return lister.ValidateListResourceConfig(d, req)
+}
+
+// ListResource answers with a stream the engine reads after the call
+// returns, so the request's context is let go of once the stream ends.
+func (s detachingServer) ListResource(ctx context.Context, req *tfprotov6.ListResourceRequest) (*tfprotov6.ListResourceServerStream, error) {
+	lister, ok := s.ProviderServer.(tfprotov6.ListResourceServer)
+	if !ok {
+		return nil, errNoListResources
+	}
+	d := detach(ctx)
+	stream, err := lister.ListResource(d, req)
+	if err != nil || stream == nil || stream.Results == nil {
+		d.release()
+		return stream, err
+	}
+	results := stream.Results
+	stream.Results = func(push func(tfprotov6.ListResourceResult) bool) {
+		defer d.release()
+		for r := range results {
+			if !push(r) {
+				return
+			}
+		}
+	}
+	return stream, nil
+}
+
+var errNoListResources = errors.New("the wrapped provider server does not serve list resources")
 
 // detachedContext forwards to the request's context until released, then
 // behaves like context.Background, so a reference kept past the RPC keeps

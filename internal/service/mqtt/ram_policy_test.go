@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	frameworkresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/acctest"
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/emulator"
@@ -76,10 +77,14 @@ func restrictedProvider(srv *emulator.Server) string {
 }
 
 // policyLifecycle is what a type does over its life, with the restricted key.
+// A list resource's life is terraform query (Terraform 1.14 only).
 type policyLifecycle struct {
 	file  string
 	steps func(t *testing.T, srv *emulator.Server) []resource.TestStep
 }
+
+// isQuery reports whether the lifecycle is a list resource's.
+func (lc policyLifecycle) isQuery() bool { return strings.HasPrefix(lc.file, "list-resources/") }
 
 var policyLifecycles = map[string]policyLifecycle{
 	"apsaramq_mqtt_device_certificate_state": {"resources/apsaramq_mqtt_device_certificate_state/ram-policy.json",
@@ -156,6 +161,45 @@ data "apsaramq_mqtt_device_certificates" "by_ca" {
 		dataSourceSteps(`data "apsaramq_mqtt_register_code" "test" {
   instance_id = %[1]q
 }`)},
+	"apsaramq_mqtt_device_certificate_state (list resource)": {"list-resources/apsaramq_mqtt_device_certificate_state/ram-policy.json",
+		querySteps(`list "apsaramq_mqtt_device_certificate_state" "by_ca" {
+  provider = apsaramq
+  config {
+    instance_id = %[1]q
+    ca_sn       = "ca01"
+  }
+}
+
+list "apsaramq_mqtt_device_certificate_state" "all" {
+  provider = apsaramq
+  config {
+    instance_id = %[1]q
+  }
+}`)},
+	"apsaramq_mqtt_device_access (list resource)": {"list-resources/apsaramq_mqtt_device_access/ram-policy.json",
+		querySteps(`list "apsaramq_mqtt_device_access" "test" {
+  provider         = apsaramq
+  include_resource = true
+  config {
+    instance_id = %[1]q
+  }
+}`)},
+	"apsaramq_mqtt_ca_certificate (list resource)": {"list-resources/apsaramq_mqtt_ca_certificate/ram-policy.json",
+		querySteps(`list "apsaramq_mqtt_ca_certificate" "test" {
+  provider         = apsaramq
+  include_resource = true
+  config {
+    instance_id = %[1]q
+  }
+}`)},
+}
+
+// querySteps runs terraform query on the list blocks of block (formatted
+// with the demo instance).
+func querySteps(block string) func(*testing.T, *emulator.Server) []resource.TestStep {
+	return func(_ *testing.T, srv *emulator.Server) []resource.TestStep {
+		return []resource.TestStep{{Query: true, Config: restrictedProvider(srv) + fmt.Sprintf(block, emulator.DemoInstanceID)}}
+	}
 }
 
 // dataSourceSteps reads the data sources of block (formatted with the demo
@@ -171,11 +215,15 @@ func TestAccRAMPolicy_leastPrivilegeForEveryType(t *testing.T) {
 		t.Run(regexp.MustCompile(`\W+`).ReplaceAllString(name, "_"), func(t *testing.T) {
 			allowed := policyActions(t, lc.file)
 			srv := startRestricted(t, allowed)
-			resource.ParallelTest(t, resource.TestCase{
+			tc := resource.TestCase{
 				PreCheck:                 func() { acctest.PreCheck(t) },
 				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
 				Steps:                    lc.steps(t, srv),
-			})
+			}
+			if lc.isQuery() {
+				tc.TerraformVersionChecks = []tfversion.TerraformVersionCheck{queryEngines{}}
+			}
+			resource.ParallelTest(t, tc)
 			// Destroy ran under the policy too: its calls are counted below.
 			if denied := srv.Errors()[emulator.CodePermissionCheckFailed]; denied > 0 {
 				t.Fatalf("%d calls were denied under the policy", denied)
@@ -222,8 +270,8 @@ resource "apsaramq_mqtt_device_certificate_state" "test" {
 	}
 }
 
-// Every resource and data source has a published, tested policy, and the
-// guide shows it.
+// Every resource, data source and list resource has a published, tested
+// policy, and the guide shows it.
 func TestRAMPolicy_everyTypeHasOne(t *testing.T) {
 	guide, err := os.ReadFile(filepath.Join("..", "..", "..", "templates", "guides", "ram-permissions.md.tmpl"))
 	if err != nil {
@@ -233,7 +281,8 @@ func TestRAMPolicy_everyTypeHasOne(t *testing.T) {
 		var lc policyLifecycle
 		var ok bool
 		for name, l := range policyLifecycles {
-			if name == typeName || name == typeName+" ("+kind+")" {
+			// A list resource has its managed resource's name: only its own entry counts.
+			if (name == typeName && kind != "list resource") || name == typeName+" ("+kind+")" {
 				lc, ok = l, true
 			}
 		}
@@ -254,5 +303,10 @@ func TestRAMPolicy_everyTypeHasOne(t *testing.T) {
 		var resp datasource.MetadataResponse
 		newDataSource().Metadata(context.Background(), datasource.MetadataRequest{ProviderTypeName: "apsaramq"}, &resp)
 		check("data source", resp.TypeName)
+	}
+	for _, newListResource := range mqtt.ListResources() {
+		var resp frameworkresource.MetadataResponse
+		newListResource().Metadata(context.Background(), frameworkresource.MetadataRequest{ProviderTypeName: "apsaramq"}, &resp)
+		check("list resource", resp.TypeName)
 	}
 }
