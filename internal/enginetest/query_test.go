@@ -32,7 +32,7 @@ func TestAccQuery_generateConfigAdoptsTheInstance(t *testing.T) {
 	}
 	before := srv.Snapshot()
 
-	e.writeConfig(providerConfig(srv))
+	e.writeConfig(providerConfig(srv.URL))
 	writeFile(t, filepath.Join(e.dir, "adopt.tfquery.hcl"), fmt.Sprintf(`
 list "apsaramq_mqtt_ca_certificate" "cas" {
   provider = apsaramq
