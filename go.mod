@@ -3,6 +3,7 @@ module github.com/apsaramq/terraform-provider-apsaramq
 go 1.26.0
 
 require (
+	github.com/agext/levenshtein v1.2.3
 	github.com/aliyun/alibaba-cloud-sdk-go v1.63.107
 	github.com/aliyun/credentials-go v1.4.14
 	github.com/cenkalti/backoff/v5 v5.0.3
@@ -18,7 +19,6 @@ require (
 
 require (
 	github.com/ProtonMail/go-crypto v1.4.1 // indirect
-	github.com/agext/levenshtein v1.2.3 // indirect
 	github.com/alibabacloud-go/debug v1.0.1 // indirect
 	github.com/apparentlymart/go-textseg/v15 v15.0.0 // indirect
 	github.com/cloudflare/circl v1.6.3 // indirect
