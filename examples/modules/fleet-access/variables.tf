@@ -37,3 +37,9 @@ variable "allow_unregistered_devices" {
   type        = bool
   default     = false
 }
+
+variable "prevent_destroy" {
+  description = "true (recommended for production): every plan that would destroy or replace the access resource, and so inactivate its certificates, fails instead. Turning it off again needs the guard removed from state first (see the module's README)."
+  type        = bool
+  default     = false
+}
