@@ -33,7 +33,7 @@ variable "default_deny" {
 }
 
 variable "allow_unregistered_devices" {
-  description = "true: listing a device that has not connected yet is not an error; it is brought to its status on the first apply after it registers (see the unregistered_device_sns output). false: such a device fails the apply."
+  description = "true: listing a device that has not connected yet is not an error; it is brought to its status on the first apply after it registers (see the unregistered_device_sns output). false: such a device is an error naming it, at plan when the plan reads the CA."
   type        = bool
   default     = false
 }
