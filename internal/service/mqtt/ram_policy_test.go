@@ -103,17 +103,23 @@ resource "apsaramq_mqtt_device_certificate_state" "test" {
 		}},
 	"apsaramq_mqtt_device_access": {"resources/apsaramq_mqtt_device_access/ram-policy.json",
 		func(_ *testing.T, srv *emulator.Server) []resource.TestStep {
-			cfg := func(status string) string {
+			cfg := func(caSn, deviceSn, status, unlisted string) string {
 				return restrictedProvider(srv) + fmt.Sprintf(`
 resource "apsaramq_mqtt_device_access" "test" {
   instance_id      = %q
-  ca_sn            = "ca01"
-  devices          = { pol01 = %q }
-  unlisted_devices = "inactive"
+  ca_sn            = %q
+  devices          = { %q = %q }
+  unlisted_devices = %q
 }
-`, emulator.DemoInstanceID, status)
+`, emulator.DemoInstanceID, caSn, deviceSn, status, unlisted)
 			}
-			return []resource.TestStep{{Config: cfg("inactive")}, {Config: cfg("active")}}
+			// The last step replaces the resource under "ignore": its plan
+			// checks that the new CA exists (GetCaCertificate).
+			return []resource.TestStep{
+				{Config: cfg("ca01", "pol01", "inactive", "inactive")},
+				{Config: cfg("ca01", "pol01", "active", "inactive")},
+				{Config: cfg(emulator.DemoCASn, emulator.DemoDeviceSn, "active", "ignore")},
+			}
 		}},
 	"apsaramq_mqtt_ca_certificate (resource)": {"resources/apsaramq_mqtt_ca_certificate/ram-policy.json",
 		func(t *testing.T, srv *emulator.Server) []resource.TestStep {
