@@ -2,7 +2,6 @@ package mqtt_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -27,34 +26,6 @@ import (
 // actions, and every action of the policy must be one the lifecycle needed.
 
 const restrictedKeyID, restrictedSecret = "LTAI5tPolicyUnderTest001", "policy-under-test-secret"
-
-// policyActions reads the Allow actions of a published policy.
-func policyActions(t *testing.T, file string) []string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "..", "examples", file))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc struct {
-		Statement []struct {
-			Effect string
-			Action []string
-		}
-	}
-	if err := json.Unmarshal(b, &doc); err != nil {
-		t.Fatalf("%s: %v", file, err)
-	}
-	var actions []string
-	for _, st := range doc.Statement {
-		if st.Effect == "Allow" {
-			actions = append(actions, st.Action...)
-		}
-	}
-	if len(actions) == 0 {
-		t.Fatalf("%s allows nothing", file)
-	}
-	return actions
-}
 
 // startRestricted starts an emulator whose demo account has an extra key
 // restricted to actions.
@@ -219,7 +190,7 @@ func dataSourceSteps(block string) func(*testing.T, *emulator.Server) []resource
 func TestAccRAMPolicy_leastPrivilegeForEveryType(t *testing.T) {
 	for name, lc := range policyLifecycles {
 		t.Run(regexp.MustCompile(`\W+`).ReplaceAllString(name, "_"), func(t *testing.T) {
-			allowed := policyActions(t, lc.file)
+			allowed := acctest.PublishedPolicyActions(t, lc.file)
 			srv := startRestricted(t, allowed)
 			tc := resource.TestCase{
 				PreCheck:                 func() { acctest.PreCheck(t) },
@@ -253,7 +224,7 @@ func TestAccRAMPolicy_leastPrivilegeForEveryType(t *testing.T) {
 
 // Without one action of the policy, the user learns which one to grant.
 func TestAccRAMPolicy_missingActionIsNamed(t *testing.T) {
-	allowed := slices.DeleteFunc(policyActions(t, "resources/apsaramq_mqtt_device_certificate_state/ram-policy.json"),
+	allowed := slices.DeleteFunc(acctest.PublishedPolicyActions(t, "resources/apsaramq_mqtt_device_certificate_state/ram-policy.json"),
 		func(a string) bool { return a == "mq:UnregisterDeviceCertificate" })
 	srv := startRestricted(t, allowed)
 	resource.ParallelTest(t, resource.TestCase{
