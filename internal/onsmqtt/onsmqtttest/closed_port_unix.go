@@ -31,5 +31,9 @@ func ClosedPort(t testing.TB) (addr string, release func()) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return net.JoinHostPort("127.0.0.1", strconv.Itoa(sa.(*syscall.SockaddrInet4).Port)), release
+	inet4, ok := sa.(*syscall.SockaddrInet4)
+	if !ok {
+		t.Fatalf("closed port: socket bound to %T, want an IPv4 address", sa)
+	}
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(inet4.Port)), release
 }
