@@ -21,10 +21,11 @@ var scriptFlags = map[string]map[string]string{
 // prose (`-refresh=false`), where no command name on the line says whose
 // flag it is. Flags on a line that runs terraform or tofu are never checked.
 var engineFlags = map[string]bool{
-	"refresh":           true, // terraform apply -refresh=false
-	"detailed-exitcode": true, // terraform plan -detailed-exitcode
-	"auto-approve":      true, // terraform apply -auto-approve
-	"parallelism":       true, // terraform apply -parallelism=N
+	"refresh":             true, // terraform apply -refresh=false
+	"detailed-exitcode":   true, // terraform plan -detailed-exitcode
+	"auto-approve":        true, // terraform apply -auto-approve
+	"parallelism":         true, // terraform apply -parallelism=N
+	"generate-config-out": true, // terraform query -generate-config-out=FILE (Terraform 1.14)
 }
 
 // languageNames are names of the Terraform language, not of this
@@ -37,7 +38,9 @@ var languageNames = map[string]bool{
 	"error_message": true, "destroy": true, "source": true, "version": true, "to": true, "from": true,
 	"id": true, "identity": true, "required_providers": true, "required_version": true,
 	"terraform_data": true, // the engine's built-in resource type, the benchmark's baseline
-	"dev_overrides":  true, // the CLI configuration's provider_installation setting
+	// Arguments of a query file's list block (Terraform 1.14), beside its config block.
+	"limit": true, "include_resource": true,
+	"dev_overrides": true, // the CLI configuration's provider_installation setting
 	// Other blocks of the CLI configuration's provider_installation setting.
 	"filesystem_mirror": true,
 	"network_mirror":    true,

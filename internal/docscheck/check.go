@@ -23,7 +23,7 @@ func (f Finding) String() string { return fmt.Sprintf("%s:%d: %s", f.File, f.Lin
 
 // DocFiles lists the documents the check reads, as slash paths relative to
 // root: README.md, CHANGELOG.md, docs/**, templates/**, the examples'
-// READMEs and .tf files, and internal/**/README.md.
+// READMEs, .tf and .tfquery.hcl files, and internal/**/README.md.
 func DocFiles(root string) ([]string, error) {
 	files := []string{"README.md", "CHANGELOG.md"}
 	walk := func(dir string, keep func(rel string) bool) error {
@@ -56,7 +56,9 @@ func DocFiles(root string) ([]string, error) {
 	}{
 		{"docs", isMarkdown},
 		{"templates", isMarkdown},
-		{"examples", func(rel string) bool { return path.Base(rel) == "README.md" || strings.HasSuffix(rel, ".tf") }},
+		{"examples", func(rel string) bool {
+			return path.Base(rel) == "README.md" || strings.HasSuffix(rel, ".tf") || strings.HasSuffix(rel, ".tfquery.hcl")
+		}},
 		{"internal", func(rel string) bool { return path.Base(rel) == "README.md" }},
 	} {
 		if err := walk(w.dir, w.keep); err != nil {
@@ -73,7 +75,7 @@ func (r *Repo) CheckFile(rel string) ([]Finding, error) {
 		return nil, err
 	}
 	var out []Finding
-	if strings.HasSuffix(rel, ".tf") {
+	if strings.HasSuffix(rel, ".tf") || strings.HasSuffix(rel, ".tfquery.hcl") {
 		out = r.CheckHCL(rel, 1, string(b))
 	} else {
 		out = r.Check(ParseMarkdown(rel, string(b)))

@@ -14,11 +14,16 @@ var metaArguments = map[string]bool{"count": true, "for_each": true, "provider":
 // metaBlocks may appear in any resource or data block.
 var metaBlocks = map[string]bool{"lifecycle": true, "provisioner": true, "connection": true, "dynamic": true}
 
-// CheckHCL checks a configuration (a .tf file, or a fenced block of one
-// whose first line is firstLine of file): every argument and block of the
-// provider's configuration, its resources, data sources and import blocks
-// must exist in the schema, and a configuration must not set a read-only
-// attribute. Blocks of other providers are left alone.
+// listArguments may appear in a query file's list block (Terraform 1.14),
+// beside its config block.
+var listArguments = map[string]bool{"provider": true, "count": true, "for_each": true, "limit": true, "include_resource": true}
+
+// CheckHCL checks a configuration (a .tf or .tfquery.hcl file, or a fenced
+// block of one whose first line is firstLine of file): every argument and
+// block of the provider's configuration, its resources, data sources, list
+// blocks' config and import blocks must exist in the schema, and a
+// configuration must not set a read-only attribute. Blocks of other
+// providers are left alone.
 func (r *Repo) CheckHCL(file string, firstLine int, src string) []Finding {
 	f, diags := hclsyntax.ParseConfig([]byte(src), file, hcl.Pos{Line: firstLine, Column: 1})
 	var out []Finding
@@ -50,6 +55,8 @@ func (r *Repo) CheckHCL(file string, firstLine int, src string) []Finding {
 				continue
 			}
 			out = append(out, r.checkBody(file, b.Body, schema, b.Labels[0], metaArguments)...)
+		case b.Type == "list" && len(b.Labels) == 2 && strings.HasPrefix(b.Labels[0], "apsaramq_"):
+			out = append(out, r.checkList(file, b)...)
 		case b.Type == "import":
 			out = append(out, r.checkImport(file, b.Body)...)
 		}
@@ -92,6 +99,34 @@ func (r *Repo) checkBody(file string, body *hclsyntax.Body, schema *Block, where
 			continue
 		}
 		out = append(out, r.checkBody(file, blk.Body, nested, where+"."+blk.Type, nil)...)
+	}
+	return out
+}
+
+// checkList checks a list block: its own arguments, and its config block
+// against the list resource's schema.
+func (r *Repo) checkList(file string, b *hclsyntax.Block) []Finding {
+	typ := b.Labels[0]
+	schema := r.Schemas.ListResources[typ]
+	if schema == nil {
+		return []Finding{{file, b.TypeRange.Start.Line, fmt.Sprintf("the provider has no list resource type %q", typ)}}
+	}
+	r.Checked["list blocks"]++
+	where := `list "` + typ + `"`
+	var out []Finding
+	for name, attr := range b.Body.Attributes {
+		r.Checked["configuration arguments"]++
+		if !listArguments[name] {
+			out = append(out, Finding{file, attr.NameRange.Start.Line, fmt.Sprintf("%s has no argument %q (a list block takes %s and a config block)",
+				where, name, strings.Join(sortedKeys(listArguments), ", "))})
+		}
+	}
+	for _, blk := range b.Body.Blocks {
+		if blk.Type != "config" {
+			out = append(out, Finding{file, blk.TypeRange.Start.Line, fmt.Sprintf("%s has no block %q (only config)", where, blk.Type)})
+			continue
+		}
+		out = append(out, r.checkBody(file, blk.Body, schema, where+".config", nil)...)
 	}
 	return out
 }

@@ -202,6 +202,26 @@ resource "tls_private_key" "k" {
 		{name: "import identity", doc: "```terraform\nimport {\n  to       = apsaramq_mqtt_device_access.x\n  identity = { instance_id = \"i\", casn = \"c\" }\n}\n```",
 			want: []string{"apsaramq_mqtt_device_access identity has no attribute \"casn\""}},
 		{name: "a CLI configuration is no module", doc: "```hcl\nprovider_installation {\n  dev_overrides {\n    \"apsaramq/apsaramq\" = \"/bin\"\n  }\n}\n```"},
+		{name: "query file", doc: "```hcl\n" + `list "apsaramq_mqtt_device_certificate_state" "x" {
+  provider         = apsaramq
+  limit            = 1000
+  include_resource = true
+  config {
+    instance_id = "post-cn-x"
+    ca_sn       = "ab"
+    status      = "active"
+  }
+}
+list "aws_instance" "y" {
+  anything = true
+}
+` + "```"},
+		{name: "list config argument", doc: "```hcl\nlist \"apsaramq_mqtt_device_access\" \"x\" {\n  provider = apsaramq\n  config {\n    ca_sn = \"ab\"\n  }\n}\n```",
+			want: []string{"README.md:5: list \"apsaramq_mqtt_device_access\".config has no argument \"ca_sn\""}},
+		{name: "list block argument", doc: "```hcl\nlist \"apsaramq_mqtt_ca_certificate\" \"x\" {\n  provider = apsaramq\n  limits = 5\n}\n```",
+			want: []string{"README.md:4: list \"apsaramq_mqtt_ca_certificate\" has no argument \"limits\""}},
+		{name: "unknown list resource", doc: "```hcl\nlist \"apsaramq_mqtt_device_certificate\" \"x\" {\n  provider = apsaramq\n}\n```",
+			want: []string{"the provider has no list resource type \"apsaramq_mqtt_device_certificate\""}},
 		{name: "a configuration that does not parse", doc: "```terraform\nresource \"apsaramq_mqtt_device_access\" \"x\" {\n  instance_id = \n}\n```",
 			want: []string{"README.md:3: the configuration does not parse"}},
 	})

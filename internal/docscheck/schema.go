@@ -19,19 +19,22 @@ type Attribute struct {
 	Object   *Block // the attributes of a nested attribute (e.g. timeouts), else nil
 }
 
-// Schemas are the provider's configuration, resource and data source
-// schemas, and each resource's identity attributes.
+// Schemas are the provider's configuration, resource, data source and list
+// resource schemas, and each resource's identity attributes. A list
+// resource's schema is what its list block's config block may hold.
 type Schemas struct {
-	Provider    *Block
-	Resources   map[string]*Block
-	DataSources map[string]*Block
-	Identities  map[string]map[string]bool
+	Provider      *Block
+	Resources     map[string]*Block
+	DataSources   map[string]*Block
+	ListResources map[string]*Block
+	Identities    map[string]map[string]bool
 }
 
 // SchemasFromProtocol converts what a provider server answers to
 // GetProviderSchema and GetResourceIdentitySchemas.
 func SchemasFromProtocol(s *tfprotov6.GetProviderSchemaResponse, ids *tfprotov6.GetResourceIdentitySchemasResponse) *Schemas {
-	out := &Schemas{Resources: map[string]*Block{}, DataSources: map[string]*Block{}, Identities: map[string]map[string]bool{}}
+	out := &Schemas{Resources: map[string]*Block{}, DataSources: map[string]*Block{}, ListResources: map[string]*Block{},
+		Identities: map[string]map[string]bool{}}
 	if s.Provider != nil {
 		out.Provider = fromBlock(s.Provider.Block)
 	}
@@ -40,6 +43,9 @@ func SchemasFromProtocol(s *tfprotov6.GetProviderSchemaResponse, ids *tfprotov6.
 	}
 	for name, d := range s.DataSourceSchemas {
 		out.DataSources[name] = fromBlock(d.Block)
+	}
+	for name, l := range s.ListResourceSchemas {
+		out.ListResources[name] = fromBlock(l.Block)
 	}
 	if ids != nil {
 		for name, id := range ids.IdentitySchemas {
@@ -101,6 +107,9 @@ func (s *Schemas) names() map[string]bool {
 		walk(b)
 	}
 	for _, b := range s.DataSources {
+		walk(b)
+	}
+	for _, b := range s.ListResources {
 		walk(b)
 	}
 	for _, ids := range s.Identities {

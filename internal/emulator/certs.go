@@ -49,6 +49,12 @@ func NewTestCAWithSerial(cn string, serial *big.Int) (*TestCA, error) {
 	if err != nil {
 		return nil, err
 	}
+	return newTestCA(cn, serial, key)
+}
+
+// newTestCA is a CA with the given key and serial (nil = random).
+func newTestCA(cn string, serial *big.Int, key *ecdsa.PrivateKey) (*TestCA, error) {
+	var err error
 	if serial == nil {
 		if serial, err = randomSerial(); err != nil {
 			return nil, err

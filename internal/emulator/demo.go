@@ -1,6 +1,9 @@
 package emulator
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"encoding/hex"
 	"math/big"
 	"sync"
 )
@@ -48,12 +51,29 @@ func mustSerial(hex string) *big.Int {
 	return n
 }
 
-// demoMaterial generates the demo CAs and device certificates once per
-// process (key generation ignores custom randomness in current Go, so they
-// cannot be derived deterministically; only the serials are fixed).
+// demoCAKey is the demo CA's private key (P-256, raw), fixed and published
+// like the demo access key: it signs nothing but certificates for this
+// emulator. Being the same in every process, it lets a device certificate
+// minted elsewhere (onsmqtt-emulator -issue-device) be accepted by a running
+// emulator's demo CA, whose certificate is still made anew in each process.
+const demoCAKey = "58d45040dbe166546d7fc0b501879d678c1177001effc083bf028afa56cdfa4e"
+
+// demoMaterial generates the demo certificates once per process. The demo
+// CA's key is demoCAKey; the other keys are random (key generation ignores
+// custom randomness in current Go), and the serials are fixed.
 func demoMaterial() error {
 	demo.once.Do(func() {
-		if demo.ca, demo.err = NewTestCAWithSerial("ApsaraMQ Emulator Demo CA", mustSerial(DemoCASn)); demo.err != nil {
+		raw, err := hex.DecodeString(demoCAKey)
+		if err != nil {
+			demo.err = err
+			return
+		}
+		key, err := ecdsa.ParseRawPrivateKey(elliptic.P256(), raw)
+		if err != nil {
+			demo.err = err
+			return
+		}
+		if demo.ca, demo.err = newTestCA("ApsaraMQ Emulator Demo CA", mustSerial(DemoCASn), key); demo.err != nil {
 			return
 		}
 		if demo.otherCA, demo.err = NewTestCAWithSerial("ApsaraMQ Emulator Other CA", mustSerial(OtherCASn)); demo.err != nil {
@@ -73,7 +93,8 @@ func demoMaterial() error {
 
 // DemoCA returns the CA (with its private key) behind DemoSeed's demo CA
 // record, so callers can issue more device certificates that
-// RegisterDevicePEM accepts on the demo instance.
+// RegisterDevicePEM accepts on the demo instance, also in an emulator running
+// in another process (the key is the same everywhere).
 func DemoCA() (*TestCA, error) {
 	if err := demoMaterial(); err != nil {
 		return nil, err

@@ -14,6 +14,10 @@ type APIError struct {
 	HTTPStatus int
 	Class      ErrorClass
 	Attempts   int
+	// CredentialSource names where the request's credentials came from
+	// (CredentialSource.Name, e.g. "static keys" or "profile dev (AK)"),
+	// when known, for the hints that concern them.
+	CredentialSource string
 }
 
 func (e *APIError) Error() string {
@@ -45,7 +49,27 @@ func (e *APIError) Hint() string {
 	if permissionCodes[e.Code] {
 		return permissionHint(e.Action)
 	}
+	if e.Code == "SignatureDoesNotMatch" || e.Code == "IncompleteSignature" {
+		return signatureHint(e.CredentialSource)
+	}
 	return codeHint(e.Code)
+}
+
+// signatureHint says what to check when the gateway rejects a signature,
+// for the source the request's credentials came from.
+func signatureHint(source string) string {
+	const rejected = "The request signature was rejected"
+	switch {
+	case source == "static keys":
+		return rejected + "; check that secret_key belongs to access_key (the provider block's, or else " +
+			"ALIBABA_CLOUD_ACCESS_KEY_SECRET and ALIBABA_CLOUD_ACCESS_KEY_ID)"
+	case strings.HasPrefix(source, "profile "):
+		return rejected + "; check that the access_key_secret of " + source + " in the shared credentials file belongs to its access_key_id"
+	case source != "":
+		return rejected + "; the request was signed with temporary credentials from " + source + ", whose secret " +
+			"should belong to its AccessKey ID: check that nothing between this machine and the endpoint (a proxy) changes requests"
+	}
+	return rejected + "; check that the AccessKey secret belongs to the AccessKey ID"
 }
 
 // codeHint says, for a documented code other than a permission failure,
@@ -64,8 +88,6 @@ func codeHint(code string) string {
 		return "The request parameters were rejected; check the serial numbers (at most 128 bytes) and the instance ID"
 	case "InvalidAccessKeyId.NotFound", "InvalidAccessKeyId.Inactive":
 		return "The AccessKey ID is unknown or disabled; check access_key or the credentials profile"
-	case "SignatureDoesNotMatch", "IncompleteSignature":
-		return "The request signature was rejected; check that secret_key belongs to access_key"
 	case "InvalidTimeStamp.Expired", "InvalidTimeStamp.Format":
 		return "The request timestamp was rejected; check this machine's clock"
 	case "InvalidSecurityToken.Expired", "InvalidSecurityToken.Mismatch", "InvalidSecurityToken.Malformed":

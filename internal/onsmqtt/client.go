@@ -243,7 +243,7 @@ func (c *Client) attemptOnce(ctx context.Context, svc service, action, method st
 	resp, err := processCommonRequest(client.sdk, req)
 	fields := map[string]any{"action": action, "attempt": attempt, "duration_ms": time.Since(started).Milliseconds()}
 	if err != nil {
-		err = c.toAPIError(ctx, svc, action, err)
+		err = c.toAPIError(ctx, svc, action, creds, err)
 	}
 	c.pace(ctx, action, sentAt, err)
 	if err != nil {

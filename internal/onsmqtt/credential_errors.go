@@ -64,7 +64,8 @@ type ServiceAnswer struct {
 
 // ParseServiceAnswer finds the JSON error body in a library's error text,
 // such as "get session token failed: {...}". The message is cut at the
-// string to sign that signature errors echo (it holds the security token).
+// string to sign that signature errors echo (it holds the security token
+// of a request signed with temporary credentials, as in a role chain).
 func ParseServiceAnswer(text string) (ServiceAnswer, bool) {
 	i := strings.Index(text, "{")
 	if i < 0 {
@@ -74,7 +75,7 @@ func ParseServiceAnswer(text string) (ServiceAnswer, bool) {
 	if err := json.Unmarshal([]byte(text[i:]), &a); err != nil || a.Code == "" {
 		return ServiceAnswer{}, false
 	}
-	a.Message = withoutStringToSign(a.Message)
+	a.Message = withoutStringToSign(a.Message, false)
 	return a, true
 }
 

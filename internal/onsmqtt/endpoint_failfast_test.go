@@ -14,6 +14,7 @@ import (
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/emulator"
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt/onsmqtttest"
 )
 
 // These tests point the real client, with the provider's default retry
@@ -158,7 +159,7 @@ func TestUnknownHostFailsAtOnce(t *testing.T) {
 // With the default policy the attempts are 6-8 when each takes no time;
 // fewer than 3 would take attempts that use up 7 of the 8 seconds.
 func TestRefusedConnectionFailsAfterTheRefusalBudget(t *testing.T) {
-	addr := closedPort(t)
+	addr, _ := onsmqtttest.ClosedPort(t)
 	call := callEndpoint(t, "http://"+addr)
 	var endpointErr *onsmqtt.EndpointError
 	if !errors.As(call.err, &endpointErr) || endpointErr.Problem != onsmqtt.EndpointNothingAnswers {
@@ -190,10 +191,11 @@ func TestRefusedConnectionFailsAfterTheRefusalBudget(t *testing.T) {
 
 // The refusal budget lets an emulator that is still starting answer.
 func TestRefusedConnectionRecoversWhenTheServerStarts(t *testing.T) {
-	addr := closedPort(t)
+	addr, release := onsmqtttest.ClosedPort(t)
 	started := make(chan *emulator.Server, 1)
 	go func() {
 		time.Sleep(time.Second)
+		release()
 		srv, err := emulator.Start(emulator.DemoSeed(), emulator.Options{}, addr)
 		if err != nil {
 			t.Errorf("starting the emulator on %s: %v", addr, err)
@@ -243,17 +245,6 @@ func TestResetsOnAPlainPortAreStillRetried(t *testing.T) {
 		t.Errorf("the transport error does not name the endpoint: %v", timeout.Last)
 	}
 	t.Logf("%d attempts, %d resets: %v", timeout.Attempts, resets.Load(), err)
-}
-
-func closedPort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	_ = ln.Close()
-	return addr
 }
 
 // startTLSPortAnswering400 serves TLS on a port that answers a plain-HTTP

@@ -17,10 +17,11 @@ import (
 // service answered, an *EndpointError when the endpoint setting is wrong,
 // or a *TransportError. The SDK's own error text is avoided because it
 // dumps response headers.
-func (c *Client) toAPIError(ctx context.Context, svc service, action string, err error) error {
+func (c *Client) toAPIError(ctx context.Context, svc service, action string, creds Credentials, err error) error {
 	var server *sdkerrors.ServerError
 	if errors.As(err, &server) {
-		apiErr := apiErrorFrom(action, server)
+		apiErr := apiErrorFrom(action, server, creds.SecurityToken != "")
+		apiErr.CredentialSource = c.credentials.Name()
 		// A TLS port may answer plain HTTP with a bare 400 (Go's servers do
 		// when the request is short): no API code, so ask the port itself.
 		if svc.endpoint.Scheme == "http" && server.ErrorCode() == "" && server.HttpStatus() == http.StatusBadRequest &&
@@ -45,7 +46,9 @@ func (c *Client) toAPIError(ctx context.Context, svc service, action string, err
 	return &TransportError{Action: action, Endpoint: svc.endpoint, Setting: svc.setting(), Err: err}
 }
 
-func apiErrorFrom(action string, server *sdkerrors.ServerError) *APIError {
+// apiErrorFrom reads the service's answer; tokenSent says whether the
+// request carried a security token (which the echoed string to sign holds).
+func apiErrorFrom(action string, server *sdkerrors.ServerError, tokenSent bool) *APIError {
 	code := server.ErrorCode()
 	if code == "" {
 		code = fmt.Sprintf("HTTP%d", server.HttpStatus())
@@ -59,7 +62,7 @@ func apiErrorFrom(action string, server *sdkerrors.ServerError) *APIError {
 	return &APIError{
 		Action:     action,
 		Code:       code,
-		Message:    withoutStringToSign(server.Message()),
+		Message:    withoutStringToSign(server.Message(), tokenSent),
 		RequestID:  server.RequestId(),
 		HTTPStatus: server.HttpStatus(),
 		Class:      class,
@@ -72,14 +75,19 @@ func apiErrorFrom(action string, server *sdkerrors.ServerError) *APIError {
 const stringToSignMarker = "server string to sign is:"
 
 // withoutStringToSign drops the echoed string to sign, so an error shown to
-// the user or logged never carries the security token (found by the
-// TF_LOG=TRACE secrets scan in internal/enginetest).
-func withoutStringToSign(msg string) string {
+// the user or logged never carries a security token (found by the
+// TF_LOG=TRACE secrets scan in internal/enginetest), and says why only when
+// the request carried one (tokenSent).
+func withoutStringToSign(msg string, tokenSent bool) string {
 	i := strings.Index(msg, stringToSignMarker)
 	if i < 0 {
 		return msg
 	}
-	return strings.TrimSpace(msg[:i]) + " (the server's string to sign is withheld: it contains the security token)"
+	why := ""
+	if tokenSent {
+		why = ": it contains the request's security token"
+	}
+	return strings.TrimSpace(msg[:i]) + " (the server's string to sign is left out of this message" + why + ")"
 }
 
 // processCommonRequest sends req and turns a panic of the SDK into an error.

@@ -87,14 +87,40 @@ func FuzzClassifyResponse(f *testing.F) {
 }
 
 // The string to sign a gateway echoes after SignatureDoesNotMatch carries
-// the security token: it never reaches an error.
+// the security token: it never reaches an error, and the message says it
+// held one only when the request carried one.
 func TestWithoutStringToSign(t *testing.T) {
 	echoed := "Specified signature is not matched with our calculation. server string to sign is:GET&%2F&AccessKeyId%3DSTS.x%26SecurityToken%3Dsecret-token"
-	got := withoutStringToSign(echoed)
-	if strings.Contains(got, "secret-token") || !strings.HasPrefix(got, "Specified signature is not matched with our calculation.") || !strings.Contains(got, "withheld") {
-		t.Errorf("withoutStringToSign = %q", got)
+	got := withoutStringToSign(echoed, true)
+	if strings.Contains(got, "secret-token") || !strings.HasPrefix(got, "Specified signature is not matched with our calculation.") ||
+		!strings.Contains(got, "left out of this message: it contains the request's security token") {
+		t.Errorf("withoutStringToSign with a token = %q", got)
 	}
-	if plain := "not found"; withoutStringToSign(plain) != plain {
-		t.Errorf("a message without a string to sign changed: %q", withoutStringToSign(plain))
+	noToken := "Specified signature is not matched with our calculation. server string to sign is:GET&%2F&AccessKeyId%3DLTAI5t"
+	if got := withoutStringToSign(noToken, false); strings.Contains(got, "token") || strings.Contains(got, "LTAI5t") || !strings.Contains(got, "left out") {
+		t.Errorf("withoutStringToSign without a token = %q", got)
+	}
+	if plain := "not found"; withoutStringToSign(plain, true) != plain {
+		t.Errorf("a message without a string to sign changed: %q", withoutStringToSign(plain, true))
+	}
+}
+
+// The signature hint names the credential source the request used, not
+// always the provider block's keys.
+func TestSignatureHintNamesTheSource(t *testing.T) {
+	for source, want := range map[string]string{
+		"static keys":           "secret_key belongs to access_key",
+		"profile dev (AK)":      "access_key_secret of profile dev (AK) in the shared credentials file",
+		"assume_role_with_oidc": "temporary credentials from assume_role_with_oidc",
+		"":                      "AccessKey secret belongs to the AccessKey ID",
+		"assume_role (acs:ram::1:role/x) over static keys": "temporary credentials from assume_role",
+	} {
+		hint := (&APIError{Code: "SignatureDoesNotMatch", CredentialSource: source}).Hint()
+		if !strings.Contains(hint, want) {
+			t.Errorf("source %q: hint %q, want it to say %q", source, hint, want)
+		}
+		if source != "static keys" && strings.Contains(hint, "secret_key") {
+			t.Errorf("source %q: hint %q names the provider block's keys", source, hint)
+		}
 	}
 }

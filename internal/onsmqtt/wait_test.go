@@ -74,8 +74,10 @@ func TestWaitForDeviceCertificateTimesOutWithAClearError(t *testing.T) {
 	if !errors.As(err, &timeout) {
 		t.Fatalf("want *RegistrationTimeoutError, got %T: %v", err, err)
 	}
-	if timeout.Checks < 3 || int64(timeout.Checks) != e.Calls()["GetDeviceCertificate"] {
-		t.Fatalf("checks = %d, emulator counted %d", timeout.Checks, e.Calls()["GetDeviceCertificate"])
+	// The deadline may cut the last check before it reaches the emulator,
+	// so the emulator counts every check or all but the last.
+	if counted := e.Calls()["GetDeviceCertificate"]; timeout.Checks < 3 || counted > int64(timeout.Checks) || counted < int64(timeout.Checks)-1 {
+		t.Fatalf("checks = %d, emulator counted %d", timeout.Checks, counted)
 	}
 	if !onsmqtt.IsNotFound(timeout.Last) || !strings.Contains(err.Error(), "never connected") {
 		t.Fatalf("error %q, last %v", err, timeout.Last)

@@ -115,6 +115,7 @@ func (p *apsaramqProvider) Configure(ctx context.Context, req provider.Configure
 	p.configured.Store(client)
 	resp.ResourceData = client
 	resp.DataSourceData = client
+	resp.ListResourceData = client
 }
 
 // fetchCredentialsTimeout bounds the retries of a credential service that

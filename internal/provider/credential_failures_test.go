@@ -12,6 +12,7 @@ import (
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/acctest"
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/emulator"
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt/onsmqtttest"
 )
 
 // Every credential failure names its source and the fix, at plan time,
@@ -39,7 +40,7 @@ func TestAccCredentials_failures(t *testing.T) {
 	}
 	failing := httptest.NewServer(w.CredentialsURIHandler(acctest.RoleArn("gone")))
 	t.Cleanup(failing.Close)
-	closed := closedPort(t)
+	closed, _ := onsmqtttest.ClosedPort(t)
 
 	cases := []struct {
 		name, extra, want string

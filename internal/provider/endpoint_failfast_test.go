@@ -16,6 +16,7 @@ import (
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/acctest"
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/emulator"
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt/onsmqtttest"
 )
 
 // failFastBound is half a resource's 5-minute default create timeout: a
@@ -33,7 +34,7 @@ const failFastBound = 150 * time.Second
 // the timeout.
 func TestAccEndpointFailFast(t *testing.T) {
 	plain, tlsSrv := startCountingEmulator(t, false), startCountingEmulator(t, true)
-	closed := closedPort(t)
+	closed, _ := onsmqtttest.ClosedPort(t)
 
 	cases := []struct {
 		name     string

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
@@ -17,7 +18,10 @@ import (
 // Address is the provider's registry address.
 const Address = "registry.terraform.io/apsaramq/apsaramq"
 
-var _ provider.Provider = (*apsaramqProvider)(nil)
+var (
+	_ provider.Provider                  = (*apsaramqProvider)(nil)
+	_ provider.ProviderWithListResources = (*apsaramqProvider)(nil)
+)
 
 type apsaramqProvider struct {
 	version string
@@ -46,4 +50,9 @@ func (p *apsaramqProvider) Resources(context.Context) []func() resource.Resource
 
 func (p *apsaramqProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return mqtt.DataSources()
+}
+
+// ListResources are served to engines with terraform query (Terraform 1.14+).
+func (p *apsaramqProvider) ListResources(context.Context) []func() list.ListResource {
+	return mqtt.ListResources()
 }

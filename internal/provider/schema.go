@@ -62,7 +62,7 @@ func providerSchema() schema.Schema {
 		Attributes: map[string]schema.Attribute{
 			"region": schema.StringAttribute{
 				MarkdownDescription: "Region of the MQTT instances, e.g. `cn-hangzhou`. Falls back to `ALIBABA_CLOUD_REGION`, " +
-					"`ALICLOUD_REGION`, then the profile's `region_id`. Required from one of these sources.",
+					"`ALICLOUD_REGION`, then the `region_id` of the profile when a profile supplies the credentials. Required from one of these sources.",
 				Optional:   true,
 				Validators: notBlank,
 			},

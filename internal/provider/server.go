@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -36,53 +37,85 @@ type detachingServer struct {
 	tfprotov6.ProviderServer
 }
 
+// The list resource RPCs are not in tfprotov6.ProviderServer yet: without
+// these methods the embedding would hide the framework's, and the engine
+// would be told that the provider has no list resources.
+var _ tfprotov6.ListResourceServer = detachingServer{}
+
 func (s detachingServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
-	d := detach(ctx)
-	defer d.release()
-	return s.ProviderServer.ValidateResourceConfig(d, req)
+	return detached(ctx, req, s.ProviderServer.ValidateResourceConfig)
 }
 
 func (s detachingServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
-	d := detach(ctx)
-	defer d.release()
-	return s.ProviderServer.UpgradeResourceState(d, req)
+	return detached(ctx, req, s.ProviderServer.UpgradeResourceState)
 }
 
 func (s detachingServer) UpgradeResourceIdentity(ctx context.Context, req *tfprotov6.UpgradeResourceIdentityRequest) (*tfprotov6.UpgradeResourceIdentityResponse, error) {
-	d := detach(ctx)
-	defer d.release()
-	return s.ProviderServer.UpgradeResourceIdentity(d, req)
+	return detached(ctx, req, s.ProviderServer.UpgradeResourceIdentity)
 }
 
 func (s detachingServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
-	d := detach(ctx)
-	defer d.release()
-	return s.ProviderServer.ReadResource(d, req)
+	return detached(ctx, req, s.ProviderServer.ReadResource)
 }
 
 func (s detachingServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
-	d := detach(ctx)
-	defer d.release()
-	return s.ProviderServer.PlanResourceChange(d, req)
+	return detached(ctx, req, s.ProviderServer.PlanResourceChange)
 }
 
 func (s detachingServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
-	d := detach(ctx)
-	defer d.release()
-	return s.ProviderServer.ApplyResourceChange(d, req)
+	return detached(ctx, req, s.ProviderServer.ApplyResourceChange)
 }
 
 func (s detachingServer) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
-	d := detach(ctx)
-	defer d.release()
-	return s.ProviderServer.ImportResourceState(d, req)
+	return detached(ctx, req, s.ProviderServer.ImportResourceState)
 }
 
 func (s detachingServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	return detached(ctx, req, s.ProviderServer.ReadDataSource)
+}
+
+func (s detachingServer) ValidateListResourceConfig(ctx context.Context, req *tfprotov6.ValidateListResourceConfigRequest) (*tfprotov6.ValidateListResourceConfigResponse, error) {
+	lister, ok := s.ProviderServer.(tfprotov6.ListResourceServer)
+	if !ok {
+		return nil, errNoListResources
+	}
+	return detached(ctx, req, lister.ValidateListResourceConfig)
+}
+
+// ListResource answers with a stream the engine reads after the call
+// returns, so the request's context is let go of once the stream ends.
+func (s detachingServer) ListResource(ctx context.Context, req *tfprotov6.ListResourceRequest) (*tfprotov6.ListResourceServerStream, error) {
+	lister, ok := s.ProviderServer.(tfprotov6.ListResourceServer)
+	if !ok {
+		return nil, errNoListResources
+	}
+	d := detach(ctx)
+	stream, err := lister.ListResource(d, req)
+	if err != nil || stream == nil || stream.Results == nil {
+		d.release()
+		return stream, err
+	}
+	results := stream.Results
+	stream.Results = func(push func(tfprotov6.ListResourceResult) bool) {
+		defer d.release()
+		for r := range results {
+			if !push(r) {
+				return
+			}
+		}
+	}
+	return stream, nil
+}
+
+// detached calls rpc with a context that lets go of the request when rpc
+// returns.
+func detached[Req, Resp any](ctx context.Context, req Req, rpc func(context.Context, Req) (Resp, error)) (Resp, error) {
 	d := detach(ctx)
 	defer d.release()
-	return s.ProviderServer.ReadDataSource(d, req)
+	return rpc(d, req)
 }
+
+var errNoListResources = errors.New("the wrapped provider server does not serve list resources")
 
 // detachedContext forwards to the request's context until released, then
 // behaves like context.Background, so a reference kept past the RPC keeps

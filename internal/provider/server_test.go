@@ -134,3 +134,84 @@ func TestNewProtocol6ServerServesTheProvider(t *testing.T) {
 		t.Fatalf("GetProviderSchema through the wrapper: %v, %v", err, resp)
 	}
 }
+
+// listingServer answers ListResource with a stream that reads the request's
+// context while the engine reads the stream, and keeps that context.
+type listingServer struct {
+	tfprotov6.ProviderServer
+	kept          context.Context
+	seenInResults []any
+}
+
+func (s *listingServer) ValidateListResourceConfig(context.Context, *tfprotov6.ValidateListResourceConfigRequest) (*tfprotov6.ValidateListResourceConfigResponse, error) {
+	return &tfprotov6.ValidateListResourceConfigResponse{}, nil
+}
+
+func (s *listingServer) ListResource(ctx context.Context, _ *tfprotov6.ListResourceRequest) (*tfprotov6.ListResourceServerStream, error) {
+	s.kept = ctx
+	return &tfprotov6.ListResourceServerStream{Results: func(push func(tfprotov6.ListResourceResult) bool) {
+		for i := range 3 {
+			s.seenInResults = append(s.seenInResults, ctx.Value(ctxKey{}))
+			if !push(tfprotov6.ListResourceResult{DisplayName: string(rune('a' + i))}) {
+				return
+			}
+		}
+	}}, nil
+}
+
+// The list RPC streams after it returns: the request's context stays
+// visible while the engine reads the results, and is let go of once the
+// stream ends (also when the engine stops reading early).
+func TestDetachingServerListsThroughTheStream(t *testing.T) {
+	for _, stopAfter := range []int{0, 1} {
+		inner := &listingServer{}
+		srv := tfprotov6.ProviderServer(detachingServer{inner})
+		ctx := context.WithValue(context.Background(), ctxKey{}, "request")
+		stream, err := srv.(tfprotov6.ListResourceServer).ListResource(ctx, &tfprotov6.ListResourceRequest{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for r := range stream.Results {
+			names = append(names, r.DisplayName)
+			if len(names) == stopAfter {
+				break
+			}
+		}
+		want := map[int]int{0: 3, 1: 1}[stopAfter]
+		if len(names) != want || len(inner.seenInResults) != want {
+			t.Fatalf("stop after %d: results %v, %d read by the provider; want %d", stopAfter, names, len(inner.seenInResults), want)
+		}
+		for _, v := range inner.seenInResults {
+			if v != "request" {
+				t.Fatalf("while streaming, the provider saw %v instead of the request's values", v)
+			}
+		}
+		if inner.kept.Value(ctxKey{}) != nil {
+			t.Fatal("after the stream, a context kept by the provider still reaches the request")
+		}
+	}
+}
+
+// Without the wrapper's list methods the engine would be told that the
+// provider serves no list resources; through it, their schemas and a
+// validation answer arrive.
+func TestNewProtocol6ServerServesListResources(t *testing.T) {
+	srv := NewProtocol6Server("test")()
+	lister, ok := srv.(tfprotov6.ListResourceServer)
+	if !ok {
+		t.Fatalf("%T does not serve list resources", srv)
+	}
+	resp, err := srv.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"apsaramq_mqtt_device_certificate_state", "apsaramq_mqtt_device_access", "apsaramq_mqtt_ca_certificate"} {
+		if resp.ListResourceSchemas[name] == nil {
+			t.Errorf("no list resource schema for %s (have %d)", name, len(resp.ListResourceSchemas))
+		}
+	}
+	if _, err := lister.ValidateListResourceConfig(context.Background(), &tfprotov6.ValidateListResourceConfigRequest{TypeName: "apsaramq_mqtt_ca_certificate"}); err != nil {
+		t.Fatalf("ValidateListResourceConfig through the wrapper: %v", err)
+	}
+}

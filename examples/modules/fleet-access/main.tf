@@ -21,3 +21,17 @@ resource "apsaramq_mqtt_device_access" "this" {
     }
   }
 }
+
+# Terraform takes no variable in a lifecycle block, so prevent_destroy is
+# carried by a companion: with var.prevent_destroy, any plan that would
+# destroy or replace the access resource (module removed, terraform destroy,
+# a changed instance_id, ca_sn or region) also destroys this guard, and the
+# engine refuses such a plan before anything is inactivated.
+resource "terraform_data" "prevent_destroy" {
+  count            = var.prevent_destroy ? 1 : 0
+  triggers_replace = apsaramq_mqtt_device_access.this.id
+
+  lifecycle {
+    prevent_destroy = true
+  }
+}

@@ -33,7 +33,13 @@ variable "default_deny" {
 }
 
 variable "allow_unregistered_devices" {
-  description = "true: listing a device that has not connected yet is not an error; it is brought to its status on the first apply after it registers (see the unregistered_device_sns output). false: such a device fails the apply."
+  description = "true: listing a device that has not connected yet is not an error; it is brought to its status on the first apply after it registers (see the unregistered_device_sns output). false: such a device is an error naming it, at plan when the plan reads the CA."
+  type        = bool
+  default     = false
+}
+
+variable "prevent_destroy" {
+  description = "true (recommended for production): every plan that would destroy or replace the access resource, and so inactivate its certificates, fails instead. Turning it off again needs the guard removed from state first (see the module's README)."
   type        = bool
   default     = false
 }

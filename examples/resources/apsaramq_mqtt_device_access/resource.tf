@@ -10,6 +10,12 @@ resource "apsaramq_mqtt_device_access" "trucks" {
     "356217374433cd35" = "active"
     "356217374433ef56" = "inactive" # a stolen truck
   }
+
+  # Production: a plan that would destroy or replace the resource (and so
+  # inactivate the whole fleet) fails instead.
+  lifecycle {
+    prevent_destroy = true
+  }
 }
 
 # A pipeline that flashes devices before they first connect: listing them is

@@ -27,7 +27,9 @@ func fleetOf(n int, status string) map[string]string {
 
 // Refresh reads N certificates with floor(N/100)+1 list calls (the page past
 // a multiple of 100 shows the end) and no GetDeviceCertificate; apply adds
-// one status call per certificate whose status differs.
+// one status call per certificate whose status differs. The plan of a create
+// under default deny lists the CA too (one GetCaCertificate more when it is
+// empty), and so does the engine's final plan at apply.
 func TestAccDeviceAccess_pagination(t *testing.T) {
 	for _, tc := range []struct {
 		n       int
@@ -35,6 +37,7 @@ func TestAccDeviceAccess_pagination(t *testing.T) {
 	}{{0, false}, {100, false}, {101, true}, {250, true}} {
 		t.Run(strconv.Itoa(tc.n), func(t *testing.T) {
 			srv := acctest.StartEmulator(t, emulator.Options{})
+			registerPlainCA(t, srv.Emulator, "ca01")
 			seed(t, srv.Emulator, "ca01", fleetOf(tc.n, "active"))
 			devices := map[string]string{}
 			if tc.listAll {
@@ -46,12 +49,20 @@ func TestAccDeviceAccess_pagination(t *testing.T) {
 			if tc.listAll {
 				unlisted = 0
 			}
+			emptyCheck := int64(0) // an empty list does not tell whether the CA exists
+			if tc.n == 0 {
+				emptyCheck = 1
+			}
 			resource.ParallelTest(t, accessTestCase(t,
 				resource.TestStep{
 					PreConfig: srv.ResetCounters,
 					Config:    cfg,
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						callsCheck{srv.Emulator, map[string]int64{"ListDeviceCertificateByCaSn": pages, "GetCaCertificate": emptyCheck}},
+					}},
 					Check: resource.ComposeAggregateTestCheckFunc(
-						acctest.CheckCalls(srv, map[string]int64{"ListDeviceCertificateByCaSn": pages, "InactivateDeviceCertificate": int64(tc.n)}),
+						acctest.CheckCalls(srv, map[string]int64{"ListDeviceCertificateByCaSn": 2 * pages, "GetCaCertificate": emptyCheck,
+							"InactivateDeviceCertificate": int64(tc.n)}),
 						apiCheck(srv.Emulator, "ca01", fleetOf(tc.n, "inactive")),
 					),
 					ConfigStateChecks: counts(int64(tc.n), 0, int64(tc.n), unlisted),
@@ -85,15 +96,17 @@ func TestAccDeviceAccess_pagePastTheEndIsAnError(t *testing.T) {
 		resource.TestStep{
 			Config: cfg,
 			// Two full pages, and the page past the end that the emulator
-			// answers with the error (counted before CheckCalls resets).
+			// answers with the error (counted before CheckCalls resets), for
+			// each of the three lists: the plan of the create, the engine's
+			// final plan at apply, and the create.
 			Check: resource.ComposeTestCheckFunc(
 				func(*terraform.State) error {
-					if got := srv.Errors()[emulator.CodeFindDeviceBySnError]; got != 1 {
-						return fmt.Errorf("%d past-the-end error answers, want 1", got)
+					if got := srv.Errors()[emulator.CodeFindDeviceBySnError]; got != 3 {
+						return fmt.Errorf("%d past-the-end error answers, want 3", got)
 					}
 					return nil
 				},
-				acctest.CheckCalls(srv, map[string]int64{"ListDeviceCertificateByCaSn": 3, "InactivateDeviceCertificate": n - 1}),
+				acctest.CheckCalls(srv, map[string]int64{"ListDeviceCertificateByCaSn": 9, "InactivateDeviceCertificate": n - 1}),
 			),
 			ConfigStateChecks: counts(n, 1, n-1, n-1),
 		},

@@ -28,8 +28,8 @@ func accessState(t *testing.T, m deviceAccessModel) tfsdk.State {
 func TestDeviceAccessDestroyPlanWarns(t *testing.T) {
 	ctx := context.Background()
 	for mode, want := range map[string]string{
-		unlistedIgnore:   "inactivates the certificates listed in devices (3 registered, 2 active",
-		unlistedInactive: "inactivates every certificate registered under the CA (3 registered, 2 active",
+		unlistedIgnore:   "inactivates 1 certificate(s) (the registered certificates listed in devices), 1 of them active now",
+		unlistedInactive: "inactivates 3 certificate(s) (every certificate registered under the CA), 2 of them active now",
 	} {
 		m := deviceAccessModel{InstanceID: types.StringValue("post-cn-test01"), CASn: types.StringValue("ca01"), UnlistedDevices: types.StringValue(mode),
 			Timeouts: timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{

@@ -24,6 +24,12 @@ import (
 // in child modules, so the module runs as the root configuration.)
 func fleetAccessModuleDir(t *testing.T, srv *emulator.Server) config.TestStepConfigFunc {
 	t.Helper()
+	return config.StaticDirectory(copyFleetAccessModule(t, srv))
+}
+
+// copyFleetAccessModule is fleetAccessModuleDir's copy, by path.
+func copyFleetAccessModule(t *testing.T, srv *emulator.Server) string {
+	t.Helper()
 	src := filepath.Join("..", "..", "..", "examples", "modules", "fleet-access")
 	dst := t.TempDir()
 	files, err := filepath.Glob(filepath.Join(src, "*.tf"))
@@ -39,7 +45,7 @@ func fleetAccessModuleDir(t *testing.T, srv *emulator.Server) config.TestStepCon
 		acctest.WriteFile(t, filepath.Join(dst, filepath.Base(f)), []byte(text))
 	}
 	acctest.WriteFile(t, filepath.Join(dst, "provider.tf"), []byte(acctest.ProviderBlock(srv, "")))
-	return config.StaticDirectory(dst)
+	return dst
 }
 
 func stringSet(values ...string) config.Variable {
@@ -140,4 +146,55 @@ func TestAccFleetAccessModule_twoEnvironments(t *testing.T) {
 			},
 		}))
 	})
+}
+
+// With prevent_destroy (production), a plan that would replace the
+// environment, here to another CA that exists (so the provider's own checks
+// let it through), fails at plan in both engines, and nothing is inactivated.
+func TestAccFleetAccessModule_preventDestroy(t *testing.T) {
+	srv := acctest.StartEmulator(t, emulator.Options{})
+	seed(t, srv.Emulator, "ca01", map[string]string{"p01": "active", "p02": "active"})
+	registerPlainCA(t, srv.Emulator, "ca02")
+	seed(t, srv.Emulator, "ca02", map[string]string{"q01": "active"})
+	dir := copyFleetAccessModule(t, srv)
+	vars := func(caSn string) config.Variables {
+		return config.Variables{
+			"instance_id":                config.StringVariable(emulator.DemoInstanceID),
+			"ca_sn":                      config.StringVariable(caSn),
+			"allowed_device_sns":         stringSet("p01", "q01"),
+			"default_deny":               config.BoolVariable(false),
+			"allow_unregistered_devices": config.BoolVariable(true),
+			"prevent_destroy":            config.BoolVariable(true),
+		}
+	}
+	resource.ParallelTest(t, moduleTestCase(t,
+		resource.TestStep{ConfigDirectory: config.StaticDirectory(dir), ConfigVariables: vars("ca01")},
+		resource.TestStep{
+			PreConfig:       srv.ResetCounters,
+			ConfigDirectory: config.StaticDirectory(dir),
+			ConfigVariables: vars("ca02"),
+			ExpectError:     wrapTolerant(`cannot be destroyed.*terraform_data.prevent_destroy\[0\] has\s+(lifecycle.)?prevent_destroy set`),
+		},
+		resource.TestStep{
+			PreConfig: func() {
+				calls := srv.Calls()
+				if calls["InactivateDeviceCertificate"]+calls["ActiveDeviceCertificate"] != 0 {
+					t.Errorf("the refused plan changed certificates: %s", acctest.FormatCalls(calls))
+				}
+				if err := checkAPI(srv.Emulator, "ca01", map[string]string{"p01": "active", "p02": "active"}); err != nil {
+					t.Error(err)
+				}
+				// Tear-down: the test edits the guard away, as a user of a
+				// copy of the module would (others take it out of state).
+				main := filepath.Join(dir, "main.tf")
+				b, err := os.ReadFile(main)
+				if err != nil {
+					t.Fatal(err)
+				}
+				acctest.WriteFile(t, main, []byte(strings.Replace(string(b), "prevent_destroy = true", "prevent_destroy = false", 1)))
+			},
+			ConfigDirectory: config.StaticDirectory(dir),
+			ConfigVariables: vars("ca01"),
+		},
+	))
 }

@@ -449,4 +449,3 @@ func (p *serverPair) importState(ctx context.Context, step, id string) importedS
 	ir := resp.ImportedResources[0]
 	return importedState{state: ir.State, identity: ir.Identity, private: ir.Private}
 }
-

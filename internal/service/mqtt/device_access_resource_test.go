@@ -127,8 +127,15 @@ func TestAccDeviceAccess_defaultDenyNewcomer(t *testing.T) {
 		resource.TestStep{
 			PreConfig: srv.ResetCounters,
 			Config:    cfg,
+			// The plan of the create lists the CA and names what it changes;
+			// the apply lists it twice (the engine's final plan, the create).
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				callsCheck{srv.Emulator, map[string]int64{"ListDeviceCertificateByCaSn": 1}},
+				expectChange{"unlisted_device_statuses", emulator.DemoDevice2Sn, "", "inactive"},
+				expectChange{"unlisted_device_statuses", emulator.DemoInactiveDeviceSn, "", "inactive"},
+			}},
 			Check: resource.ComposeAggregateTestCheckFunc(
-				acctest.CheckCalls(srv, map[string]int64{"ListDeviceCertificateByCaSn": 1, "InactivateDeviceCertificate": 1}),
+				acctest.CheckCalls(srv, map[string]int64{"ListDeviceCertificateByCaSn": 2, "InactivateDeviceCertificate": 1}),
 				apiCheck(srv.Emulator, emulator.DemoCASn, map[string]string{
 					emulator.DemoDeviceSn: "active", emulator.DemoDevice2Sn: "inactive", emulator.DemoInactiveDeviceSn: "inactive",
 				}),
@@ -183,8 +190,13 @@ func TestAccDeviceAccess_unlistedActiveAndDestroy(t *testing.T) {
 		resource.TestStep{
 			PreConfig: srv.ResetCounters,
 			Config:    accessConfig(provider, "ca01", map[string]string{"d01": "inactive"}, `unlisted_devices = "active"`),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				callsCheck{srv.Emulator, map[string]int64{"ListDeviceCertificateByCaSn": 1}},
+				expectChange{"unlisted_device_statuses", "d02", "", "active"},
+				planValue("active_count", knownvalue.Int64Exact(2)),
+			}},
 			Check: resource.ComposeAggregateTestCheckFunc(
-				acctest.CheckCalls(srv, map[string]int64{"ListDeviceCertificateByCaSn": 1, "ActiveDeviceCertificate": 1}),
+				acctest.CheckCalls(srv, map[string]int64{"ListDeviceCertificateByCaSn": 2, "ActiveDeviceCertificate": 1}),
 				apiCheck(srv.Emulator, "ca01", map[string]string{"d01": "inactive", "d02": "active", "d03": "active"}),
 			),
 			ConfigStateChecks: counts(3, 2, 1, 2),
@@ -275,9 +287,11 @@ func TestAccDeviceAccess_importByIdentity(t *testing.T) {
 	resource.ParallelTest(t, tc)
 }
 
-// By default a listed device that has not registered fails the apply, after
-// every other change is made; create then saves no state (no taint), and
-// the next apply adopts what the API holds.
+// By default a listed device that has not registered is an error. A create
+// under "ignore" reads nothing at plan, so the apply fails, after every other
+// change is made; create then saves no state (no taint), and the next apply
+// adopts what the API holds. An update is refused at plan (the refresh knows
+// every registered serial number), with no call beyond the refresh.
 func TestAccDeviceAccess_missingDevicesFail(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
 	seed(t, srv.Emulator, "ca01", map[string]string{"d01": "active"})
@@ -306,19 +320,19 @@ func TestAccDeviceAccess_missingDevicesFail(t *testing.T) {
 			),
 		},
 		resource.TestStep{
-			Config:      withFF98,
-			ExpectError: wrapTolerant(`have no registered certificate .*: ff98\..*State records what the API now holds`),
+			PreConfig: srv.ResetCounters,
+			Config:    withFF98,
+			ExpectError: wrapTolerant(`Device Not Registered.*devices key "ff98" names no certificate registered under CA ca01 ` +
+				`on instance post-cn-demo0001 \(2 registered\)\..*allow_unregistered_devices = true`),
 		},
 		resource.TestStep{
-			Config:             withFF98,
-			PlanOnly:           true,
-			ExpectNonEmptyPlan: true,
-			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
-				expectChange{"devices", "ff98", "", "active"},
-				plancheck.ExpectUnknownValue(accessAddr, tfjsonpath.New("unregistered_devices")),
-			}},
+			PreConfig: func() {
+				if err := acctest.CheckCalls(srv, map[string]int64{"ListDeviceCertificateByCaSn": 1})(nil); err != nil {
+					t.Errorf("the refused plan: %v", err)
+				}
+			},
+			Config: cfg,
 		},
-		resource.TestStep{Config: cfg},
 	))
 }
 

@@ -32,7 +32,8 @@ func deviceAccessSchema(ctx context.Context) schema.Schema {
 			"and leaves the others alone. One `apsaramq_mqtt_device_access` per instance and CA; a certificate must not be " +
 			"managed by both resources. Refresh reads the whole CA with `ListDeviceCertificateByCaSn` (one call per 100 " +
 			"certificates) and apply changes only the certificates whose status differs, concurrently within the provider's " +
-			"`rate_limit`. Destroying it **inactivates** every certificate it manages.",
+			"`rate_limit`. Destroying it **inactivates** every certificate it manages; every plan that destroys or replaces it " +
+			"says how many in a warning, and a replacement whose new instance or CA does not exist is refused at plan.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`instance_id:ca_sn`, also the import ID (append `@<region>` to import from another region).",
@@ -75,7 +76,9 @@ func deviceAccessSchema(ctx context.Context) schema.Schema {
 			},
 			"allow_unregistered_devices": schema.BoolAttribute{
 				MarkdownDescription: "What a listed device that has not registered yet (never connected) means. `false` (default): " +
-					"apply makes every other change, then fails with an error naming every such serial number. `true`: no error; " +
+					"an error naming every such serial number (with a registered one it may be a typo of): at plan whenever the " +
+					"plan knows the CA's certificates (every update, and a create under `unlisted_devices = \"inactive\"` or " +
+					"`\"active\"`), otherwise at apply, after every other change is made. `true`: no error; " +
 					"such devices are reported in `unregistered_devices`, state's `devices` keeps their configured status (the " +
 					"wanted status, not a read one), and the first apply after a device registers brings it to that status.",
 				Optional: true,

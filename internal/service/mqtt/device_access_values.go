@@ -182,6 +182,11 @@ func getAccessModel(ctx context.Context, raw tftypes.Value, m *deviceAccessModel
 	return diags
 }
 
+// writeState writes m as a list result's resource (newListResult).
+func (m *deviceAccessModel) writeState(ctx context.Context, dst *tftypes.Value) diag.Diagnostics {
+	return setAccessModel(ctx, dst, m)
+}
+
 // setAccessModel writes m as a value of the resource into dst
 // (&resp.State.Raw, &resp.Plan.Raw), in place of the framework's Set.
 func setAccessModel(ctx context.Context, dst *tftypes.Value, m *deviceAccessModel) diag.Diagnostics {

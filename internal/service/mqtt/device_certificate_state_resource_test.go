@@ -586,13 +586,12 @@ func TestAccDeviceCertificateState_regionOverride(t *testing.T) {
 				ExpectError:   regexp.MustCompile(`(?s)Unexpected Import Identifier.*must\s+be\s+a\s+region`),
 			},
 			{
-				// Moving the resource to another region replaces it.
+				// Moving the resource to another region replaces it: here to a
+				// region where the instance is not, which the plan refuses
+				// before the destroy would inactivate the certificate.
 				Config: regionStateConfig(srv, emulator.DemoRegion, onsmqtttest.SecondInstanceID, "ca-sh", "dev-sh"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(stateAddr, plancheck.ResourceActionDestroyBeforeCreate)},
-				},
-				PlanOnly:           true,
-				ExpectNonEmptyPlan: true,
+				ExpectError: wrapTolerant(`MQTT Instance Not Found.*Instance "post-cn-shanghai01" does not exist in region ` +
+					`cn-hangzhou.*The plan stops here: destroying the resource first would inactivate certificate dev-sh`),
 			},
 		},
 	})

@@ -24,7 +24,8 @@ func deviceCertificateStateSchema(ctx context.Context) schema.Schema {
 			"registration; creating it for a certificate the broker has not seen is an error, unless " +
 			"`wait_for_registration` asks create to wait for the device's first connection. Destroying it " +
 			"**inactivates** the certificate (InactivateDeviceCertificate), so the device can no longer connect; " +
-			"the registration record itself is kept.",
+			"the registration record itself is kept. Every plan that destroys or replaces it says so in a warning, and a " +
+			"replacement whose new certificate (or its instance or CA) does not exist is refused at plan.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`instance_id:ca_sn:device_sn`, also the import ID (append `@<region>` to import from another region).",

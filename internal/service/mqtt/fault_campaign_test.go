@@ -267,7 +267,10 @@ resource "apsaramq_mqtt_device_certificate_state" "test" {
 		{"InvalidAccessKeyId", strings.Replace(acctest.ProviderBlock(srv, ""), emulator.DemoAccessKeyID, "LTAI5tNoSuchKey000000001", 1) + res(emulator.DemoInstanceID),
 			`Code: InvalidAccessKeyId.NotFound Message: \S.* Request ID: [0-9A-F-]{36} .*check access_key`},
 		{"SignatureDoesNotMatch", strings.Replace(acctest.ProviderBlock(srv, ""), emulator.DemoAccessKeySecret, "not-the-secret", 1) + res(emulator.DemoInstanceID),
-			`Code: SignatureDoesNotMatch Message: \S.* Request ID: [0-9A-F-]{36} .*check that secret_key belongs to access_key`},
+			// No security token was sent, so the message does not say the
+			// string to sign held one.
+			`Code: SignatureDoesNotMatch Message: \S.* string to sign is left out of this message\) Request ID: [0-9A-F-]{36} ` +
+				`.*check that secret_key belongs to access_key`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -2,7 +2,6 @@ package mqtt_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	frameworkresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/acctest"
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/emulator"
@@ -26,34 +26,6 @@ import (
 // actions, and every action of the policy must be one the lifecycle needed.
 
 const restrictedKeyID, restrictedSecret = "LTAI5tPolicyUnderTest001", "policy-under-test-secret"
-
-// policyActions reads the Allow actions of a published policy.
-func policyActions(t *testing.T, file string) []string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "..", "examples", file))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc struct {
-		Statement []struct {
-			Effect string
-			Action []string
-		}
-	}
-	if err := json.Unmarshal(b, &doc); err != nil {
-		t.Fatalf("%s: %v", file, err)
-	}
-	var actions []string
-	for _, st := range doc.Statement {
-		if st.Effect == "Allow" {
-			actions = append(actions, st.Action...)
-		}
-	}
-	if len(actions) == 0 {
-		t.Fatalf("%s allows nothing", file)
-	}
-	return actions
-}
 
 // startRestricted starts an emulator whose demo account has an extra key
 // restricted to actions.
@@ -76,10 +48,14 @@ func restrictedProvider(srv *emulator.Server) string {
 }
 
 // policyLifecycle is what a type does over its life, with the restricted key.
+// A list resource's life is terraform query (Terraform 1.14 only).
 type policyLifecycle struct {
 	file  string
 	steps func(t *testing.T, srv *emulator.Server) []resource.TestStep
 }
+
+// isQuery reports whether the lifecycle is a list resource's.
+func (lc policyLifecycle) isQuery() bool { return strings.HasPrefix(lc.file, "list-resources/") }
 
 var policyLifecycles = map[string]policyLifecycle{
 	"apsaramq_mqtt_device_certificate_state": {"resources/apsaramq_mqtt_device_certificate_state/ram-policy.json",
@@ -98,17 +74,23 @@ resource "apsaramq_mqtt_device_certificate_state" "test" {
 		}},
 	"apsaramq_mqtt_device_access": {"resources/apsaramq_mqtt_device_access/ram-policy.json",
 		func(_ *testing.T, srv *emulator.Server) []resource.TestStep {
-			cfg := func(status string) string {
+			cfg := func(caSn, deviceSn, status, unlisted string) string {
 				return restrictedProvider(srv) + fmt.Sprintf(`
 resource "apsaramq_mqtt_device_access" "test" {
   instance_id      = %q
-  ca_sn            = "ca01"
-  devices          = { pol01 = %q }
-  unlisted_devices = "inactive"
+  ca_sn            = %q
+  devices          = { %q = %q }
+  unlisted_devices = %q
 }
-`, emulator.DemoInstanceID, status)
+`, emulator.DemoInstanceID, caSn, deviceSn, status, unlisted)
 			}
-			return []resource.TestStep{{Config: cfg("inactive")}, {Config: cfg("active")}}
+			// The last step replaces the resource under "ignore": its plan
+			// checks that the new CA exists (GetCaCertificate).
+			return []resource.TestStep{
+				{Config: cfg("ca01", "pol01", "inactive", "inactive")},
+				{Config: cfg("ca01", "pol01", "active", "inactive")},
+				{Config: cfg(emulator.DemoCASn, emulator.DemoDeviceSn, "active", "ignore")},
+			}
 		}},
 	"apsaramq_mqtt_ca_certificate (resource)": {"resources/apsaramq_mqtt_ca_certificate/ram-policy.json",
 		func(t *testing.T, srv *emulator.Server) []resource.TestStep {
@@ -156,6 +138,45 @@ data "apsaramq_mqtt_device_certificates" "by_ca" {
 		dataSourceSteps(`data "apsaramq_mqtt_register_code" "test" {
   instance_id = %[1]q
 }`)},
+	"apsaramq_mqtt_device_certificate_state (list resource)": {"list-resources/apsaramq_mqtt_device_certificate_state/ram-policy.json",
+		querySteps(`list "apsaramq_mqtt_device_certificate_state" "by_ca" {
+  provider = apsaramq
+  config {
+    instance_id = %[1]q
+    ca_sn       = "ca01"
+  }
+}
+
+list "apsaramq_mqtt_device_certificate_state" "all" {
+  provider = apsaramq
+  config {
+    instance_id = %[1]q
+  }
+}`)},
+	"apsaramq_mqtt_device_access (list resource)": {"list-resources/apsaramq_mqtt_device_access/ram-policy.json",
+		querySteps(`list "apsaramq_mqtt_device_access" "test" {
+  provider         = apsaramq
+  include_resource = true
+  config {
+    instance_id = %[1]q
+  }
+}`)},
+	"apsaramq_mqtt_ca_certificate (list resource)": {"list-resources/apsaramq_mqtt_ca_certificate/ram-policy.json",
+		querySteps(`list "apsaramq_mqtt_ca_certificate" "test" {
+  provider         = apsaramq
+  include_resource = true
+  config {
+    instance_id = %[1]q
+  }
+}`)},
+}
+
+// querySteps runs terraform query on the list blocks of block (formatted
+// with the demo instance).
+func querySteps(block string) func(*testing.T, *emulator.Server) []resource.TestStep {
+	return func(_ *testing.T, srv *emulator.Server) []resource.TestStep {
+		return []resource.TestStep{{Query: true, Config: restrictedProvider(srv) + fmt.Sprintf(block, emulator.DemoInstanceID)}}
+	}
 }
 
 // dataSourceSteps reads the data sources of block (formatted with the demo
@@ -169,13 +190,17 @@ func dataSourceSteps(block string) func(*testing.T, *emulator.Server) []resource
 func TestAccRAMPolicy_leastPrivilegeForEveryType(t *testing.T) {
 	for name, lc := range policyLifecycles {
 		t.Run(regexp.MustCompile(`\W+`).ReplaceAllString(name, "_"), func(t *testing.T) {
-			allowed := policyActions(t, lc.file)
+			allowed := acctest.PublishedPolicyActions(t, lc.file)
 			srv := startRestricted(t, allowed)
-			resource.ParallelTest(t, resource.TestCase{
+			tc := resource.TestCase{
 				PreCheck:                 func() { acctest.PreCheck(t) },
 				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
 				Steps:                    lc.steps(t, srv),
-			})
+			}
+			if lc.isQuery() {
+				tc.TerraformVersionChecks = []tfversion.TerraformVersionCheck{queryEngines{}}
+			}
+			resource.ParallelTest(t, tc)
 			// Destroy ran under the policy too: its calls are counted below.
 			if denied := srv.Errors()[emulator.CodePermissionCheckFailed]; denied > 0 {
 				t.Fatalf("%d calls were denied under the policy", denied)
@@ -199,7 +224,7 @@ func TestAccRAMPolicy_leastPrivilegeForEveryType(t *testing.T) {
 
 // Without one action of the policy, the user learns which one to grant.
 func TestAccRAMPolicy_missingActionIsNamed(t *testing.T) {
-	allowed := slices.DeleteFunc(policyActions(t, "resources/apsaramq_mqtt_device_certificate_state/ram-policy.json"),
+	allowed := slices.DeleteFunc(acctest.PublishedPolicyActions(t, "resources/apsaramq_mqtt_device_certificate_state/ram-policy.json"),
 		func(a string) bool { return a == "mq:UnregisterDeviceCertificate" })
 	srv := startRestricted(t, allowed)
 	resource.ParallelTest(t, resource.TestCase{
@@ -222,8 +247,8 @@ resource "apsaramq_mqtt_device_certificate_state" "test" {
 	}
 }
 
-// Every resource and data source has a published, tested policy, and the
-// guide shows it.
+// Every resource, data source and list resource has a published, tested
+// policy, and the guide shows it.
 func TestRAMPolicy_everyTypeHasOne(t *testing.T) {
 	guide, err := os.ReadFile(filepath.Join("..", "..", "..", "templates", "guides", "ram-permissions.md.tmpl"))
 	if err != nil {
@@ -233,7 +258,8 @@ func TestRAMPolicy_everyTypeHasOne(t *testing.T) {
 		var lc policyLifecycle
 		var ok bool
 		for name, l := range policyLifecycles {
-			if name == typeName || name == typeName+" ("+kind+")" {
+			// A list resource has its managed resource's name: only its own entry counts.
+			if (name == typeName && kind != "list resource") || name == typeName+" ("+kind+")" {
 				lc, ok = l, true
 			}
 		}
@@ -254,5 +280,10 @@ func TestRAMPolicy_everyTypeHasOne(t *testing.T) {
 		var resp datasource.MetadataResponse
 		newDataSource().Metadata(context.Background(), datasource.MetadataRequest{ProviderTypeName: "apsaramq"}, &resp)
 		check("data source", resp.TypeName)
+	}
+	for _, newListResource := range mqtt.ListResources() {
+		var resp frameworkresource.MetadataResponse
+		newListResource().Metadata(context.Background(), frameworkresource.MetadataRequest{ProviderTypeName: "apsaramq"}, &resp)
+		check("list resource", resp.TypeName)
 	}
 }

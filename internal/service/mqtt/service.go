@@ -5,6 +5,7 @@ package mqtt
 
 import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 )
 
@@ -25,5 +26,15 @@ func DataSources() []func() datasource.DataSource {
 		NewCACertificateDataSource,
 		NewCACertificatesDataSource,
 		NewRegisterCodeDataSource,
+	}
+}
+
+// ListResources lists the package's list resources (terraform query) for
+// the provider; each lists instances of the managed resource of its name.
+func ListResources() []func() list.ListResource {
+	return []func() list.ListResource{
+		NewDeviceCertificateStateListResource,
+		NewCACertificateListResource,
+		NewDeviceAccessListResource,
 	}
 }

@@ -24,7 +24,8 @@ provider "apsaramq" {
 }
 
 # Production: only the fleet's devices may connect; any other certificate
-# that registers under the CA is refused by the next apply.
+# that registers under the CA is refused by the next apply. A plan that
+# would destroy or replace it (inactivating the fleet) fails instead.
 module "prod" {
   source    = "../"
   providers = { apsaramq = apsaramq.prod }
@@ -33,6 +34,7 @@ module "prod" {
   ca_sn              = var.prod_ca_sn
   allowed_device_sns = var.prod_device_sns
   revoked_device_sns = ["356217374433cd"] # a stolen truck
+  prevent_destroy    = true
 }
 
 # Staging: test devices are flashed by the pipeline and may be listed before

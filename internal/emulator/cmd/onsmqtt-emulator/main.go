@@ -65,6 +65,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	maxCAs := fs.Int("max-cas", 10, "CA certificates per instance before CaNumExceed")
 	caFile := fs.String("https-ca-file", "", "also serve HTTPS on another port, with a certificate signed by a new CA written to this `file` (trust it with SSL_CERT_FILE); the provider fetches temporary credentials from STS over HTTPS only")
 	writeSeed := fs.String("write-seed", "", "write the demo seed as JSON to this file ('-' = stdout) and exit")
+	issueDevice := fs.String("issue-device", "", "mint a device certificate with this `common-name`, signed by the demo CA, write the body "+
+		"for POST /_emulator/devices/register (a device connecting to the demo instance) to stdout, its serial number to stderr, and exit")
 	// Readings of the points the API reference leaves open (README: "Guesses to confirm").
 	pastEnd := fs.String("past-end-page", emulator.PastEndEmpty, "what a list page past the end answers: empty or error")
 	totalCounts := fs.String("total-counts", emulator.TotalItems, "what a list's Total counts: items or pages")
@@ -78,6 +80,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 
+	if *issueDevice != "" {
+		return issueDemoDevice(*issueDevice, stdout, stderr)
+	}
 	if *writeSeed != "" {
 		if *writeSeed == "-" {
 			return writeJSON(stdout, emulator.DemoSeed())
@@ -185,4 +190,31 @@ func writeJSON(w io.Writer, s emulator.Seed) error {
 	}
 	_, err = w.Write(append(b, '\n'))
 	return err
+}
+
+// issueDemoDevice mints a device certificate signed by the demo CA (whose
+// key is the same in every emulator process) and writes the admin API's
+// register body, so that a user can make a new device "connect":
+//
+//	onsmqtt-emulator -issue-device sensor-004 > device.json
+//	curl --data @device.json http://127.0.0.1:8787/_emulator/devices/register
+func issueDemoDevice(commonName string, stdout, stderr io.Writer) error {
+	ca, err := emulator.DemoCA()
+	if err != nil {
+		return err
+	}
+	cert, err := ca.IssueDevice(commonName)
+	if err != nil {
+		return fmt.Errorf("issuing the device certificate: %w", err)
+	}
+	body, err := json.MarshalIndent(map[string]string{"instance_id": emulator.DemoInstanceID, "certificate_pem": string(cert.CertPEM)}, "", "  ")
+	if err != nil {
+		return err
+	}
+	if _, err := stdout.Write(append(body, '\n')); err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "device certificate %s (CN %s) signed by the demo CA %s; POST it to /_emulator/devices/register of a running emulator "+
+		"to register it on %s, as the device's first connection would\n", cert.Sn, commonName, emulator.DemoCASn, emulator.DemoInstanceID)
+	return nil
 }

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -209,5 +211,86 @@ func TestBehaviourFlagsReachTheEmulator(t *testing.T) {
 		UnknownCAListError: true, KeepDevicesOnCADelete: true}
 	if got != want {
 		t.Fatalf("behaviour %+v, want %+v", got, want)
+	}
+}
+
+// runMainEnv makes this test binary run the command itself, so that a test
+// can run it in a process of its own, as a user does.
+const runMainEnv = "ONSMQTT_EMULATOR_TEST_RUN_MAIN"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(runMainEnv) == "1" {
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// A device certificate minted by the command in a process of its own is
+// accepted by an emulator running in another (the demo CA's key is the same
+// in both, its certificate is not): POSTed to /_emulator/devices/register,
+// it registers on the demo instance under the serial number the command
+// printed.
+func TestIssueDeviceRegistersWithARunningEmulator(t *testing.T) {
+	cmd := exec.Command(os.Args[0], "-issue-device", "sensor-004")
+	cmd.Env = append(os.Environ(), runMainEnv+"=1")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("onsmqtt-emulator -issue-device: %v\n%s", err, stderr.String())
+	}
+	m := regexp.MustCompile(`^device certificate ([0-9a-f]+) \(CN sensor-004\) signed by the demo CA ` + emulator.DemoCASn).FindStringSubmatch(stderr.String())
+	if m == nil {
+		t.Fatalf("stderr does not name the serial number: %q", stderr.String())
+	}
+	srv, err := emulator.Start(emulator.DemoSeed(), emulator.Options{}, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	resp, err := http.Post(srv.URL+"/_emulator/devices/register", "application/json", &stdout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	answer, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("register: HTTP %d %s", resp.StatusCode, answer)
+	}
+	d, ok := srv.Device(emulator.DemoInstanceID, emulator.DemoCASn, m[1])
+	if !ok || d.DeviceName != "sensor-004" || d.Status != "1" {
+		t.Fatalf("device %s after registration: %+v (registered %v); answer %s", m[1], d, ok, answer)
+	}
+}
+
+// The body the README shows for POST /_emulator/devices is one the
+// emulator takes.
+func TestREADMEDeviceBodyIsAccepted(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(readme), "### Adding devices")
+	m := regexp.MustCompile("(?s)```json\n(.*?)```").FindStringSubmatch(section)
+	if !ok || m == nil {
+		t.Fatal(`README.md has no JSON example under "### Adding devices"`)
+	}
+	var want emulator.DeviceCertificate
+	if err := json.Unmarshal([]byte(m[1]), &want); err != nil {
+		t.Fatalf("the README's body is not a device record: %v", err)
+	}
+	srv, err := emulator.Start(emulator.DemoSeed(), emulator.Options{}, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	resp, err := http.Post(srv.URL+"/_emulator/devices", "application/json", strings.NewReader(m[1]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	answer, _ := io.ReadAll(resp.Body)
+	if d, ok := srv.Device(want.InstanceID, want.CASn, want.DeviceSn); resp.StatusCode != http.StatusOK || !ok || d.DeviceName != want.DeviceName {
+		t.Fatalf("POST /_emulator/devices with the README's body: HTTP %d %s", resp.StatusCode, answer)
 	}
 }

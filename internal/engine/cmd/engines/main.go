@@ -4,7 +4,8 @@
 //	                          print terraform=<path>, tofu=<path> and terraform114=<path>,
 //	                          building the engines -build names (default: tofu) when missing
 //	                          (APSARAMQ_SKIP_TOFU_BUILD or APSARAMQ_SKIP_TERRAFORM114_BUILD set: never)
-//	engines schema -out FILE  write the provider's schema as tfplugindocs reads it
+//	engines schema -out FILE  write the provider's schema as tfplugindocs reads it, read with
+//	                          Terraform 1.14 (built when missing: the first engine with list resources)
 package main
 
 import (

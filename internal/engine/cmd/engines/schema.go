@@ -10,21 +10,28 @@ import (
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/engine"
 )
 
-// writeSchema asks an engine for the provider's schema. OpenTofu is
-// preferred: it reports resource identity schemas, which Terraform 1.11
-// predates, so the identity import docs would be lost. tfplugindocs then
-// renders from the file and never runs an engine itself; it expects the
-// provider under the plain name "apsaramq".
+// writeSchema asks Terraform 1.14 for the provider's schema: it is the
+// first engine that reports list resource schemas (Terraform 1.11 and
+// OpenTofu 1.12 leave them out, and with them the list resource pages), and
+// it reports resource identity schemas too (1.12+). It is built from the Go
+// module proxy when missing (once, about 8 minutes; make test builds it
+// anyway). No other engine is taken instead: docs generated without list
+// resources would differ from the committed ones. tfplugindocs then renders
+// from the file and never runs an engine itself; it expects the provider
+// under the plain name "apsaramq".
 func writeSchema(ctx context.Context, pluginDir, out string) error {
-	loc, err := engine.Locate(ctx, engine.Build{Tofu: true}, os.Stderr)
+	build, err := buildSet("terraform114")
 	if err != nil {
 		return err
 	}
-	path, err := loc.Preferred("tofu")
+	loc, err := engine.Locate(ctx, build, os.Stderr)
 	if err != nil {
-		if path, err = loc.Preferred(""); err != nil {
-			return err
-		}
+		return err
+	}
+	path, err := loc.Preferred("terraform114")
+	if err != nil {
+		return fmt.Errorf("the docs need Terraform %s, the first engine that reports list resource schemas: %w "+
+			"(APSARAMQ_SKIP_TERRAFORM114_BUILD forbids building it)", engine.Terraform114Version, err)
 	}
 	eng, err := engine.Detect(ctx, path)
 	if err != nil {

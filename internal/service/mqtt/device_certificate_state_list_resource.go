@@ -1,0 +1,109 @@
+package mqtt
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
+	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
+)
+
+var _ list.ListResourceWithConfigure = (*deviceCertificateStateListResource)(nil)
+
+type deviceCertificateStateListResource struct {
+	resourceBase
+}
+
+// NewDeviceCertificateStateListResource is the constructor the provider registers.
+func NewDeviceCertificateStateListResource() list.ListResource {
+	return &deviceCertificateStateListResource{resourceBase{typeNameSuffix: "_mqtt_device_certificate_state"}}
+}
+
+type deviceCertificateStateListConfig struct {
+	InstanceID types.String `tfsdk:"instance_id"`
+	CASn       types.String `tfsdk:"ca_sn"`
+	Status     types.String `tfsdk:"status"`
+	Region     types.String `tfsdk:"region"`
+}
+
+func (l *deviceCertificateStateListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
+	resp.Schema = listschema.Schema{
+		MarkdownDescription: "Lists the **device certificates** the broker registered on an ApsaraMQ for MQTT instance, or under " +
+			"one of its CAs, one result per certificate, for `terraform query` (Terraform 1.14 or later). Each result carries " +
+			"the identity of `apsaramq_mqtt_device_certificate_state` (`instance_id`, `ca_sn`, `device_sn`, `region`); with " +
+			"`include_resource` also the resource as an import reads it. It reads with `ListDeviceCertificateByCaSn` (with " +
+			"`ca_sn`) or `ListDeviceCertificate`, one call per 100 certificates either way. Mind the list block's `limit` " +
+			"(100 unless set): a warning names it when it cuts the list.",
+		Attributes: map[string]listschema.Attribute{
+			"instance_id": listInstanceIDAttribute(),
+			"ca_sn": listschema.StringAttribute{
+				MarkdownDescription: "Only certificates signed by this CA. Default: every CA of the instance. Checked before any API call.",
+				Optional:            true,
+				Validators:          []validator.String{serialNumberValidator},
+			},
+			"status": listschema.StringAttribute{
+				MarkdownDescription: "Only certificates in this status: `active` or `inactive`. Default: both. Checked before any API call.",
+				Optional:            true,
+				Validators:          []validator.String{statusValidator()},
+			},
+			"region": listRegionAttribute(),
+		},
+	}
+}
+
+func (l *deviceCertificateStateListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
+	var cfg deviceCertificateStateListConfig
+	if diags := req.Config.Get(ctx, &cfg); diags.HasError() {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	filter, _ := newListFilter(cfg.Status, types.StringNull()) // no regular expression: no error
+	stream.Results = func(push func(list.ListResult) bool) {
+		ctx, cancel, client, diags, ok := startList(ctx, l.client, cfg.Region)
+		if !ok {
+			push(list.ListResult{Diagnostics: diags})
+			return
+		}
+		defer cancel()
+		caSn := cfg.CASn.ValueString()
+		certs, err := client.ListDeviceCertificates(ctx, cfg.InstanceID.ValueString(), caSn)
+		if err != nil {
+			push(listError("Unable to List Device Certificates", apiErrorDetail(listDevicesAction(caSn), err)))
+			return
+		}
+		var kept []onsmqtt.DeviceCertificate
+		for _, c := range sortedDevices(certs) {
+			if filter.keep(c.Status, c.DeviceName) {
+				kept = append(kept, c)
+			}
+		}
+		listStream(ctx, req, push, "device certificates", kept, func(c onsmqtt.DeviceCertificate) list.ListResult {
+			return deviceListResult(ctx, req, c, client.Region())
+		})
+	}
+}
+
+// deviceListResult is one device certificate: its identity, and the
+// resource as a read after import records it.
+func deviceListResult(ctx context.Context, req list.ListRequest, c onsmqtt.DeviceCertificate, region string) list.ListResult {
+	name := fmt.Sprintf("%s (%s)", c.DeviceSn, c.Status)
+	if c.DeviceName != "" {
+		name = fmt.Sprintf("%s (%s, %s)", c.DeviceName, c.DeviceSn, c.Status)
+	}
+	return newListResult(ctx, req, name, identityFromKey(c.DeviceKey, region), func() (any, diag.Diagnostics) {
+		t, diags := nullTimeouts(ctx, req)
+		m := deviceCertificateStateModel{
+			InstanceID: types.StringValue(c.InstanceID),
+			CASn:       types.StringValue(c.CASn),
+			DeviceSn:   types.StringValue(c.DeviceSn),
+			Timeouts:   t,
+		}
+		m.fill(c, region)
+		return &m, diags
+	})
+}

@@ -1,0 +1,138 @@
+package mqtt
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
+	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
+)
+
+// What the list resources (terraform query, Terraform 1.14+) share: their
+// config attributes, the client and time bound of one listing, and the
+// stream of results with the engine's limit.
+//
+// Every list reads with list calls only, whole and sorted, before the first
+// result: the engine names generated resources by position (<list>_0,
+// <list>_1, …), so an order the API does not promise would rename them from
+// one run to the next, and a listing cut by the engine's limit is said in a
+// warning only when its length is known.
+
+// listInstanceIDAttribute is the instance_id of every list config.
+func listInstanceIDAttribute() listschema.StringAttribute {
+	return listschema.StringAttribute{
+		MarkdownDescription: "ID of the ApsaraMQ for MQTT instance, e.g. `post-cn-7mz2d******`. Checked before any API call.",
+		Required:            true,
+		Validators:          []validator.String{instanceIDValidator},
+	}
+}
+
+// listRegionAttribute is the region of every list config; the results'
+// identities carry the region the list read.
+func listRegionAttribute() listschema.StringAttribute {
+	return listschema.StringAttribute{
+		MarkdownDescription: "Region of the instance, e.g. `cn-shanghai`. Defaults to the provider's `region`. Each result's " +
+			"identity records the region it was listed in, so the generated `import` blocks adopt it there.",
+		Optional:   true,
+		Validators: []validator.String{regionValidator},
+	}
+}
+
+// startList resolves the client for a list config's region and bounds one
+// listing by the data sources' read timeout: a list config has no
+// timeouts block. The caller defers cancel when ok.
+func startList(ctx context.Context, base *onsmqtt.Client, region types.String) (context.Context, context.CancelFunc, *onsmqtt.Client, diag.Diagnostics, bool) {
+	var diags diag.Diagnostics
+	ctx, cancel, client, ok := startOperation(ctx, base, region, defaultDataSourceReadTimeout, nil, &diags)
+	return ctx, cancel, client, diags, ok
+}
+
+// listStream is the results of one listing: a warning first when the
+// engine's limit cuts it, then one result per item, up to the limit. It
+// stops as soon as the engine wants no more, so result makes no API call
+// for an item that would not be sent.
+func listStream[T any](ctx context.Context, req list.ListRequest, push func(list.ListResult) bool, noun string, items []T,
+	result func(T) list.ListResult) {
+	n := len(items)
+	tflog.Debug(ctx, "listed for terraform query", map[string]any{
+		"what": noun, "listed": n, "limit": req.Limit, "include_resource": req.IncludeResource,
+	})
+	// Terraform sends a limit (100 unless the list block sets one); a caller
+	// that sends none (0) gets everything.
+	if req.Limit > 0 && int64(n) > req.Limit {
+		var warning diag.Diagnostics
+		warning.AddWarning("List Cut by Its Limit",
+			fmt.Sprintf("The provider listed %d %s; the engine keeps the first %d (by serial number). To list, or to generate "+
+				"configuration for, every one of them, set limit = %d (or more) in this list block.", n, noun, req.Limit, n))
+		if !push(list.ListResult{Diagnostics: warning}) {
+			return
+		}
+		items = items[:req.Limit]
+	}
+	for _, it := range items {
+		if !push(result(it)) {
+			return
+		}
+	}
+}
+
+// newListResult is a result with its identity and display name, and with
+// state, the managed resource's model as a refresh after import would
+// record it, when the engine asked for resources (include_resource, or
+// -generate-config-out).
+func newListResult(ctx context.Context, req list.ListRequest, displayName string, identity any, state func() (any, diag.Diagnostics)) list.ListResult {
+	r := req.NewListResult(ctx)
+	r.DisplayName = displayName
+	r.Diagnostics.Append(r.Identity.Set(ctx, identity)...)
+	if !req.IncludeResource || r.Diagnostics.HasError() {
+		return r
+	}
+	model, diags := state()
+	if r.Diagnostics.Append(diags...); r.Diagnostics.HasError() {
+		return r
+	}
+	if w, ok := model.(stateWriter); ok {
+		r.Diagnostics.Append(w.writeState(ctx, &r.Resource.Raw)...)
+	} else {
+		r.Diagnostics.Append(r.Resource.Set(ctx, model)...)
+	}
+	return r
+}
+
+// stateWriter is a model that writes its value itself rather than through
+// the framework's reflection (deviceAccessModel, see device_access_values.go).
+type stateWriter interface {
+	writeState(ctx context.Context, dst *tftypes.Value) diag.Diagnostics
+}
+
+// listError is a result that ends a listing with an error.
+func listError(summary, detail string) list.ListResult {
+	var diags diag.Diagnostics
+	diags.AddError(summary, detail)
+	return list.ListResult{Diagnostics: diags}
+}
+
+// nullTimeouts is an unset timeouts attribute of the listed resource type,
+// typed as its schema says (a resource state must carry the attribute's
+// type even when null).
+func nullTimeouts(ctx context.Context, req list.ListRequest) (timeouts.Value, diag.Diagnostics) {
+	t, diags := req.ResourceSchema.TypeAtPath(ctx, path.Root("timeouts"))
+	if diags.HasError() {
+		return timeouts.Value{}, diags
+	}
+	object, ok := t.(timeouts.Type)
+	if !ok {
+		diags.AddError("Unexpected Timeouts Type", fmt.Sprintf("timeouts has type %T. Please report this issue to the provider developers.", t))
+		return timeouts.Value{}, diags
+	}
+	return timeouts.Value{Object: types.ObjectNull(object.AttrTypes)}, diags
+}
