@@ -24,16 +24,7 @@ func NewCACertificateDataSource() datasource.DataSource {
 }
 
 type caCertificateDataSourceModel struct {
-	ID               types.String `tfsdk:"id"`
-	InstanceID       types.String `tfsdk:"instance_id"`
-	Sn               types.String `tfsdk:"sn"`
-	Name             types.String `tfsdk:"name"`
-	Status           types.String `tfsdk:"status"`
-	CACertificatePEM types.String `tfsdk:"ca_certificate_pem"`
-	VerificationPEM  types.String `tfsdk:"verification_certificate_pem"`
-	RegistrationCode types.String `tfsdk:"registration_code"`
-	ValidFrom        types.String `tfsdk:"valid_from"`
-	ValidUntil       types.String `tfsdk:"valid_until"`
+	caCertificateItem
 	dataSourceReadSettings
 }
 
@@ -65,10 +56,9 @@ func (d *caCertificateDataSource) Read(ctx context.Context, req datasource.ReadR
 		resp.Diagnostics.AddError("Unable to Read CA Certificate", apiErrorDetail("GetCaCertificate", err))
 		return
 	}
-	item := caItem(ca)
-	cfg.ID, cfg.Name, cfg.Status = item.ID, item.Name, item.Status
-	cfg.CACertificatePEM, cfg.VerificationPEM, cfg.RegistrationCode = item.CACertificatePEM, item.VerificationPEM, item.RegistrationCode
-	cfg.ValidFrom, cfg.ValidUntil = item.ValidFrom, item.ValidUntil
+	configured := cfg.caCertificateItem
+	cfg.caCertificateItem = caItem(ca)
+	cfg.InstanceID, cfg.Sn = configured.InstanceID, configured.Sn // as configured, whatever the API's spelling
 	cfg.Region = types.StringValue(client.Region())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
 }

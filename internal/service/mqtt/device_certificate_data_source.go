@@ -24,15 +24,7 @@ func NewDeviceCertificateDataSource() datasource.DataSource {
 }
 
 type deviceCertificateDataSourceModel struct {
-	ID             types.String `tfsdk:"id"`
-	InstanceID     types.String `tfsdk:"instance_id"`
-	CASn           types.String `tfsdk:"ca_sn"`
-	DeviceSn       types.String `tfsdk:"device_sn"`
-	Status         types.String `tfsdk:"status"`
-	DeviceName     types.String `tfsdk:"device_name"`
-	CertificatePEM types.String `tfsdk:"certificate_pem"`
-	ValidFrom      types.String `tfsdk:"valid_from"`
-	ValidUntil     types.String `tfsdk:"valid_until"`
+	deviceCertificateItem
 	dataSourceReadSettings
 }
 
@@ -73,9 +65,9 @@ func (d *deviceCertificateDataSource) Read(ctx context.Context, req datasource.R
 		resp.Diagnostics.AddError("Unable to Read Device Certificate", apiErrorDetail("GetDeviceCertificate", err))
 		return
 	}
-	item := deviceItem(cert)
-	cfg.ID, cfg.Status, cfg.DeviceName, cfg.CertificatePEM = item.ID, item.Status, item.DeviceName, item.CertificatePEM
-	cfg.ValidFrom, cfg.ValidUntil = item.ValidFrom, item.ValidUntil
+	configured := cfg.deviceCertificateItem
+	cfg.deviceCertificateItem = deviceItem(cert)
+	cfg.InstanceID, cfg.CASn, cfg.DeviceSn = configured.InstanceID, configured.CASn, configured.DeviceSn // as configured, whatever the API's spelling
 	cfg.Region = types.StringValue(client.Region())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
 }
