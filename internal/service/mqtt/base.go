@@ -7,6 +7,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
 )
@@ -26,6 +28,41 @@ func (b *resourceBase) Configure(_ context.Context, req resource.ConfigureReques
 	client, diags := clientFrom(req.ProviderData)
 	resp.Diagnostics.Append(diags...)
 	b.client = client
+}
+
+// managedResource is what every managed resource of the package implements.
+// managedResourceBase gives all but CRUD and ImportState.
+type managedResource interface {
+	resource.ResourceWithConfigure
+	resource.ResourceWithConfigValidators
+	resource.ResourceWithIdentity
+	resource.ResourceWithImportState
+}
+
+// managedResourceBase is resourceBase for managed resources (list resources
+// embed resourceBase alone): it also serves the schema and identity schema
+// its constructor names, and checks every timeouts block.
+type managedResourceBase struct {
+	resourceBase
+	schemaOf         func(context.Context) schema.Schema
+	identitySchemaOf func() identityschema.Schema
+}
+
+func newManagedResourceBase(typeNameSuffix string, schemaOf func(context.Context) schema.Schema, identitySchemaOf func() identityschema.Schema) managedResourceBase {
+	return managedResourceBase{resourceBase: resourceBase{typeNameSuffix: typeNameSuffix}, schemaOf: schemaOf, identitySchemaOf: identitySchemaOf}
+}
+
+func (b *managedResourceBase) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = b.schemaOf(ctx)
+}
+
+func (b *managedResourceBase) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = b.identitySchemaOf()
+}
+
+// ConfigValidators checks the whole configuration at plan time.
+func (b *managedResourceBase) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{positiveTimeouts{}}
 }
 
 // dataSourceBase is resourceBase for data sources.

@@ -12,10 +12,7 @@ import (
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
 )
 
-var (
-	_ datasource.DataSource              = (*caCertificateDataSource)(nil)
-	_ datasource.DataSourceWithConfigure = (*caCertificateDataSource)(nil)
-)
+var _ datasource.DataSourceWithConfigure = (*caCertificateDataSource)(nil)
 
 type caCertificateDataSource struct {
 	dataSourceBase
@@ -27,27 +24,13 @@ func NewCACertificateDataSource() datasource.DataSource {
 }
 
 type caCertificateDataSourceModel struct {
-	ID               types.String   `tfsdk:"id"`
-	InstanceID       types.String   `tfsdk:"instance_id"`
-	Sn               types.String   `tfsdk:"sn"`
-	Region           types.String   `tfsdk:"region"`
-	Name             types.String   `tfsdk:"name"`
-	Status           types.String   `tfsdk:"status"`
-	CACertificatePEM types.String   `tfsdk:"ca_certificate_pem"`
-	VerificationPEM  types.String   `tfsdk:"verification_certificate_pem"`
-	RegistrationCode types.String   `tfsdk:"registration_code"`
-	ValidFrom        types.String   `tfsdk:"valid_from"`
-	ValidUntil       types.String   `tfsdk:"valid_until"`
-	Timeouts         timeouts.Value `tfsdk:"timeouts"`
+	caCertificateItem
+	dataSourceReadSettings
 }
 
 func (d *caCertificateDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attrs := caItemAttributes()
-	attrs["instance_id"] = schema.StringAttribute{
-		MarkdownDescription: "ID of the ApsaraMQ for MQTT instance.",
-		Required:            true,
-		Validators:          []validator.String{instanceIDValidator},
-	}
+	attrs["instance_id"] = dataSourceInstanceIDAttribute()
 	attrs["sn"] = schema.StringAttribute{
 		MarkdownDescription: "Serial number of the CA certificate.",
 		Required:            true,
@@ -63,11 +46,7 @@ func (d *caCertificateDataSource) Schema(ctx context.Context, _ datasource.Schem
 
 func (d *caCertificateDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg caCertificateDataSourceModel
-	if resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...); resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := cfg.Timeouts.Read(ctx, defaultDataSourceReadTimeout)
-	ctx, cancel, client, ok := startOperation(ctx, d.client, cfg.Region, timeout, diags, &resp.Diagnostics)
+	ctx, cancel, client, ok := d.startRead(ctx, req, resp, &cfg)
 	if !ok {
 		return
 	}
@@ -77,10 +56,9 @@ func (d *caCertificateDataSource) Read(ctx context.Context, req datasource.ReadR
 		resp.Diagnostics.AddError("Unable to Read CA Certificate", apiErrorDetail("GetCaCertificate", err))
 		return
 	}
-	item := caItem(ca)
-	cfg.ID, cfg.Name, cfg.Status = item.ID, item.Name, item.Status
-	cfg.CACertificatePEM, cfg.VerificationPEM, cfg.RegistrationCode = item.CACertificatePEM, item.VerificationPEM, item.RegistrationCode
-	cfg.ValidFrom, cfg.ValidUntil = item.ValidFrom, item.ValidUntil
+	configured := cfg.caCertificateItem
+	cfg.caCertificateItem = caItem(ca)
+	cfg.InstanceID, cfg.Sn = configured.InstanceID, configured.Sn // as configured, whatever the API's spelling
 	cfg.Region = types.StringValue(client.Region())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
 }

@@ -7,7 +7,9 @@ import (
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
 )
 
-// caCertificateItem is one CA certificate in data source results.
+// caCertificateItem is what the API holds about one CA certificate: an
+// element of apsaramq_mqtt_ca_certificates' results, and the attributes of
+// apsaramq_mqtt_ca_certificate (the data source) but its region and timeouts.
 type caCertificateItem struct {
 	ID               types.String `tfsdk:"id"`
 	InstanceID       types.String `tfsdk:"instance_id"`

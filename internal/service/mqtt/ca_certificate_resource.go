@@ -15,34 +15,17 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigValidators = (*caCertificateResource)(nil)
-	_ resource.Resource                     = (*caCertificateResource)(nil)
-	_ resource.ResourceWithConfigure        = (*caCertificateResource)(nil)
-	_ resource.ResourceWithImportState      = (*caCertificateResource)(nil)
-	_ resource.ResourceWithIdentity         = (*caCertificateResource)(nil)
-	_ resource.ResourceWithValidateConfig   = (*caCertificateResource)(nil)
+	_ managedResource                     = (*caCertificateResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*caCertificateResource)(nil)
 )
 
 type caCertificateResource struct {
-	resourceBase
+	managedResourceBase
 }
 
 // NewCACertificateResource is the constructor the provider registers.
 func NewCACertificateResource() resource.Resource {
-	return &caCertificateResource{resourceBase{typeNameSuffix: "_mqtt_ca_certificate"}}
-}
-
-// ConfigValidators checks the whole configuration at plan time.
-func (r *caCertificateResource) ConfigValidators(context.Context) []resource.ConfigValidator {
-	return []resource.ConfigValidator{positiveTimeouts{}}
-}
-
-func (r *caCertificateResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = caCertificateSchema(ctx)
-}
-
-func (r *caCertificateResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = caCertificateIdentitySchema()
+	return &caCertificateResource{newManagedResourceBase("_mqtt_ca_certificate", caCertificateSchema, caCertificateIdentitySchema)}
 }
 
 // ValidateConfig finds at plan time, without an API call, the PEM problems

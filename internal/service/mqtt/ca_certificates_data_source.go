@@ -14,10 +14,7 @@ import (
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
 )
 
-var (
-	_ datasource.DataSource              = (*caCertificatesDataSource)(nil)
-	_ datasource.DataSourceWithConfigure = (*caCertificatesDataSource)(nil)
-)
+var _ datasource.DataSourceWithConfigure = (*caCertificatesDataSource)(nil)
 
 type caCertificatesDataSource struct {
 	dataSourceBase
@@ -31,12 +28,11 @@ func NewCACertificatesDataSource() datasource.DataSource {
 type caCertificatesDataSourceModel struct {
 	ID           types.String        `tfsdk:"id"`
 	InstanceID   types.String        `tfsdk:"instance_id"`
-	Region       types.String        `tfsdk:"region"`
 	Status       types.String        `tfsdk:"status"`
 	NameRegex    types.String        `tfsdk:"name_regex"`
 	Certificates []caCertificateItem `tfsdk:"certificates"`
 	IDs          []string            `tfsdk:"ids"`
-	Timeouts     timeouts.Value      `tfsdk:"timeouts"`
+	dataSourceReadSettings
 }
 
 func (d *caCertificatesDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -44,13 +40,9 @@ func (d *caCertificatesDataSource) Schema(ctx context.Context, _ datasource.Sche
 		MarkdownDescription: "Lists the **CA certificates** registered on an ApsaraMQ for MQTT instance (ListCaCertificate), " +
 			"following every page, optionally filtered by status and name, sorted by `sn`.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{MarkdownDescription: "`instance_id`.", Computed: true},
-			"instance_id": schema.StringAttribute{
-				MarkdownDescription: "ID of the ApsaraMQ for MQTT instance.",
-				Required:            true,
-				Validators:          []validator.String{instanceIDValidator},
-			},
-			"region": dataSourceRegionAttribute(),
+			"id":          schema.StringAttribute{MarkdownDescription: "`instance_id`.", Computed: true},
+			"instance_id": dataSourceInstanceIDAttribute(),
+			"region":      dataSourceRegionAttribute(),
 			"status": schema.StringAttribute{
 				MarkdownDescription: "Only CA certificates in this status: `active` or `inactive`. Default: both.",
 				Optional:            true,
@@ -78,20 +70,16 @@ func (d *caCertificatesDataSource) Schema(ctx context.Context, _ datasource.Sche
 
 func (d *caCertificatesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg caCertificatesDataSourceModel
-	if resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...); resp.Diagnostics.HasError() {
+	ctx, cancel, client, ok := d.startRead(ctx, req, resp, &cfg)
+	if !ok {
 		return
 	}
+	defer cancel()
 	filter, err := newListFilter(cfg.Status, cfg.NameRegex)
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("name_regex"), "Invalid Regular Expression", err.Error())
 		return
 	}
-	timeout, diags := cfg.Timeouts.Read(ctx, defaultDataSourceReadTimeout)
-	ctx, cancel, client, ok := startOperation(ctx, d.client, cfg.Region, timeout, diags, &resp.Diagnostics)
-	if !ok {
-		return
-	}
-	defer cancel()
 	cas, err := client.ListCACertificates(ctx, cfg.InstanceID.ValueString())
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to List CA Certificates", apiErrorDetail("ListCaCertificate", err))

@@ -12,10 +12,7 @@ import (
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
 )
 
-var (
-	_ datasource.DataSource              = (*deviceCertificateDataSource)(nil)
-	_ datasource.DataSourceWithConfigure = (*deviceCertificateDataSource)(nil)
-)
+var _ datasource.DataSourceWithConfigure = (*deviceCertificateDataSource)(nil)
 
 type deviceCertificateDataSource struct {
 	dataSourceBase
@@ -27,17 +24,8 @@ func NewDeviceCertificateDataSource() datasource.DataSource {
 }
 
 type deviceCertificateDataSourceModel struct {
-	ID             types.String   `tfsdk:"id"`
-	InstanceID     types.String   `tfsdk:"instance_id"`
-	CASn           types.String   `tfsdk:"ca_sn"`
-	DeviceSn       types.String   `tfsdk:"device_sn"`
-	Region         types.String   `tfsdk:"region"`
-	Status         types.String   `tfsdk:"status"`
-	DeviceName     types.String   `tfsdk:"device_name"`
-	CertificatePEM types.String   `tfsdk:"certificate_pem"`
-	ValidFrom      types.String   `tfsdk:"valid_from"`
-	ValidUntil     types.String   `tfsdk:"valid_until"`
-	Timeouts       timeouts.Value `tfsdk:"timeouts"`
+	deviceCertificateItem
+	dataSourceReadSettings
 }
 
 func (d *deviceCertificateDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -46,7 +34,7 @@ func (d *deviceCertificateDataSource) Schema(ctx context.Context, _ datasource.S
 			"Fails when the broker has not registered it, i.e. the device never connected.",
 		Attributes: map[string]schema.Attribute{
 			"id":              schema.StringAttribute{MarkdownDescription: "`instance_id:ca_sn:device_sn`.", Computed: true},
-			"instance_id":     schema.StringAttribute{MarkdownDescription: "ID of the ApsaraMQ for MQTT instance.", Required: true, Validators: []validator.String{instanceIDValidator}},
+			"instance_id":     dataSourceInstanceIDAttribute(),
 			"ca_sn":           schema.StringAttribute{MarkdownDescription: "Serial number of the CA certificate that signed the device certificate.", Required: true, Validators: []validator.String{serialNumberValidator}},
 			"device_sn":       schema.StringAttribute{MarkdownDescription: "Serial number of the device certificate.", Required: true, Validators: []validator.String{serialNumberValidator}},
 			"region":          dataSourceRegionAttribute(),
@@ -62,11 +50,7 @@ func (d *deviceCertificateDataSource) Schema(ctx context.Context, _ datasource.S
 
 func (d *deviceCertificateDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg deviceCertificateDataSourceModel
-	if resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...); resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := cfg.Timeouts.Read(ctx, defaultDataSourceReadTimeout)
-	ctx, cancel, client, ok := startOperation(ctx, d.client, cfg.Region, timeout, diags, &resp.Diagnostics)
+	ctx, cancel, client, ok := d.startRead(ctx, req, resp, &cfg)
 	if !ok {
 		return
 	}
@@ -81,9 +65,9 @@ func (d *deviceCertificateDataSource) Read(ctx context.Context, req datasource.R
 		resp.Diagnostics.AddError("Unable to Read Device Certificate", apiErrorDetail("GetDeviceCertificate", err))
 		return
 	}
-	item := deviceItem(cert)
-	cfg.ID, cfg.Status, cfg.DeviceName, cfg.CertificatePEM = item.ID, item.Status, item.DeviceName, item.CertificatePEM
-	cfg.ValidFrom, cfg.ValidUntil = item.ValidFrom, item.ValidUntil
+	configured := cfg.deviceCertificateItem
+	cfg.deviceCertificateItem = deviceItem(cert)
+	cfg.InstanceID, cfg.CASn, cfg.DeviceSn = configured.InstanceID, configured.CASn, configured.DeviceSn // as configured, whatever the API's spelling
 	cfg.Region = types.StringValue(client.Region())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
 }

@@ -6,7 +6,10 @@ import (
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
 )
 
-// deviceCertificateItem is one device certificate in data source results.
+// deviceCertificateItem is what the API holds about one device certificate:
+// an element of apsaramq_mqtt_device_certificates' results, and the
+// attributes apsaramq_mqtt_device_certificate and
+// apsaramq_mqtt_device_certificate_state share with it.
 type deviceCertificateItem struct {
 	ID             types.String `tfsdk:"id"`
 	InstanceID     types.String `tfsdk:"instance_id"`

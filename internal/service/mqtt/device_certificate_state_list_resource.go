@@ -97,12 +97,7 @@ func deviceListResult(ctx context.Context, req list.ListRequest, c onsmqtt.Devic
 	}
 	return newListResult(ctx, req, name, identityFromKey(c.DeviceKey, region), func() (any, diag.Diagnostics) {
 		t, diags := nullTimeouts(ctx, req)
-		m := deviceCertificateStateModel{
-			InstanceID: types.StringValue(c.InstanceID),
-			CASn:       types.StringValue(c.CASn),
-			DeviceSn:   types.StringValue(c.DeviceSn),
-			Timeouts:   t,
-		}
+		m := deviceCertificateStateModel{deviceCertificateItem: deviceItem(c), Timeouts: t}
 		m.fill(c, region)
 		return &m, diags
 	})

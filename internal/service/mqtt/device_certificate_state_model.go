@@ -9,15 +9,7 @@ import (
 
 // deviceCertificateStateModel is the configuration, plan and state of apsaramq_mqtt_device_certificate_state.
 type deviceCertificateStateModel struct {
-	ID                  types.String   `tfsdk:"id"`
-	InstanceID          types.String   `tfsdk:"instance_id"`
-	CASn                types.String   `tfsdk:"ca_sn"`
-	DeviceSn            types.String   `tfsdk:"device_sn"`
-	Status              types.String   `tfsdk:"status"`
-	DeviceName          types.String   `tfsdk:"device_name"`
-	CertificatePEM      types.String   `tfsdk:"certificate_pem"`
-	ValidFrom           types.String   `tfsdk:"valid_from"`
-	ValidUntil          types.String   `tfsdk:"valid_until"`
+	deviceCertificateItem
 	Region              types.String   `tfsdk:"region"`
 	WaitForRegistration types.Bool     `tfsdk:"wait_for_registration"`
 	Timeouts            timeouts.Value `tfsdk:"timeouts"`
@@ -41,12 +33,8 @@ func (m *deviceCertificateStateModel) key() onsmqtt.DeviceKey {
 // and a different rendering in its answer (letter case, for one) must not
 // become a difference that replaces the resource.
 func (m *deviceCertificateStateModel) fill(cert onsmqtt.DeviceCertificate, region string) {
-	m.ID = types.StringValue(formatDeviceID(m.key()))
-	m.Status = types.StringValue(string(cert.Status))
-	m.DeviceName = types.StringValue(cert.DeviceName)
-	m.CertificatePEM = types.StringValue(cert.Content)
-	m.ValidFrom = rfc3339(cert.ValidBegin)
-	m.ValidUntil = rfc3339(cert.ValidEnd)
+	cert.DeviceKey = m.key()
+	m.deviceCertificateItem = deviceItem(cert)
 	m.Region = types.StringValue(region)
 	if m.WaitForRegistration.IsNull() || m.WaitForRegistration.IsUnknown() {
 		// Imported, or created before the attribute existed: its default.

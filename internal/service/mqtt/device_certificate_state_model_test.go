@@ -12,11 +12,11 @@ import (
 // are lower-case hex with leading zeros); what the configuration says stays,
 // so no plan ever shows a replacement for a spelling.
 func TestFillKeepsTheConfiguredSerialSpelling(t *testing.T) {
-	m := deviceCertificateStateModel{
+	m := deviceCertificateStateModel{deviceCertificateItem: deviceCertificateItem{
 		InstanceID: types.StringValue("post-cn-demo0001"),
 		CASn:       types.StringValue("00F26900BA87AB12"),
 		DeviceSn:   types.StringValue("0356217374433CD34"),
-	}
+	}}
 	api := onsmqtt.DeviceCertificate{
 		DeviceKey: onsmqtt.DeviceKey{InstanceID: "post-cn-demo0001", CASn: "00f26900ba87ab12", DeviceSn: "0356217374433cd34"},
 		Status:    onsmqtt.StatusActive,

@@ -15,34 +15,15 @@ import (
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
 )
 
-var (
-	_ resource.ResourceWithConfigValidators = (*deviceCertificateStateResource)(nil)
-	_ resource.Resource                     = (*deviceCertificateStateResource)(nil)
-	_ resource.ResourceWithConfigure        = (*deviceCertificateStateResource)(nil)
-	_ resource.ResourceWithImportState      = (*deviceCertificateStateResource)(nil)
-	_ resource.ResourceWithIdentity         = (*deviceCertificateStateResource)(nil)
-)
+var _ managedResource = (*deviceCertificateStateResource)(nil)
 
 type deviceCertificateStateResource struct {
-	resourceBase
+	managedResourceBase
 }
 
 // NewDeviceCertificateStateResource is the constructor the provider registers.
 func NewDeviceCertificateStateResource() resource.Resource {
-	return &deviceCertificateStateResource{resourceBase{typeNameSuffix: "_mqtt_device_certificate_state"}}
-}
-
-// ConfigValidators checks the whole configuration at plan time.
-func (r *deviceCertificateStateResource) ConfigValidators(context.Context) []resource.ConfigValidator {
-	return []resource.ConfigValidator{positiveTimeouts{}}
-}
-
-func (r *deviceCertificateStateResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = deviceCertificateStateSchema(ctx)
-}
-
-func (r *deviceCertificateStateResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = deviceCertificateIdentitySchema()
+	return &deviceCertificateStateResource{newManagedResourceBase("_mqtt_device_certificate_state", deviceCertificateStateSchema, deviceCertificateIdentitySchema)}
 }
 
 // Create adopts a certificate the broker registered: one read (or, with

@@ -15,10 +15,7 @@ import (
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
 )
 
-var (
-	_ datasource.DataSource              = (*deviceCertificatesDataSource)(nil)
-	_ datasource.DataSourceWithConfigure = (*deviceCertificatesDataSource)(nil)
-)
+var _ datasource.DataSourceWithConfigure = (*deviceCertificatesDataSource)(nil)
 
 type deviceCertificatesDataSource struct {
 	dataSourceBase
@@ -33,12 +30,11 @@ type deviceCertificatesDataSourceModel struct {
 	ID           types.String            `tfsdk:"id"`
 	InstanceID   types.String            `tfsdk:"instance_id"`
 	CASn         types.String            `tfsdk:"ca_sn"`
-	Region       types.String            `tfsdk:"region"`
 	Status       types.String            `tfsdk:"status"`
 	NameRegex    types.String            `tfsdk:"name_regex"`
 	Certificates []deviceCertificateItem `tfsdk:"certificates"`
 	IDs          []string                `tfsdk:"ids"`
-	Timeouts     timeouts.Value          `tfsdk:"timeouts"`
+	dataSourceReadSettings
 }
 
 func (d *deviceCertificatesDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -53,12 +49,8 @@ func (d *deviceCertificatesDataSource) Schema(ctx context.Context, _ datasource.
 			"`for_each = { for c in data.apsaramq_mqtt_device_certificates.x.certificates : c.device_sn => c }` " +
 			"(device serial numbers are unique under one CA; without `ca_sn`, key by `c.id`).",
 		Attributes: map[string]schema.Attribute{
-			"id": computed("`instance_id`, or `instance_id:ca_sn` when `ca_sn` is set."),
-			"instance_id": schema.StringAttribute{
-				MarkdownDescription: "ID of the ApsaraMQ for MQTT instance.",
-				Required:            true,
-				Validators:          []validator.String{instanceIDValidator},
-			},
+			"id":          computed("`instance_id`, or `instance_id:ca_sn` when `ca_sn` is set."),
+			"instance_id": dataSourceInstanceIDAttribute(),
 			"ca_sn": schema.StringAttribute{
 				MarkdownDescription: "Only certificates signed by this CA (ListDeviceCertificateByCaSn). Default: every CA of the instance.",
 				Optional:            true,
@@ -103,20 +95,16 @@ func (d *deviceCertificatesDataSource) Schema(ctx context.Context, _ datasource.
 
 func (d *deviceCertificatesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg deviceCertificatesDataSourceModel
-	if resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...); resp.Diagnostics.HasError() {
+	ctx, cancel, client, ok := d.startRead(ctx, req, resp, &cfg)
+	if !ok {
 		return
 	}
+	defer cancel()
 	filter, err := newListFilter(cfg.Status, cfg.NameRegex)
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("name_regex"), "Invalid Regular Expression", err.Error())
 		return
 	}
-	timeout, diags := cfg.Timeouts.Read(ctx, defaultDataSourceReadTimeout)
-	ctx, cancel, client, ok := startOperation(ctx, d.client, cfg.Region, timeout, diags, &resp.Diagnostics)
-	if !ok {
-		return
-	}
-	defer cancel()
 	certs, err := client.ListDeviceCertificates(ctx, cfg.InstanceID.ValueString(), cfg.CASn.ValueString())
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to List Device Certificates", apiErrorDetail(listDevicesAction(cfg.CASn.ValueString()), err))

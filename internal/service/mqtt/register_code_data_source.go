@@ -6,14 +6,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-var (
-	_ datasource.DataSource              = (*registerCodeDataSource)(nil)
-	_ datasource.DataSourceWithConfigure = (*registerCodeDataSource)(nil)
-)
+var _ datasource.DataSourceWithConfigure = (*registerCodeDataSource)(nil)
 
 type registerCodeDataSource struct {
 	dataSourceBase
@@ -25,11 +21,10 @@ func NewRegisterCodeDataSource() datasource.DataSource {
 }
 
 type registerCodeDataSourceModel struct {
-	ID           types.String   `tfsdk:"id"`
-	InstanceID   types.String   `tfsdk:"instance_id"`
-	Region       types.String   `tfsdk:"region"`
-	RegisterCode types.String   `tfsdk:"register_code"`
-	Timeouts     timeouts.Value `tfsdk:"timeouts"`
+	ID           types.String `tfsdk:"id"`
+	InstanceID   types.String `tfsdk:"instance_id"`
+	RegisterCode types.String `tfsdk:"register_code"`
+	dataSourceReadSettings
 }
 
 func (d *registerCodeDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -40,12 +35,8 @@ func (d *registerCodeDataSource) Schema(ctx context.Context, _ datasource.Schema
 			"certificate derived from this data source inside the same configuration therefore changes after the " +
 			"first apply; see the `apsaramq_mqtt_ca_certificate` documentation for how to keep the CA from being replaced.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{MarkdownDescription: "`instance_id`.", Computed: true},
-			"instance_id": schema.StringAttribute{
-				MarkdownDescription: "ID of the ApsaraMQ for MQTT instance.",
-				Required:            true,
-				Validators:          []validator.String{instanceIDValidator},
-			},
+			"id":            schema.StringAttribute{MarkdownDescription: "`instance_id`.", Computed: true},
+			"instance_id":   dataSourceInstanceIDAttribute(),
 			"region":        dataSourceRegionAttribute(),
 			"register_code": schema.StringAttribute{MarkdownDescription: "The current registration code.", Computed: true},
 			"timeouts":      timeouts.Attributes(ctx),
@@ -55,11 +46,7 @@ func (d *registerCodeDataSource) Schema(ctx context.Context, _ datasource.Schema
 
 func (d *registerCodeDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg registerCodeDataSourceModel
-	if resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...); resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, diags := cfg.Timeouts.Read(ctx, defaultDataSourceReadTimeout)
-	ctx, cancel, client, ok := startOperation(ctx, d.client, cfg.Region, timeout, diags, &resp.Diagnostics)
+	ctx, cancel, client, ok := d.startRead(ctx, req, resp, &cfg)
 	if !ok {
 		return
 	}
