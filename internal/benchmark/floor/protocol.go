@@ -91,7 +91,7 @@ func (s *protocolServer) ApplyResourceChange(ctx context.Context, req *tfprotov6
 
 func (s *protocolServer) decode(ctx context.Context, v *tfprotov6.DynamicValue) (tftypes.Value, error) {
 	if s.schemaType == nil {
-		schemas, err := s.ProviderServer.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+		schemas, err := s.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 		if err != nil {
 			return tftypes.Value{}, err
 		}

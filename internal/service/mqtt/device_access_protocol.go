@@ -48,8 +48,12 @@ const DeviceAccessTypeName = "apsaramq_mqtt_device_access"
 func ServeDeviceAccessAtProtocolLevel(framework tfprotov6.ProviderServer, client func() *onsmqtt.Client) tfprotov6.ProviderServer {
 	ctx := context.Background()
 	s := &accessProtocol{ProviderServer: framework, client: client, schema: deviceAccessSchema(ctx), identity: deviceAccessIdentitySchema()}
-	s.objectType = s.schema.Type().TerraformType(ctx).(tftypes.Object)
-	s.identityType = s.identity.Type().TerraformType(ctx).(tftypes.Object)
+	objectType, okObject := s.schema.Type().TerraformType(ctx).(tftypes.Object)
+	identityType, okIdentity := s.identity.Type().TerraformType(ctx).(tftypes.Object)
+	if !okObject || !okIdentity {
+		return framework // not a schema this file can answer for: the framework serves it all
+	}
+	s.objectType, s.identityType = objectType, identityType
 	s.supported = s.inspectSchema()
 	if lister, ok := framework.(tfprotov6.ListResourceServer); ok {
 		return &accessProtocolWithLists{accessProtocol: s, lister: lister}
@@ -291,7 +295,7 @@ func terraformPath(ctx context.Context, p path.Path) *tftypes.AttributePath {
 		case path.PathStepElementKeyInt:
 			steps = append(steps, tftypes.ElementKeyInt(int64(step)))
 		case path.PathStepElementKeyValue:
-			v, err := step.Value.ToTerraformValue(ctx)
+			v, err := step.ToTerraformValue(ctx)
 			if err != nil {
 				return nil
 			}
