@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 out=bench-results
-mkdir -p "$out/bin" "$out/provider"
+mkdir -p "$out/bin" "$out/provider" "$out/floor"
 
 profile=0
 args=()
@@ -25,11 +25,12 @@ if [ "$profile" -eq 1 ]; then
 else
   go build -trimpath -o "$out/provider/terraform-provider-apsaramq" .
 fi
+go build -trimpath -o "$out/floor/terraform-provider-apsaramq" ./internal/benchmark/cmd/floorprovider
 go build -o "$out/bin/bench" ./internal/benchmark/cmd/bench
 
 engines="$(bash tools/ensure-engines.sh)"
 terraform_bin="$(sed -n 's/^terraform=//p' <<<"$engines")"
 tofu_bin="$(sed -n 's/^tofu=//p' <<<"$engines")"
 
-exec "$out/bin/bench" -provider "$out/provider/terraform-provider-apsaramq" \
+exec "$out/bin/bench" -provider "$out/provider/terraform-provider-apsaramq" -floor-provider "$out/floor/terraform-provider-apsaramq" \
   -terraform "$terraform_bin" -tofu "$tofu_bin" -work "$out/work" -out "$out" "${args[@]}"

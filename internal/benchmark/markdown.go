@@ -20,6 +20,7 @@ func (r *Report) Markdown() string {
 		}
 		compareTable(&b, r.runs(e.Kind, ScenarioCompare))
 		accessThroughputTable(&b, r.runs(e.Kind, ScenarioAccessThroughput))
+		scaleTable(&b, r.runs(e.Kind, ScenarioScale))
 		workspacesTable(&b, r.runs(e.Kind, ScenarioWorkspaces))
 		r.targetsTable(&b, e.Kind)
 	}

@@ -64,8 +64,10 @@ type StepResult struct {
 	Provider   ProcPeak `json:"provider"`
 	StateOK    bool     `json:"state_ok"`
 	StateNote  string   `json:"state_note,omitempty"`
-	OK         bool     `json:"ok"` // exit code as expected and state as expected
-	Failure    string   `json:"failure,omitempty"`
+	// StateBytes is the size of the state file the step left.
+	StateBytes int64  `json:"state_bytes,omitempty"`
+	OK         bool   `json:"ok"` // exit code as expected and state as expected
+	Failure    string `json:"failure,omitempty"`
 }
 
 // CommandResult is one engine command's outcome, as the results record it.

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/benchmark/floor"
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/emulator"
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/engine"
 )
@@ -65,10 +66,14 @@ func newRun(spec Spec) Run {
 
 // Runner runs scenarios with one provider binary.
 type Runner struct {
-	ProviderBin string        // absolute path of terraform-provider-apsaramq
-	WorkDir     string        // scratch space for configs, state and logs
-	StepTimeout time.Duration // bound of one engine command
-	Progress    io.Writer     // one line per step
+	ProviderBin string // absolute path of terraform-provider-apsaramq
+	// FloorProviderBin is the floors' provider (cmd/floorprovider, also
+	// named terraform-provider-apsaramq, in a directory of its own); runs
+	// with floors need it.
+	FloorProviderBin string
+	WorkDir          string        // scratch space for configs, state and logs
+	StepTimeout      time.Duration // bound of one engine command
+	Progress         io.Writer     // one line per step
 	// ProfileDir, when set, gets the profiles of a provider built from
 	// cmd/profprovider: one folder per run and step.
 	ProfileDir string
@@ -94,10 +99,10 @@ func (rn *Runner) Execute(ctx context.Context, spec Spec) (Run, error) {
 func (rn *Runner) runSteps(ctx context.Context, spec Spec) (Run, error) {
 	w, run := spec.Workload, newRun(spec)
 	base := filepath.Join(rn.WorkDir, fmt.Sprintf("%s-%s-n%d", spec.Scenario, spec.Engine.Kind, w.N()))
-	env, err := rn.engineEnv(base)
-	if err != nil {
+	if err := emptyDir(base); err != nil {
 		return run, err
 	}
+	envs := map[Resource][]string{}
 	lives := map[Resource]*liveEmulator{}
 	defer func() {
 		for _, live := range lives {
@@ -106,6 +111,9 @@ func (rn *Runner) runSteps(ctx context.Context, spec Spec) (Run, error) {
 	}()
 	for _, r := range spec.Resources {
 		settings := ProviderSettings{RateLimit: spec.ProviderRateLimit, CASn: w.CASn}
+		if r.floor() != "" {
+			settings.EmulatorURL = floorEndpoint
+		}
 		if r.callsAPI() {
 			live, err := startEmulator(w.Seed(), spec.emulatorOptions())
 			if err != nil {
@@ -113,9 +121,15 @@ func (rn *Runner) runSteps(ctx context.Context, spec Spec) (Run, error) {
 			}
 			lives[r], settings.EmulatorURL = live, live.url
 		}
-		if err := writeWorkspace(filepath.Join(base, string(r)), r, settings, w.Desired(StepApply)); err != nil {
+		dir := filepath.Join(base, string(r))
+		if err := writeWorkspace(dir, r, settings, w.Desired(StepApply)); err != nil {
 			return run, err
 		}
+		env, err := rn.engineEnv(base, dir, r)
+		if err != nil {
+			return run, err
+		}
+		envs[r] = env
 	}
 	failed := map[Resource]bool{}
 	for _, step := range spec.steps() {
@@ -129,7 +143,7 @@ func (rn *Runner) runSteps(ctx context.Context, spec Spec) (Run, error) {
 					return run, err
 				}
 			}
-			res, err := rn.step(ctx, lives[r], spec, env, dir, step, r)
+			res, err := rn.step(ctx, lives[r], spec, envs[r], dir, step, r)
 			run.Steps = append(run.Steps, res)
 			if err != nil {
 				run.Error = err.Error()
@@ -145,8 +159,8 @@ func (rn *Runner) runSteps(ctx context.Context, spec Spec) (Run, error) {
 // step runs one engine command in dir; live is nil for the baseline.
 func (rn *Runner) step(ctx context.Context, live *liveEmulator, spec Spec, env []string, dir string, step Step, r Resource) (StepResult, error) {
 	res := StepResult{Step: step, Resource: r}
-	if rn.ProfileDir != "" && r.callsAPI() {
-		pd := filepath.Join(rn.ProfileDir, filepath.Base(filepath.Dir(dir)), string(step))
+	if rn.ProfileDir != "" && r.runsProvider() {
+		pd := filepath.Join(rn.ProfileDir, filepath.Base(filepath.Dir(dir)), string(r), string(step))
 		if err := os.MkdirAll(pd, 0o755); err != nil {
 			return res, err
 		}
@@ -155,13 +169,16 @@ func (rn *Runner) step(ctx context.Context, live *liveEmulator, spec Spec, env [
 	if live != nil {
 		live.reset()
 	}
-	watch := NewProcWatcher(rn.ProviderBin, 50*time.Millisecond)
+	watch := NewProcWatcher(rn.providerBin(r), 50*time.Millisecond)
 	watch.Start()
 	ctx, cancel := context.WithTimeout(ctx, rn.StepTimeout)
 	defer cancel()
 	cmd, err := runEngine(ctx, spec.Engine, dir, env, filepath.Join(dir, string(step)+".log"), engineArgs(step, spec.Parallelism)...)
 	res.Provider = watch.Stop()
 	res.CommandResult = cmd
+	if fi, err := os.Stat(filepath.Join(dir, "terraform.tfstate")); err == nil {
+		res.StateBytes = fi.Size()
+	}
 	if err != nil {
 		res.Failure = err.Error()
 		return res, err
@@ -214,20 +231,43 @@ func engineArgs(step Step, parallelism int) []string {
 	return []string{"apply", "-auto-approve", "-input=false", "-no-color", p}
 }
 
-// engineEnv empties base, writes the CLI configuration that installs the
-// provider there, and returns the environment of engine commands under it.
-func (rn *Runner) engineEnv(base string) ([]string, error) {
-	if err := os.RemoveAll(base); err != nil {
+// floorEndpoint is the floors' API endpoint: they never call it, and the
+// provider block needs one.
+const floorEndpoint = "http://127.0.0.1:9"
+
+// emptyDir removes dir and makes it again, empty.
+func emptyDir(dir string) error {
+	if err := os.RemoveAll(dir); err != nil {
+		return err
+	}
+	return os.MkdirAll(dir, 0o755)
+}
+
+// providerBin is the provider binary an engine applying r runs.
+func (rn *Runner) providerBin(r Resource) string {
+	if r.floor() != "" {
+		return rn.FloorProviderBin
+	}
+	return rn.ProviderBin
+}
+
+// engineEnv writes into dir the CLI configuration that installs r's
+// provider and returns the environment of engine commands there (home
+// under base).
+func (rn *Runner) engineEnv(base, dir string, r Resource) ([]string, error) {
+	bin := rn.providerBin(r)
+	if bin == "" {
+		return nil, fmt.Errorf("%s needs the floors' provider binary (FloorProviderBin)", r)
+	}
+	cli := filepath.Join(dir, "cli.tfrc")
+	if err := engine.WriteCLIConfig(cli, filepath.Dir(bin)); err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(base, 0o755); err != nil {
-		return nil, err
+	extra := rn.ExtraEnv
+	if mode := r.floor(); mode != "" {
+		extra = append(slices.Clone(extra), floor.ModeVariable+"="+mode)
 	}
-	cli := filepath.Join(base, "cli.tfrc")
-	if err := engine.WriteCLIConfig(cli, filepath.Dir(rn.ProviderBin)); err != nil {
-		return nil, err
-	}
-	return engine.Env(engine.Settings{CLIConfig: cli, Home: base, Extra: rn.ExtraEnv}), nil
+	return engine.Env(engine.Settings{CLIConfig: cli, Home: base, Extra: extra}), nil
 }
 
 // writeWorkspace writes a working directory applying r to certs.
@@ -355,7 +395,7 @@ func (rn *Runner) progress(run Run, s StepResult) {
 		status = "FAILED: " + s.Failure
 	}
 	line := fmt.Sprintf("  %-10s %-8s N=%-5d %-14s %-7s %7.1fs  engine cpu %6.1fs", run.Scenario, run.Engine.Kind, run.N, s.Resource, s.Step, s.WallSeconds, s.EngineCPU)
-	if s.Resource.callsAPI() {
+	if s.Resource.runsProvider() {
 		line += fmt.Sprintf("  provider cpu %5.1fs rss %5.1f MB  calls %-28s %5.0f/s  budget %s",
 			s.Provider.CPUSeconds, MiB(s.Provider.PeakKiB), FormatCalls(s.Calls), s.Rate.PerSecond, s.Budget)
 	}

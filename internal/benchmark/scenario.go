@@ -4,6 +4,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/benchmark/floor"
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/engine"
 )
 
@@ -32,6 +33,11 @@ const (
 	// against one account limited to EmulatorRateLimit calls/s, as CI
 	// runners and workspaces of one account do.
 	ScenarioWorkspaces Scenario = "workspaces"
+	// ScenarioScale: apsaramq_mqtt_device_access on one CA of N
+	// certificates (tens of thousands), beside one terraform_data holding
+	// the same map, step by step alternately, with the emulator throttling
+	// at the account's limit.
+	ScenarioScale Scenario = "scale"
 )
 
 // Resource is what a run's configuration manages; the results call it the
@@ -42,11 +48,36 @@ const (
 	ResourcePerCertificate Resource = "apsaramq"        // apsaramq_mqtt_device_certificate_state, one per certificate
 	ResourceAccess         Resource = "apsaramq_access" // apsaramq_mqtt_device_access, one for the whole CA
 	ResourceBaseline       Resource = "terraform_data"  // the engine's own cost
-	ResourceClient         Resource = "client"          // no configuration: the API client alone (ScenarioClient)
+	// ResourceBaselineMap is the engine's own cost for device_access's
+	// data: one terraform_data whose input is the same devices map.
+	ResourceBaselineMap Resource = "terraform_data_map"
+	// ResourceFrameworkFloor and ResourceProtocolFloor hold the same map in
+	// apsaramq_mqtt_device_access served by the benchmark's floors (package
+	// floor): a do-nothing framework resource with the real schema, and the
+	// same answered at the protocol level. No API calls.
+	ResourceFrameworkFloor Resource = "framework_floor"
+	ResourceProtocolFloor  Resource = "protocol_floor"
+	ResourceClient         Resource = "client" // no configuration: the API client alone (ScenarioClient)
 )
 
 // callsAPI reports whether an engine applying r reaches the API.
 func (r Resource) callsAPI() bool { return r == ResourcePerCertificate || r == ResourceAccess }
+
+// runsProvider reports whether an engine applying r runs a provider binary
+// (whose CPU and memory the results record).
+func (r Resource) runsProvider() bool { return r.callsAPI() || r.floor() != "" }
+
+// floor is the floor.ModeVariable value serving r, or "" for every resource
+// that is not a floor.
+func (r Resource) floor() string {
+	switch r {
+	case ResourceFrameworkFloor:
+		return floor.ModeFramework
+	case ResourceProtocolFloor:
+		return floor.ModeProtocol
+	}
+	return ""
+}
 
 // ClientEngine stands for the engine in ScenarioClient runs, which have none.
 const ClientEngine engine.Kind = "client"
@@ -84,10 +115,14 @@ type Plan struct {
 	AccessThroughput  []ThroughputCase
 	AccessThroughputN int
 	Workspaces        []WorkspacesCase
+
+	Scale       []int          // fleet sizes of the scale runs
+	ScaleRate   ThroughputCase // the emulator's limit and rate_limit of the scale runs
+	ScaleFloors bool           // the scale runs also on the framework and protocol floors
 }
 
 // Specs lists the runs of p: per engine the fleet, throughput, compare,
-// access-throughput and workspaces runs, then the client's.
+// access-throughput, scale and workspaces runs, then the client's.
 func (p Plan) Specs(engines []engine.Engine) ([]Spec, error) {
 	var (
 		specs []Spec
@@ -137,6 +172,14 @@ func (p Plan) Specs(engines []engine.Engine) ([]Spec, error) {
 		for _, c := range p.AccessThroughput {
 			add(p.AccessThroughputN, MixAllWanted, throttled(Spec{Scenario: ScenarioAccessThroughput, Engine: e, Parallelism: p.Parallelism,
 				Resources: []Resource{ResourceAccess}, Steps: []Step{StepApply, StepFlip}}, c))
+		}
+		scale := []Resource{ResourceBaselineMap, ResourceAccess}
+		if p.ScaleFloors {
+			scale = []Resource{ResourceBaselineMap, ResourceProtocolFloor, ResourceFrameworkFloor, ResourceAccess}
+		}
+		for _, n := range p.Scale {
+			add(n, MixAdoptFlipTenth, throttled(Spec{Scenario: ScenarioScale, Engine: e, Parallelism: p.Parallelism,
+				Resources: scale, Steps: Steps}, p.ScaleRate))
 		}
 		for _, c := range p.Workspaces {
 			mix := MixTenths

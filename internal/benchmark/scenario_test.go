@@ -18,6 +18,7 @@ func TestPlanSpecs(t *testing.T) {
 		Latency: 20 * time.Millisecond, EngineThroughput: true, ClientThroughput: true,
 		Compare: []int{20}, AccessThroughput: []ThroughputCase{{EmulatorLimit: 50, RateLimit: 40}}, AccessThroughputN: 20,
 		Workspaces: []WorkspacesCase{{Resource: ResourceAccess, K: 2, N: 10, Limit: 100}},
+		Scale:      []int{30}, ScaleRate: ThroughputCase{EmulatorLimit: 500, RateLimit: 500}, ScaleFloors: true,
 	}
 	specs, err := p.Specs([]engine.Engine{{Kind: engine.Terraform}, {Kind: engine.OpenTofu}})
 	if err != nil {
@@ -30,13 +31,14 @@ func TestPlanSpecs(t *testing.T) {
 	var want []string
 	for _, e := range []string{"terraform", "tofu"} {
 		want = append(want, e+" fleet [terraform_data apsaramq]", e+" throughput [apsaramq]", e+" compare [apsaramq apsaramq_access]",
-			e+" access-throughput [apsaramq_access]", e+" workspaces [apsaramq_access]")
+			e+" access-throughput [apsaramq_access]", e+" scale [terraform_data_map protocol_floor framework_floor apsaramq_access]",
+			e+" workspaces [apsaramq_access]")
 	}
 	want = append(want, "client client-throughput []")
 	if !slices.Equal(got, want) {
 		t.Fatalf("specs:\n%q\nwant\n%q", got, want)
 	}
-	fleet, tp, compare, access, ws, client := specs[0], specs[1], specs[2], specs[3], specs[4], specs[10]
+	fleet, tp, compare, access, scale, ws, client := specs[0], specs[1], specs[2], specs[3], specs[4], specs[5], specs[12]
 	if fleet.Workload != tp.Workload || tp.Workload != client.Workload || compare.Workload != access.Workload || fleet.Workload == compare.Workload {
 		t.Error("runs of the same N and mix do not share their workload, or runs of different mixes do")
 	}
@@ -48,6 +50,10 @@ func TestPlanSpecs(t *testing.T) {
 	}
 	if !compare.runs(ResourceAccess, StepDestroy) || compare.runs(ResourcePerCertificate, StepFlip) {
 		t.Error("compare: the per-certificate side must stop after the plan, device_access must run every step")
+	}
+	if scale.EmulatorRateLimit != 500 || scale.ProviderRateLimit != 500 || scale.EmulatorLatency != p.Latency || scale.Workload.N() != 30 ||
+		scale.Workload.ExpectedFor(ResourceAccess, StepApply)[ActionActivate] != 0 || scale.Workload.ExpectedFor(ResourceAccess, StepFlip)[ActionInactivate] != 3 {
+		t.Errorf("scale spec: %+v: create must adopt the fleet as it is and the flip inactivate a tenth", scale)
 	}
 	if ws.Workload.N() != 20 || ws.Workspaces != 2 || ws.Workload.ExpectedFor(ResourcePerCertificate, StepApply)[ActionActivate] != 20 {
 		t.Errorf("workspaces spec: N=%d K=%d: every certificate must start inactive", ws.Workload.N(), ws.Workspaces)

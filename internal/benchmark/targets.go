@@ -193,7 +193,7 @@ func peakTarget(ts *targets, label string, peakKiB int64) {
 		fmt.Sprintf("%.1f MB", MiB(peakKiB)), verdict(MiB(peakKiB) < MaxProviderPeakMiB))
 }
 
-// accessTargets judges the compare, access-throughput and workspaces runs;
+// accessTargets judges the compare, access-throughput, workspaces and scale runs;
 // none when the report has no such runs.
 func (r *Report) accessTargets(ts *targets) {
 	compare, tp := r.runs(ts.engine, ScenarioCompare), r.runs(ts.engine, ScenarioAccessThroughput)
@@ -218,6 +218,7 @@ func (r *Report) accessTargets(ts *targets) {
 	for _, run := range r.runs(ts.engine, ScenarioWorkspaces) {
 		workspacesTarget(ts, run)
 	}
+	scaleTargets(ts, r.runs(ts.engine, ScenarioScale))
 }
 
 // compareTargets judges device_access's speed-ups over the per-certificate

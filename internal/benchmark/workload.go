@@ -1,12 +1,19 @@
 package benchmark
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/big"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/emulator"
 )
@@ -29,11 +36,15 @@ const (
 	// MixAllInactive: every certificate is seeded inactive and wanted
 	// active, so create makes N changes.
 	MixAllInactive Mix = "all-inactive"
+	// MixAdoptFlipTenth: nothing is seeded inactive, so create adopts a
+	// fleet already in the wanted state; the flip inactivates every tenth
+	// (i%10 == 5).
+	MixAdoptFlipTenth Mix = "adopt-flip-tenth"
 )
 
 func (m Mix) seededInactive(i int) bool {
 	switch m {
-	case MixAllWanted:
+	case MixAllWanted, MixAdoptFlipTenth:
 		return false
 	case MixAllInactive:
 		return true
@@ -42,7 +53,7 @@ func (m Mix) seededInactive(i int) bool {
 }
 
 func (m Mix) flipped(i int) bool {
-	if m == MixTenths {
+	if m == MixTenths || m == MixAdoptFlipTenth {
 		return i%10 == 5
 	}
 	return true
@@ -59,7 +70,9 @@ type Workload struct {
 	flips   []bool // inactivated by the flip step
 }
 
-// NewWorkload issues n device certificates with the demo CA.
+// NewWorkload issues n device certificates with the demo CA, on every CPU
+// and with one device key for the whole fleet (the benchmark never uses the
+// devices' keys), so that 100,000 certificates take seconds, not minutes.
 func NewWorkload(n int, mix Mix) (*Workload, error) {
 	if n < 1 {
 		return nil, fmt.Errorf("workload size must be at least 1, got %d", n)
@@ -68,26 +81,48 @@ func NewWorkload(n int, mix Mix) (*Workload, error) {
 	if err != nil {
 		return nil, fmt.Errorf("demo CA: %w", err)
 	}
-	w := &Workload{Devices: make([]emulator.DeviceCertificate, 0, n), CASn: emulator.DemoCASn}
-	for i := range n {
-		serial := new(big.Int).SetUint64(serialBase + uint64(i))
-		c, err := ca.IssueDeviceWithSerial(fmt.Sprintf("bench-device-%05d", i), serial)
-		if err != nil {
-			return nil, fmt.Errorf("issuing device certificate %d: %w", i, err)
-		}
-		status := "1"
-		if mix.seededInactive(i) {
-			status = "0"
-		}
-		w.Devices = append(w.Devices, emulator.DeviceCertificate{
-			InstanceID: emulator.DemoInstanceID, CASn: emulator.DemoCASn, DeviceSn: c.Sn,
-			DeviceName: c.Cert.Subject.CommonName, Status: status, Content: string(c.CertPEM),
-			ValidBegin: c.Cert.NotBefore.UTC(), ValidEnd: c.Cert.NotAfter.UTC(),
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	w := &Workload{Devices: make([]emulator.DeviceCertificate, n), CASn: emulator.DemoCASn, seeded: make([]bool, n), flips: make([]bool, n)}
+	var (
+		next atomic.Int64
+		errs = make([]error, runtime.NumCPU())
+		wg   sync.WaitGroup
+	)
+	for worker := range errs {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < n && errs[worker] == nil; i = int(next.Add(1)) - 1 {
+				errs[worker] = w.issue(ca, key, i, mix)
+			}
 		})
-		w.seeded = append(w.seeded, mix.seededInactive(i))
-		w.flips = append(w.flips, mix.flipped(i))
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return w, nil
+}
+
+// issue fills certificate i of the workload.
+func (w *Workload) issue(ca *emulator.TestCA, key *ecdsa.PrivateKey, i int, mix Mix) error {
+	serial := new(big.Int).SetUint64(serialBase + uint64(i))
+	c, err := ca.IssueDeviceWithKey(fmt.Sprintf("bench-device-%05d", i), serial, key)
+	if err != nil {
+		return fmt.Errorf("issuing device certificate %d: %w", i, err)
+	}
+	status := "1"
+	if mix.seededInactive(i) {
+		status = "0"
+	}
+	w.Devices[i] = emulator.DeviceCertificate{
+		InstanceID: emulator.DemoInstanceID, CASn: emulator.DemoCASn, DeviceSn: c.Sn,
+		DeviceName: c.Cert.Subject.CommonName, Status: status, Content: string(c.CertPEM),
+		ValidBegin: c.Cert.NotBefore.UTC(), ValidEnd: c.Cert.NotAfter.UTC(),
+	}
+	w.seeded[i], w.flips[i] = mix.seededInactive(i), mix.flipped(i)
+	return nil
 }
 
 // Split cuts the workload into k workloads of equal size, each registered
@@ -241,7 +276,7 @@ func WriteConfig(dir string, r Resource, p ProviderSettings) error {
 	}
 	var b strings.Builder
 	b.WriteString("variable \"certs\" {\n  type = map(string)\n}\n\n")
-	if r.callsAPI() {
+	if r.runsProvider() {
 		b.WriteString("terraform {\n  required_providers {\n    apsaramq = { source = \"apsaramq/apsaramq\" }\n  }\n}\n\n")
 		fmt.Fprintf(&b, "provider \"apsaramq\" {\n  region     = %q\n  access_key = %q\n  secret_key = %q\n",
 			emulator.DemoRegion, p.AccessKeyID, p.AccessKeySecret)
@@ -255,11 +290,14 @@ func WriteConfig(dir string, r Resource, p ProviderSettings) error {
 		fmt.Fprintf(&b, "resource \"apsaramq_mqtt_device_certificate_state\" \"fleet\" {\n  for_each    = var.certs\n"+
 			"  instance_id = %q\n  ca_sn       = %q\n  device_sn   = each.key\n  status      = each.value\n}\n",
 			emulator.DemoInstanceID, p.CASn)
-	case ResourceAccess:
+	case ResourceAccess, ResourceFrameworkFloor, ResourceProtocolFloor:
 		// "ignore": the demo seed's own certificates under the demo CA stay
 		// out of the measurement.
 		fmt.Fprintf(&b, "resource \"apsaramq_mqtt_device_access\" \"fleet\" {\n  instance_id      = %q\n  ca_sn            = %q\n"+
 			"  devices          = var.certs\n  unlisted_devices = \"ignore\"\n}\n", emulator.DemoInstanceID, p.CASn)
+	case ResourceBaselineMap:
+		// The same map as device_access's devices, in one resource.
+		b.WriteString("resource \"terraform_data\" \"fleet\" {\n  input = var.certs\n}\n")
 	case ResourceBaseline:
 		fmt.Fprintf(&b, "resource \"terraform_data\" \"fleet\" {\n  for_each = var.certs\n  input = {\n"+
 			"    instance_id = %q\n    ca_sn       = %q\n    device_sn   = each.key\n    status      = each.value\n  }\n}\n",

@@ -68,7 +68,10 @@ func (rn *Runner) workspaces(ctx context.Context, spec Spec) (Run, error) {
 	defer live.close()
 
 	base := filepath.Join(rn.WorkDir, fmt.Sprintf("%s-%s-%s-%dx%d", ScenarioWorkspaces, r, spec.Engine.Kind, len(parts), parts[0].N()))
-	env, err := rn.engineEnv(base)
+	if err := emptyDir(base); err != nil {
+		return run, err
+	}
+	env, err := rn.engineEnv(base, base, r)
 	if err != nil {
 		return run, err
 	}

@@ -51,7 +51,7 @@ func (e *Emulator) PutDevice(d DeviceCertificate) error {
 			}
 			return fmt.Errorf("%w: %v", ErrInvalid, err)
 		}
-		s.devices[deviceKey{d.InstanceID, d.CASn, d.DeviceSn}] = d
+		s.putDevice(d)
 		return nil
 	})
 }
@@ -115,7 +115,7 @@ func (e *Emulator) RegisterDevicePEM(instanceID string, certPEM []byte) (DeviceC
 			ValidBegin: cert.NotBefore.UTC(),
 			ValidEnd:   cert.NotAfter.UTC(),
 		}
-		s.devices[k] = out
+		s.putDevice(out)
 		return nil
 	})
 	return out, err
@@ -142,11 +142,9 @@ func (e *Emulator) SetDeviceStatus(instanceID, caSn, deviceSn, status string) er
 // DeleteDevice removes a device record out of band.
 func (e *Emulator) DeleteDevice(instanceID, caSn, deviceSn string) error {
 	return e.mutate(func(s *store) error {
-		k := deviceKey{instanceID, caSn, deviceSn}
-		if _, ok := s.devices[k]; !ok {
+		if !s.removeDevice(deviceKey{instanceID, caSn, deviceSn}) {
 			return fmt.Errorf("%w: device certificate %s/%s/%s", ErrNotFound, instanceID, caSn, deviceSn)
 		}
-		delete(s.devices, k)
 		return nil
 	})
 }

@@ -104,11 +104,24 @@ func (ca *TestCA) IssueDeviceWithSerial(cn string, serial *big.Int) (*IssuedCert
 	return ca.issue(cn, serial, x509.ExtKeyUsageClientAuth)
 }
 
+// IssueDeviceWithKey is IssueDeviceWithSerial for a key the caller made:
+// a fleet of test devices may share one, which saves a key generation per
+// certificate (issuing 100,000 of them for a benchmark). Safe for
+// concurrent use.
+func (ca *TestCA) IssueDeviceWithKey(cn string, serial *big.Int, key *ecdsa.PrivateKey) (*IssuedCert, error) {
+	return ca.issueFor(cn, serial, x509.ExtKeyUsageClientAuth, key)
+}
+
 func (ca *TestCA) issue(cn string, serial *big.Int, usage x509.ExtKeyUsage) (*IssuedCert, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, err
 	}
+	return ca.issueFor(cn, serial, usage, key)
+}
+
+func (ca *TestCA) issueFor(cn string, serial *big.Int, usage x509.ExtKeyUsage, key *ecdsa.PrivateKey) (*IssuedCert, error) {
+	var err error
 	if serial == nil {
 		if serial, err = randomSerial(); err != nil {
 			return nil, err

@@ -91,10 +91,9 @@ func (e *Emulator) deleteDeviceCertificate(c *call) (map[string]any, *apiError) 
 		if aerr := s.ownedInstance(p["MqttInstanceId"], c.accountID); aerr != nil {
 			return aerr
 		}
-		if _, ok := s.devices[keyOf(p)]; !ok {
+		if !s.removeDevice(keyOf(p)) {
 			return errDeviceNotFound()
 		}
-		delete(s.devices, keyOf(p))
 		return nil
 	})
 	if apiErr != nil {
@@ -128,7 +127,10 @@ func (e *Emulator) listDevices(c *call, byCA bool) (map[string]any, *apiError) {
 		return nil, aerr
 	}
 	b := e.CurrentBehaviour()
-	var all []DeviceCertificate
+	var (
+		items []DeviceCertificate
+		total int
+	)
 	e.read(func(s *store) {
 		if aerr = s.ownedInstance(p["MqttInstanceId"], c.accountID); aerr != nil {
 			return
@@ -142,12 +144,17 @@ func (e *Emulator) listDevices(c *call, byCA bool) (map[string]any, *apiError) {
 			}
 			caSn = &v
 		}
-		all = s.devicesOf(p["MqttInstanceId"], caSn)
+		// The page is cut from the index under the lock: O(page), whatever
+		// the number of certificates.
+		var keys []deviceKey
+		if keys, total, aerr = listPage(b, s.deviceKeysOf(p["MqttInstanceId"], caSn), pageNo, pageSize, errDeviceNotFound); aerr != nil {
+			return
+		}
+		items = make([]DeviceCertificate, 0, len(keys))
+		for _, k := range keys {
+			items = append(items, s.devices[k])
+		}
 	})
-	if aerr != nil {
-		return nil, aerr
-	}
-	items, total, aerr := listPage(b, all, pageNo, pageSize, errDeviceNotFound)
 	if aerr != nil {
 		return nil, aerr
 	}

@@ -37,8 +37,9 @@ type store struct {
 	cas           map[caKey]CACertificate
 	caSerials     map[regionSn]string // (region, CA Sn) -> instance; unique per region
 	devices       map[deviceKey]DeviceCertificate
-	registerCodes map[string]string // instance -> current registration code
-	usedCodes     map[string]string // consumed registration code -> instance
+	deviceOrder   map[string][]deviceKey // instance -> keys of devices in list order (device_index.go)
+	registerCodes map[string]string      // instance -> current registration code
+	usedCodes     map[string]string      // consumed registration code -> instance
 }
 
 // newStore validates seed and builds the indexes. defaultValidity fills
@@ -51,6 +52,7 @@ func newStore(seed Seed, now time.Time) (*store, error) {
 		cas:           map[caKey]CACertificate{},
 		caSerials:     map[regionSn]string{},
 		devices:       map[deviceKey]DeviceCertificate{},
+		deviceOrder:   map[string][]deviceKey{},
 		registerCodes: map[string]string{},
 		usedCodes:     map[string]string{},
 	}
@@ -89,6 +91,7 @@ func newStore(seed Seed, now time.Time) (*store, error) {
 		fillValidity(&d.ValidBegin, &d.ValidEnd, now)
 		s.devices[k] = d
 	}
+	s.indexDevices()
 	for inst, code := range seed.RegisterCodes {
 		if _, ok := s.instances[inst]; !ok {
 			return nil, fmt.Errorf("seed: register code for unknown instance %q", inst)
@@ -246,10 +249,8 @@ func (s *store) deleteCA(instance, sn string, withDevices bool) {
 	delete(s.cas, caKey{instance, sn})
 	delete(s.caSerials, s.serialKey(instance, sn))
 	if withDevices {
-		for k := range s.devices {
-			if k.instance == instance && k.caSn == sn {
-				delete(s.devices, k)
-			}
+		for _, k := range slices.Clone(s.deviceKeysOf(instance, &sn)) {
+			s.removeDevice(k)
 		}
 	}
 }
@@ -263,19 +264,6 @@ func (s *store) casOf(instance string) []CACertificate {
 		}
 	}
 	slices.SortFunc(out, func(a, b CACertificate) int { return cmp.Compare(a.Sn, b.Sn) })
-	return out
-}
-
-// devicesOf returns the devices of one instance (optionally of one CA)
-// sorted by (CaSn, DeviceSn): the stable order of the List operations.
-func (s *store) devicesOf(instance string, caSn *string) []DeviceCertificate {
-	var out []DeviceCertificate
-	for k, d := range s.devices {
-		if k.instance == instance && (caSn == nil || k.caSn == *caSn) {
-			out = append(out, d)
-		}
-	}
-	sortDevices(out)
 	return out
 }
 

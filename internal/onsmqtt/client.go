@@ -1,6 +1,7 @@
 package onsmqtt
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -257,14 +258,32 @@ func (c *Client) attemptOnce(ctx context.Context, svc service, action, method st
 		return nil, err
 	}
 	body := resp.GetHttpContentBytes()
-	var envelope struct {
-		RequestID string `json:"RequestId"`
-	}
-	_ = json.Unmarshal(body, &envelope) // only for the log line
-	fields["request_id"] = envelope.RequestID
+	fields["request_id"] = requestIDOf(body)
 	fields["http_status"] = resp.GetHttpStatus()
 	c.log.Debug(ctx, "OnsMqtt call succeeded", fields)
 	return body, nil
+}
+
+// requestIDOf finds an answer's RequestId for the log line without decoding
+// the body a second time (call decodes it once, into its result): a page of
+// a device list is some 80 KB, most of it certificates. "" when there is
+// none.
+func requestIDOf(body []byte) string {
+	const key = `"RequestId"`
+	i := bytes.Index(body, []byte(key))
+	if i < 0 {
+		return ""
+	}
+	rest := bytes.TrimLeft(body[i+len(key):], " \t\r\n")
+	rest, ok := bytes.CutPrefix(rest, []byte(":"))
+	if !ok {
+		return ""
+	}
+	var id string
+	if json.NewDecoder(bytes.NewReader(rest)).Decode(&id) != nil {
+		return ""
+	}
+	return id
 }
 
 // pace tells the adaptive rate how the API answered a call. An attempt the

@@ -3,9 +3,11 @@ package onsmqtt
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"strconv"
 	"sync"
+	"time"
 )
 
 // maxPageSize is the API's upper bound for PageSize; every list asks for it.
@@ -13,6 +15,9 @@ const maxPageSize = 100
 
 // prefetchConcurrency bounds the pages of one list read at once.
 const prefetchConcurrency = 8
+
+// maxPreallocated bounds the room a list reserves from the Total it is told.
+const maxPreallocated = 1 << 18
 
 // page is one answer of a list operation.
 type page[T any] struct {
@@ -49,10 +54,25 @@ func pageParams(params map[string]string, pageNo int) map[string]string {
 // pages instead, it is below a hundred for any list under 9,900 items and
 // nothing is fetched ahead; if it overstates, the pages past the end answer
 // empty or "nothing there" and end the list as usual.
-func allPages[T any](ctx context.Context, log Logger, action string, fetch func(pageNo int) ([]T, int, error), key func(T) string) ([]T, error) {
-	var all []T
-	seen := map[string]bool{}
-	ahead := map[int]page[T]{}
+func allPages[T any, K comparable](ctx context.Context, log Logger, action string, fetch func(pageNo int) ([]T, int, error), key func(T) K) ([]T, error) {
+	var (
+		all     []T
+		seen    = map[K]bool{}
+		ahead   = map[int]page[T]{}
+		started = time.Now()
+		implied int // pages Total implies, 0 before it is known
+	)
+	// incomplete is the error of a list that failed at page at: the pages
+	// before it answered, and so did those read ahead that did not fail.
+	incomplete := func(at int, err error) error {
+		pages, items := at-1, len(all)
+		for no, p := range ahead {
+			if no > at && p.err == nil {
+				pages, items = pages+1, items+len(p.items)
+			}
+		}
+		return &ListIncompleteError{Action: action, Pages: pages, Implied: implied, Items: items, Elapsed: time.Since(started), Err: err}
+	}
 	for pageNo := 1; ; pageNo++ {
 		p, ok := ahead[pageNo]
 		if !ok {
@@ -65,7 +85,15 @@ func allPages[T any](ctx context.Context, log Logger, action string, fetch func(
 				})
 				return all, nil
 			}
-			return nil, p.err
+			if pageNo == 1 {
+				return nil, p.err
+			}
+			return nil, incomplete(pageNo, p.err)
+		}
+		if all == nil {
+			// Sized for the list Total announces, within reason: Total is
+			// the service's word, not a bound.
+			all = make([]T, 0, max(len(p.items), min(p.total, maxPreallocated)))
 		}
 		fresh := 0
 		for _, it := range p.items {
@@ -85,7 +113,8 @@ func allPages[T any](ctx context.Context, log Logger, action string, fetch func(
 			return all, nil
 		}
 		if pageNo == 1 && p.total > maxPageSize {
-			ahead = prefetch(fetch, 2, (p.total+maxPageSize-1)/maxPageSize)
+			implied = (p.total + maxPageSize - 1) / maxPageSize
+			ahead = prefetch(fetch, 2, implied)
 		}
 	}
 }
@@ -132,3 +161,28 @@ func pastTheEnd(err error) bool {
 	}
 	return apiErr.Class == ClassNotFound || apiErr.Code == "ParameterFieldCheckFailed"
 }
+
+// ListIncompleteError is a list that stopped after its first page: Pages
+// pages (Items items) had answered in Elapsed when Err ended it. Implied is
+// the number of pages the first page's Total implied (0 when it gave
+// none). A list that runs out of time says so here with its progress, since
+// the timeout itself may carry no failure at all: the service answered
+// every call, and the list was only slow.
+type ListIncompleteError struct {
+	Action  string
+	Pages   int
+	Implied int
+	Items   int
+	Elapsed time.Duration
+	Err     error
+}
+
+func (e *ListIncompleteError) Error() string {
+	of := ""
+	if e.Implied > 0 {
+		of = fmt.Sprintf(" of about %d", e.Implied)
+	}
+	return fmt.Sprintf("%s stopped after %d page(s)%s (%d item(s)) in %s: %v", e.Action, e.Pages, of, e.Items, e.Elapsed.Round(100*time.Millisecond), e.Err)
+}
+
+func (e *ListIncompleteError) Unwrap() error { return e.Err }

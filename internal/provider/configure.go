@@ -112,6 +112,7 @@ func (p *apsaramqProvider) Configure(ctx context.Context, req provider.Configure
 		"region": creds.Region, "endpoint": apiEndpoint.String(), "credentials_source": creds.Name,
 		"rate_limit": client.CurrentRate(), "rate_limit_mode": string(client.RateMode()),
 	})
+	p.configured.Store(client)
 	resp.ResourceData = client
 	resp.DataSourceData = client
 	resp.ListResourceData = client

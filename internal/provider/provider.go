@@ -4,12 +4,14 @@ package provider
 
 import (
 	"context"
+	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/service/mqtt"
 )
 
@@ -23,6 +25,9 @@ var (
 
 type apsaramqProvider struct {
 	version string
+	// configured is the API client Configure made, for the RPCs served
+	// below the framework (NewProtocol6Server); nil before Configure.
+	configured atomic.Pointer[onsmqtt.Client]
 }
 
 // New returns a constructor of the provider at version.

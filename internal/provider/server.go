@@ -8,11 +8,15 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/apsaramq/terraform-provider-apsaramq/internal/service/mqtt"
 )
 
 // NewProtocol6Server is the provider's protocol 6 server: the framework's,
-// with every per-resource RPC given a context that lets go of the request
-// when the RPC returns.
+// with apsaramq_mqtt_device_access's fleet-sized RPCs answered at the
+// protocol level (mqtt.ServeDeviceAccessAtProtocolLevel), and every
+// per-resource RPC given a context that lets go of the request when the RPC
+// returns.
 //
 // terraform-plugin-framework (v1.19.0, internal/proto6server/serve.go
 // registerContext) keeps the cancel func of every RPC's context until
@@ -22,8 +26,11 @@ import (
 // the provider stays between 29 and 45 MB from N = 100 to N = 5000 (measured;
 // see docs/guides/performance.md).
 func NewProtocol6Server(version string) func() tfprotov6.ProviderServer {
-	framework := providerserver.NewProtocol6(New(version)())
-	return func() tfprotov6.ProviderServer { return detachingServer{framework()} }
+	p := &apsaramqProvider{version: version}
+	framework := providerserver.NewProtocol6(p)
+	return func() tfprotov6.ProviderServer {
+		return detachingServer{mqtt.ServeDeviceAccessAtProtocolLevel(framework(), p.configured.Load)}
+	}
 }
 
 type detachingServer struct {

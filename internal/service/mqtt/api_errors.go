@@ -3,6 +3,7 @@ package mqtt
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
 )
@@ -15,11 +16,14 @@ func apiErrorDetail(what string, err error) string {
 	// user sees only a transient code the provider had been retrying.
 	var timeout *onsmqtt.TimeoutError
 	if errors.As(err, &timeout) {
+		if timeout.Last == nil {
+			// Nothing failed: the call was still waiting (for the rate limit
+			// or for its answer) when time ran out.
+			return fmt.Sprintf("%s timed out after %d attempt(s) without an error from the service: the operation's timeout (%v) "+
+				"ended while the call was still waiting for its turn or its answer. Raise the resource's timeouts.", what, timeout.Attempts, timeout.Cause)
+		}
 		detail := fmt.Sprintf("%s timed out after %d attempt(s): the operation's timeout (%v) ended while the service kept failing "+
 			"with retryable errors. Raise the resource's timeouts, or retry once the service recovers.", what, timeout.Attempts, timeout.Cause)
-		if timeout.Last == nil {
-			return detail
-		}
 		return detail + "\n\nLast error: " + apiErrorDetail(what, timeout.Last)
 	}
 	// A cancellation (an interrupt, or the engine stopping the provider) is
@@ -55,6 +59,39 @@ func apiErrorDetail(what string, err error) string {
 		return detail
 	}
 	return fmt.Sprintf("%s failed: %v", what, err)
+}
+
+// listErrorDetail renders a failed list of a CA's certificates: a list that
+// ran out of time says how far it got in how long, whether anything failed,
+// and which of the resource's timeouts (op) to raise; any other failure is
+// apiErrorDetail's.
+func listErrorDetail(action string, op operationTimeout, err error) string {
+	var timeout *onsmqtt.TimeoutError
+	if !errors.As(err, &timeout) {
+		return apiErrorDetail(action, err)
+	}
+	progress := "before its first page answered"
+	var incomplete *onsmqtt.ListIncompleteError
+	if errors.As(err, &incomplete) {
+		of := ""
+		if incomplete.Implied > 0 {
+			of = fmt.Sprintf(" of about %d", incomplete.Implied)
+		}
+		progress = fmt.Sprintf("after %d page(s)%s (%d certificates) in %s", incomplete.Pages, of, incomplete.Items, incomplete.Elapsed.Round(100*time.Millisecond))
+	}
+	detail := fmt.Sprintf("Reading the CA's certificates (%s, one call per 100 certificates) ran out of time %s: the resource's %s "+
+		"timeout (%s) ended.", action, progress, op.name, op.limit)
+	if timeout.Last == nil {
+		detail += " No call failed: the service answered every call, and the read needs more time than the timeout gives it."
+	} else {
+		detail += " The service was also failing with retryable errors; the last one is below."
+	}
+	detail += fmt.Sprintf("\n\nRaise timeouts.%[1]s in the resource (for example timeouts { %[1]s = \"10m\" }). A read makes at most "+
+		"the provider's rate_limit calls per second: a raised rate_limit helps only if the account's limit allows it.", op.name)
+	if timeout.Last != nil {
+		detail += "\n\nLast error: " + apiErrorDetail(action, timeout.Last)
+	}
+	return detail
 }
 
 // notRegisteredDetail explains a device certificate the broker has not

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
 )
@@ -35,6 +36,45 @@ func TestAPIErrorDetailTellsATimeoutFromACancellation(t *testing.T) {
 		for _, unwanted := range tc.notWanted {
 			if strings.Contains(detail, unwanted) {
 				t.Errorf("%T: detail says %q:\n%s", tc.err, unwanted, detail)
+			}
+		}
+	}
+}
+
+// A list that ran out of time says how far it got, whether anything failed,
+// and which of the resource's timeouts to raise; a list that failed
+// otherwise reads as any API error.
+func TestListErrorDetail(t *testing.T) {
+	last := &onsmqtt.APIError{Action: "ListDeviceCertificateByCaSn", Code: "ServiceUnavailable", Message: "try later",
+		RequestID: "5F2C1A3B-REQ", HTTPStatus: 503, Class: onsmqtt.ClassTransient}
+	slow := &onsmqtt.ListIncompleteError{Action: "ListDeviceCertificateByCaSn", Pages: 778, Implied: 1001, Items: 77800, Elapsed: 127 * time.Second,
+		Err: &onsmqtt.TimeoutError{Action: "ListDeviceCertificateByCaSn", Attempts: 1, Cause: context.DeadlineExceeded}}
+	failing := &onsmqtt.ListIncompleteError{Action: "ListDeviceCertificateByCaSn", Pages: 3, Items: 300, Elapsed: time.Minute,
+		Err: &onsmqtt.TimeoutError{Action: "ListDeviceCertificateByCaSn", Attempts: 9, Last: last, Cause: context.DeadlineExceeded}}
+	read := operationTimeout{"read", 2 * time.Minute}
+	for _, tc := range []struct {
+		err       error
+		op        operationTimeout
+		want      []string
+		notWanted []string
+	}{
+		{slow, read, []string{"ran out of time after 778 page(s) of about 1001 (77800 certificates) in 2m7s", "read timeout (2m0s) ended",
+			"No call failed", "timeouts { read = \"10m\" }"}, []string{"kept failing", "Last error"}},
+		{failing, operationTimeout{"delete", 5 * time.Minute}, []string{"after 3 page(s) (300 certificates) in 1m0s", "delete timeout (5m0s)",
+			"also failing", "Raise timeouts.delete", "Last error: ListDeviceCertificateByCaSn failed", "Request ID: 5F2C1A3B-REQ"}, []string{"No call failed"}},
+		{&onsmqtt.TimeoutError{Action: "ListDeviceCertificateByCaSn", Attempts: 1, Cause: context.DeadlineExceeded}, read,
+			[]string{"ran out of time before its first page answered", "Raise timeouts.read"}, nil},
+		{last, read, []string{"ListDeviceCertificateByCaSn failed", "Code: ServiceUnavailable"}, []string{"ran out of time", "timeouts"}},
+	} {
+		detail := listErrorDetail("ListDeviceCertificateByCaSn", tc.op, tc.err)
+		for _, want := range tc.want {
+			if !strings.Contains(detail, want) {
+				t.Errorf("%v: detail lacks %q:\n%s", tc.err, want, detail)
+			}
+		}
+		for _, unwanted := range tc.notWanted {
+			if strings.Contains(detail, unwanted) {
+				t.Errorf("%v: detail says %q:\n%s", tc.err, unwanted, detail)
 			}
 		}
 	}

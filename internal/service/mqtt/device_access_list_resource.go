@@ -78,10 +78,10 @@ func (l *deviceAccessListResource) List(ctx context.Context, req list.ListReques
 // devices, with its status).
 func accessListResult(ctx context.Context, req list.ListRequest, client *onsmqtt.Client, ca onsmqtt.CACertificate) list.ListResult {
 	key := deviceAccessKey{InstanceID: ca.InstanceID, CASn: ca.Sn}
-	var certs []onsmqtt.DeviceCertificate
+	var certs []onsmqtt.DeviceStatus
 	if req.IncludeResource {
 		var err error
-		certs, err = client.ListDeviceCertificates(ctx, key.InstanceID, key.CASn)
+		certs, err = client.ListDeviceStatuses(ctx, key.InstanceID, key.CASn)
 		if onsmqtt.IsNotFound(err) {
 			var warning diag.Diagnostics
 			warning.AddWarning("CA Deregistered While Listing",

@@ -110,45 +110,76 @@ func canonicalSerial(sn string) string {
 	return "0"
 }
 
-// certIndex finds registered certificates by canonical serial number.
-type certIndex map[string][]onsmqtt.DeviceCertificate
+// certIndex finds registered certificates by canonical serial number. It
+// holds positions in the listed certificates: most canonical forms name one
+// certificate, and only those naming several (serial numbers that differ in
+// case or leading zeros) need more than a map entry.
+type certIndex struct {
+	certs []onsmqtt.DeviceStatus
+	one   map[string]int   // canonical serial number -> position of its first certificate
+	more  map[string][]int // canonical serial number -> positions, where there are several
+}
 
-func indexCertificates(certs []onsmqtt.DeviceCertificate) certIndex {
-	ix := certIndex{}
-	for _, c := range certs {
+func indexCertificates(certs []onsmqtt.DeviceStatus) certIndex {
+	ix := certIndex{certs: certs, one: make(map[string]int, len(certs)), more: map[string][]int{}}
+	for i, c := range certs {
 		k := canonicalSerial(c.DeviceSn)
-		ix[k] = append(ix[k], c)
+		first, dup := ix.one[k]
+		switch {
+		case !dup:
+			ix.one[k] = i
+		case ix.more[k] == nil:
+			ix.more[k] = []int{first, i}
+		default:
+			ix.more[k] = append(ix.more[k], i)
+		}
 	}
 	return ix
 }
 
-// match returns the certificate sn names. Two certificates whose serial
-// numbers differ only in case or leading zeros cannot both be named by a
-// non-exact spelling: that is an error rather than a guess.
-func (ix certIndex) match(sn string) (onsmqtt.DeviceCertificate, bool, error) {
-	candidates := ix[canonicalSerial(sn)]
-	switch len(candidates) {
-	case 0:
-		return onsmqtt.DeviceCertificate{}, false, nil
-	case 1:
-		return candidates[0], true, nil
+// match returns the position of the certificate sn names, -1 for none. Two
+// certificates whose serial numbers differ only in case or leading zeros
+// cannot both be named by a non-exact spelling: that is an error rather
+// than a guess.
+func (ix certIndex) match(sn string) (int, error) {
+	k := canonicalSerial(sn)
+	first, ok := ix.one[k]
+	switch {
+	case !ok:
+		return -1, nil
+	case ix.more[k] == nil:
+		return first, nil
 	}
+	candidates := ix.more[k]
 	spellings := make([]string, 0, len(candidates))
-	for _, c := range candidates {
-		if c.DeviceSn == sn {
-			return c, true, nil
+	for _, i := range candidates {
+		if ix.certs[i].DeviceSn == sn {
+			return i, nil
 		}
-		spellings = append(spellings, c.DeviceSn)
+		spellings = append(spellings, ix.certs[i].DeviceSn)
 	}
-	return onsmqtt.DeviceCertificate{}, false, fmt.Errorf("devices key %q matches %d registered certificates (%s); "+
+	return -1, fmt.Errorf("devices key %q matches %d registered certificates (%s); "+
 		"write the serial number exactly as the API lists it", sn, len(candidates), strings.Join(spellings, ", "))
+}
+
+// firstError keeps, of the errors of several keys, the one of the first key
+// in sorted order, so that maps walked in any order report the same one.
+type firstError struct {
+	key string
+	err error
+}
+
+func (f *firstError) add(key string, err error) {
+	if err != nil && (f.err == nil || key < f.key) {
+		f.key, f.err = key, err
+	}
 }
 
 // readAccess is refresh: what the API holds for the certificates prior
 // knows. imported (no devices in state yet) takes every registered
 // certificate into Devices with its status.
-func readAccess(prior accessData, imported, allowUnregistered bool, certs []onsmqtt.DeviceCertificate) (accessData, error) {
-	out := accessData{Devices: map[string]string{}, Unlisted: map[string]string{}, Unregistered: []string{}}
+func readAccess(prior accessData, imported, allowUnregistered bool, certs []onsmqtt.DeviceStatus) (accessData, error) {
+	out := accessData{Devices: make(map[string]string, len(prior.Devices)), Unlisted: map[string]string{}, Unregistered: []string{}}
 	if imported {
 		for _, c := range certs {
 			out.Devices[c.DeviceSn] = string(c.Status)
@@ -156,17 +187,18 @@ func readAccess(prior accessData, imported, allowUnregistered bool, certs []onsm
 		return out, nil
 	}
 	ix := indexCertificates(certs)
-	listed := map[string]bool{}
-	for _, k := range slices.Sorted(maps.Keys(prior.Devices)) {
-		cert, ok, err := ix.match(k)
+	listed := make([]bool, len(certs))
+	var ambiguous firstError
+	for k, configured := range prior.Devices {
+		i, err := ix.match(k)
 		switch {
 		case err != nil:
-			return accessData{}, err
-		case ok:
-			out.Devices[k] = string(cert.Status)
-			listed[cert.DeviceSn] = true
+			ambiguous.add(k, err)
+		case i >= 0:
+			out.Devices[k] = string(certs[i].Status)
+			listed[i] = true
 		case allowUnregistered:
-			out.Devices[k] = prior.Devices[k]
+			out.Devices[k] = configured
 			out.Unregistered = append(out.Unregistered, k)
 		default:
 			// Dropped, so that the plan shows it as a device still to bring to
@@ -174,11 +206,15 @@ func readAccess(prior accessData, imported, allowUnregistered bool, certs []onsm
 			out.Unregistered = append(out.Unregistered, k)
 		}
 	}
-	for _, c := range certs {
-		if !listed[c.DeviceSn] {
+	if ambiguous.err != nil {
+		return accessData{}, ambiguous.err
+	}
+	for i, c := range certs {
+		if !listed[i] {
 			out.Unlisted[c.DeviceSn] = string(c.Status)
 		}
 	}
+	slices.Sort(out.Unregistered)
 	return out, nil
 }
 
@@ -197,38 +233,46 @@ type accessPlan struct {
 // registered meanwhile is only known then, so the plan leaves
 // unregistered_devices and the counts open.
 func planAccess(prior accessData, devices map[string]string, s accessSettings) accessPlan {
-	priorUnregistered := map[string]bool{}
+	priorUnregistered := make(map[string]bool, len(prior.Unregistered))
 	for _, k := range prior.Unregistered {
 		priorUnregistered[k] = true
 	}
 	type known struct{ sn, status string }
-	registered := map[string]known{}
+	// Every registered certificate by canonical serial number; the listed
+	// ones are taken out as the configuration names them, and those left
+	// are the unlisted ones. (Validation has refused two keys naming the
+	// same certificate, but the API may hold two certificates whose serial
+	// numbers match, "00ab" and "ab": both stay unlisted.)
+	registered := make(map[string][]known, len(prior.Devices)+len(prior.Unlisted))
 	for k, status := range prior.Devices {
 		if !priorUnregistered[k] {
-			registered[canonicalSerial(k)] = known{k, status}
+			c := canonicalSerial(k)
+			registered[c] = append(registered[c], known{k, status})
 		}
 	}
 	for sn, status := range prior.Unlisted {
-		registered[canonicalSerial(sn)] = known{sn, status}
+		c := canonicalSerial(sn)
+		registered[c] = append(registered[c], known{sn, status})
 	}
 	p := accessPlan{
 		accessData:    accessData{Devices: devices, Unlisted: map[string]string{}, Unregistered: []string{}},
 		Settings:      s,
 		UnlistedKnown: true,
 	}
-	listed := map[string]bool{}
-	for _, k := range slices.Sorted(maps.Keys(devices)) {
+	for k := range devices {
 		c := canonicalSerial(k)
-		listed[c] = true
 		if _, ok := registered[c]; !ok {
 			p.Unregistered = append(p.Unregistered, k)
+			continue
 		}
+		delete(registered, c)
 	}
-	for c, r := range registered {
-		if !listed[c] {
+	for _, rs := range registered {
+		for _, r := range rs {
 			p.Unlisted[r.sn] = s.unlistedStatus(r.status)
 		}
 	}
+	slices.Sort(p.Unregistered)
 	p.UnregisteredKnown = s.AllowUnregistered || len(p.Unregistered) == 0
 	return p
 }
@@ -238,9 +282,9 @@ func planAccess(prior accessData, devices map[string]string, s accessSettings) a
 
 // accessTarget is one registered certificate an apply holds at a status.
 type accessTarget struct {
-	cert        onsmqtt.DeviceCertificate // as listed at apply time
-	listedKey   string                    // its devices key, or "" when unlisted
-	unlistedKey string                    // its unlisted_device_statuses key, when unlisted
+	cert        onsmqtt.DeviceStatus // as listed at apply time
+	listedKey   string               // its devices key, or "" when unlisted
+	unlistedKey string               // its unlisted_device_statuses key, when unlisted
 	want        string
 }
 
@@ -249,12 +293,12 @@ type accessTarget struct {
 type accessApply struct {
 	plan    accessPlan
 	targets []accessTarget
-	missing []string // configured, not registered, and not planned as such
+	missing []string // configured, not registered, and not planned as such; sorted
 }
 
 // planApply matches the plan to the certificates listed at apply time.
-func planApply(p accessPlan, certs []onsmqtt.DeviceCertificate) (accessApply, error) {
-	a := accessApply{plan: p}
+func planApply(p accessPlan, certs []onsmqtt.DeviceStatus) (accessApply, error) {
+	a := accessApply{plan: p, targets: make([]accessTarget, 0, len(certs))}
 	ix := indexCertificates(certs)
 	skip := map[string]bool{}
 	if p.UnregisteredKnown {
@@ -264,37 +308,43 @@ func planApply(p accessPlan, certs []onsmqtt.DeviceCertificate) (accessApply, er
 			skip[k] = true
 		}
 	}
-	taken := map[string]bool{}
-	for _, k := range slices.Sorted(maps.Keys(p.Devices)) {
+	taken := make([]bool, len(certs))
+	var ambiguous firstError
+	for k, want := range p.Devices {
 		if skip[k] {
 			continue
 		}
-		cert, ok, err := ix.match(k)
-		if err != nil {
-			return accessApply{}, err
-		}
-		if !ok {
+		i, err := ix.match(k)
+		switch {
+		case err != nil:
+			ambiguous.add(k, err)
+		case i < 0:
 			a.missing = append(a.missing, k)
-			continue
+		default:
+			taken[i] = true
+			a.targets = append(a.targets, accessTarget{cert: certs[i], listedKey: k, want: want})
 		}
-		taken[cert.DeviceSn] = true
-		a.targets = append(a.targets, accessTarget{cert: cert, listedKey: k, want: p.Devices[k]})
 	}
+	if ambiguous.err != nil {
+		return accessApply{}, ambiguous.err
+	}
+	slices.Sort(a.missing)
 	if p.UnlistedKnown {
-		for _, k := range slices.Sorted(maps.Keys(p.Unlisted)) {
-			cert, ok, err := ix.match(k)
-			if err != nil {
-				return accessApply{}, err
+		for k, want := range p.Unlisted {
+			i, err := ix.match(k)
+			ambiguous.add(k, err)
+			if i >= 0 && !taken[i] { // one gone since the plan has nothing left to change
+				taken[i] = true
+				a.targets = append(a.targets, accessTarget{cert: certs[i], unlistedKey: k, want: want})
 			}
-			if ok && !taken[cert.DeviceSn] { // one gone since the plan has nothing left to change
-				taken[cert.DeviceSn] = true
-				a.targets = append(a.targets, accessTarget{cert: cert, unlistedKey: k, want: p.Unlisted[k]})
-			}
+		}
+		if ambiguous.err != nil {
+			return accessApply{}, ambiguous.err
 		}
 		return a, nil
 	}
-	for _, cert := range certs {
-		if !taken[cert.DeviceSn] {
+	for i, cert := range certs {
+		if !taken[i] {
 			a.targets = append(a.targets, accessTarget{cert: cert, unlistedKey: cert.DeviceSn, want: p.Settings.unlistedStatus(string(cert.Status))})
 		}
 	}
@@ -302,7 +352,8 @@ func planApply(p accessPlan, certs []onsmqtt.DeviceCertificate) (accessApply, er
 }
 
 // changes are the status calls to make: one per certificate whose status
-// differs, addressed with the API's spelling of its serial number.
+// differs, addressed with the API's spelling of its serial number, in the
+// order of serial numbers.
 func (a accessApply) changes(k deviceAccessKey) []onsmqtt.StatusChange {
 	var out []onsmqtt.StatusChange
 	for _, t := range a.targets {
@@ -310,6 +361,7 @@ func (a accessApply) changes(k deviceAccessKey) []onsmqtt.StatusChange {
 			out = append(out, onsmqtt.StatusChange{Key: k.device(t.cert.DeviceSn), Status: onsmqtt.Status(t.want)})
 		}
 	}
+	slices.SortFunc(out, func(x, y onsmqtt.StatusChange) int { return strings.Compare(x.Key.DeviceSn, y.Key.DeviceSn) })
 	return out
 }
 
@@ -325,9 +377,9 @@ func (a accessApply) record(results []onsmqtt.StatusChangeResult) (accessData, [
 			failed = append(failed, r)
 		}
 	}
-	out := accessData{Devices: map[string]string{}, Unlisted: map[string]string{}, Unregistered: []string{}}
-	for k, v := range a.plan.Devices {
-		out.Devices[k] = v
+	out := accessData{Devices: maps.Clone(a.plan.Devices), Unlisted: map[string]string{}, Unregistered: []string{}}
+	if out.Devices == nil {
+		out.Devices = map[string]string{}
 	}
 	if a.plan.UnlistedKnown {
 		maps.Copy(out.Unlisted, a.plan.Unlisted)
@@ -360,21 +412,25 @@ func (a accessApply) record(results []onsmqtt.StatusChangeResult) (accessData, [
 
 // destroyChanges inactivates what the resource manages: the listed
 // certificates and, unless unlisted ones are ignored, every other one.
-func destroyChanges(state accessData, s accessSettings, k deviceAccessKey, certs []onsmqtt.DeviceCertificate) ([]onsmqtt.StatusChange, error) {
-	ix := indexCertificates(certs)
-	managed := map[string]bool{}
-	for sn := range state.Devices {
-		cert, ok, err := ix.match(sn)
-		if err != nil {
-			return nil, err
+func destroyChanges(state accessData, s accessSettings, k deviceAccessKey, certs []onsmqtt.DeviceStatus) ([]onsmqtt.StatusChange, error) {
+	managed := make([]bool, len(certs))
+	if s.Unlisted == unlistedIgnore {
+		ix := indexCertificates(certs)
+		var ambiguous firstError
+		for sn := range state.Devices {
+			i, err := ix.match(sn)
+			ambiguous.add(sn, err)
+			if i >= 0 {
+				managed[i] = true
+			}
 		}
-		if ok {
-			managed[cert.DeviceSn] = true
+		if ambiguous.err != nil {
+			return nil, ambiguous.err
 		}
 	}
 	var out []onsmqtt.StatusChange
-	for _, c := range certs {
-		if (managed[c.DeviceSn] || s.Unlisted != unlistedIgnore) && c.Status != onsmqtt.StatusInactive {
+	for i, c := range certs {
+		if (managed[i] || s.Unlisted != unlistedIgnore) && c.Status != onsmqtt.StatusInactive {
 			out = append(out, onsmqtt.StatusChange{Key: k.device(c.DeviceSn), Status: onsmqtt.StatusInactive})
 		}
 	}

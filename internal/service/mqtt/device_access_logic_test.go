@@ -39,10 +39,10 @@ func TestCanonicalSerial(t *testing.T) {
 // fakeCA is the API side of one CA for the pure logic: serial → status.
 type fakeCA map[string]string
 
-func (f fakeCA) list() []onsmqtt.DeviceCertificate {
-	var out []onsmqtt.DeviceCertificate
+func (f fakeCA) list() []onsmqtt.DeviceStatus {
+	var out []onsmqtt.DeviceStatus
 	for _, sn := range slices.Sorted(maps.Keys(f)) {
-		out = append(out, onsmqtt.DeviceCertificate{DeviceKey: onsmqtt.DeviceKey{DeviceSn: sn}, Status: onsmqtt.Status(f[sn])})
+		out = append(out, onsmqtt.DeviceStatus{DeviceSn: sn, Status: onsmqtt.Status(f[sn])})
 	}
 	return out
 }
@@ -164,6 +164,23 @@ func TestAccessPlanMovesARemovedDeviceToUnlisted(t *testing.T) {
 	}
 	if again := planAccess(refreshed, map[string]string{"bb02": statusActive}, s); !reflect.DeepEqual(again.accessData, refreshed) {
 		t.Errorf("plan not empty after refresh: %+v", again.accessData)
+	}
+}
+
+// Two certificates whose serial numbers match ("00ab" and "ab") are both
+// unlisted when the configuration names neither: a no-change plan keeps
+// both, whichever order the maps are walked in.
+func TestAccessPlanKeepsUnlistedCertificatesWhoseSerialsMatch(t *testing.T) {
+	api := fakeCA{"00ab": statusActive, "ab": statusInactive, "cc03": statusActive}
+	s := accessSettings{Unlisted: unlistedIgnore}
+	refreshed, err := readAccess(accessData{Devices: map[string]string{"cc03": statusActive}}, false, false, api.list())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 20 {
+		if p := planAccess(refreshed, map[string]string{"cc03": statusActive}, s); !reflect.DeepEqual(p.accessData, refreshed) {
+			t.Fatalf("no-change plan %+v, refreshed %+v", p.accessData, refreshed)
+		}
 	}
 }
 

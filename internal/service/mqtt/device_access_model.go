@@ -2,30 +2,32 @@ package mqtt
 
 import (
 	"context"
-	"slices"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-// deviceAccessModel is the configuration, plan and state of apsaramq_mqtt_device_access.
+// deviceAccessModel is the configuration, plan and state of
+// apsaramq_mqtt_device_access. It is read and written with getAccessModel
+// and setAccessModel (device_access_values.go), not with the framework's
+// Get and Set: the per-device attributes are stringMap and stringSet.
 type deviceAccessModel struct {
-	ID                       types.String   `tfsdk:"id"`
-	InstanceID               types.String   `tfsdk:"instance_id"`
-	CASn                     types.String   `tfsdk:"ca_sn"`
-	Region                   types.String   `tfsdk:"region"`
-	Devices                  types.Map      `tfsdk:"devices"`
-	UnlistedDevices          types.String   `tfsdk:"unlisted_devices"`
-	AllowUnregisteredDevices types.Bool     `tfsdk:"allow_unregistered_devices"`
-	UnlistedDeviceStatuses   types.Map      `tfsdk:"unlisted_device_statuses"`
-	UnregisteredDevices      types.Set      `tfsdk:"unregistered_devices"`
-	RegisteredCount          types.Int64    `tfsdk:"registered_count"`
-	ActiveCount              types.Int64    `tfsdk:"active_count"`
-	InactiveCount            types.Int64    `tfsdk:"inactive_count"`
-	UnlistedCount            types.Int64    `tfsdk:"unlisted_count"`
-	Timeouts                 timeouts.Value `tfsdk:"timeouts"`
+	ID                       types.String
+	InstanceID               types.String
+	CASn                     types.String
+	Region                   types.String
+	Devices                  stringMap
+	UnlistedDevices          types.String
+	AllowUnregisteredDevices types.Bool
+	UnlistedDeviceStatuses   stringMap
+	UnregisteredDevices      stringSet
+	RegisteredCount          types.Int64
+	ActiveCount              types.Int64
+	InactiveCount            types.Int64
+	UnlistedCount            types.Int64
+	Timeouts                 timeouts.Value
 }
 
 // deviceAccessIdentityModel is the resource identity of apsaramq_mqtt_device_access.
@@ -77,31 +79,34 @@ func (m *deviceAccessModel) settings() accessSettings {
 
 // configKnown reports whether everything the plan depends on is known.
 func (m *deviceAccessModel) configKnown() bool {
-	if m.Devices.IsUnknown() || m.UnlistedDevices.IsUnknown() || m.AllowUnregisteredDevices.IsUnknown() {
-		return false
-	}
-	for _, v := range m.Devices.Elements() {
-		if v.IsUnknown() {
-			return false
-		}
-	}
-	return true
+	return m.Devices.elementsKnown() && !m.UnlistedDevices.IsUnknown() && !m.AllowUnregisteredDevices.IsUnknown()
 }
 
 // data converts the per-device attributes of a state or plan whose values are known.
-func (m *deviceAccessModel) data(ctx context.Context) (accessData, diag.Diagnostics) {
+func (m *deviceAccessModel) data(context.Context) (accessData, diag.Diagnostics) {
 	var (
 		d     accessData
 		diags diag.Diagnostics
+		err   error
 	)
+	fail := func(name string, err error) {
+		diags.AddError("Unexpected Resource Value", fmt.Sprintf("Reading %s of apsaramq_mqtt_device_access: %v. "+
+			"Please report this issue to the provider developers.", name, err))
+	}
 	if !m.Devices.IsNull() {
-		diags.Append(m.Devices.ElementsAs(ctx, &d.Devices, false)...)
+		if d.Devices, err = m.Devices.elements(); err != nil {
+			fail("devices", err)
+		}
 	}
 	if !m.UnlistedDeviceStatuses.IsNull() && !m.UnlistedDeviceStatuses.IsUnknown() {
-		diags.Append(m.UnlistedDeviceStatuses.ElementsAs(ctx, &d.Unlisted, false)...)
+		if d.Unlisted, err = m.UnlistedDeviceStatuses.elements(); err != nil {
+			fail("unlisted_device_statuses", err)
+		}
 	}
 	if !m.UnregisteredDevices.IsNull() && !m.UnregisteredDevices.IsUnknown() {
-		diags.Append(m.UnregisteredDevices.ElementsAs(ctx, &d.Unregistered, false)...)
+		if d.Unregistered, err = m.UnregisteredDevices.elements(); err != nil {
+			fail("unregistered_devices", err)
+		}
 	}
 	return d, diags
 }
@@ -121,7 +126,7 @@ func (m *deviceAccessModel) plan(ctx context.Context) (accessPlan, diag.Diagnost
 func (m *deviceAccessModel) setData(d accessData, region string) {
 	m.ID = types.StringValue(formatDeviceAccessID(m.key()))
 	m.Region = types.StringValue(region)
-	m.Devices = stringMap(d.Devices)
+	m.Devices = knownStringMap(d.Devices)
 	m.setComputed(d)
 	s := m.settings()
 	m.UnlistedDevices = types.StringValue(s.Unlisted)
@@ -130,12 +135,8 @@ func (m *deviceAccessModel) setData(d accessData, region string) {
 
 // setComputed sets the computed per-device attributes and counts from d.
 func (m *deviceAccessModel) setComputed(d accessData) {
-	m.UnlistedDeviceStatuses = stringMap(d.Unlisted)
-	unregistered := make([]attr.Value, 0, len(d.Unregistered))
-	for _, sn := range slices.Sorted(slices.Values(d.Unregistered)) {
-		unregistered = append(unregistered, types.StringValue(sn))
-	}
-	m.UnregisteredDevices = types.SetValueMust(types.StringType, unregistered)
+	m.UnlistedDeviceStatuses = knownStringMap(d.Unlisted)
+	m.UnregisteredDevices = knownStringSet(d.Unregistered)
 	c := d.counts()
 	m.RegisteredCount = types.Int64Value(c.Registered)
 	m.ActiveCount = types.Int64Value(c.Active)
@@ -148,18 +149,10 @@ func (m *deviceAccessModel) setComputed(d accessData) {
 // per-device attribute.
 func (m *deviceAccessModel) setUnknown(all bool) {
 	if all {
-		m.UnlistedDeviceStatuses = types.MapUnknown(types.StringType)
+		m.UnlistedDeviceStatuses = unknownStringMap()
 	}
-	m.UnregisteredDevices = types.SetUnknown(types.StringType)
+	m.UnregisteredDevices = unknownStringSet()
 	for _, v := range []*types.Int64{&m.RegisteredCount, &m.ActiveCount, &m.InactiveCount, &m.UnlistedCount} {
 		*v = types.Int64Unknown()
 	}
-}
-
-func stringMap(m map[string]string) types.Map {
-	elems := make(map[string]attr.Value, len(m))
-	for k, v := range m {
-		elems[k] = types.StringValue(v)
-	}
-	return types.MapValueMust(types.StringType, elems)
 }

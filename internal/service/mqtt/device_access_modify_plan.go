@@ -19,33 +19,33 @@ func (r *deviceAccessResource) ModifyPlan(ctx context.Context, req resource.Modi
 		return
 	}
 	var plan deviceAccessModel
-	if resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...); resp.Diagnostics.HasError() {
+	if resp.Diagnostics.Append(getAccessModel(ctx, req.Plan.Raw, &plan)...); resp.Diagnostics.HasError() {
 		return
 	}
 	if req.State.Raw.IsNull() {
 		var config deviceAccessModel
-		if resp.Diagnostics.Append(req.Config.Get(ctx, &config)...); resp.Diagnostics.HasError() {
+		if resp.Diagnostics.Append(getAccessModel(ctx, req.Config.Raw, &config)...); resp.Diagnostics.HasError() {
 			return
 		}
 		consequence := takeReplacementNote(ctx, req, resp)
 		r.planCreate(ctx, &config, &plan, consequence, &resp.Diagnostics)
-		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		resp.Diagnostics.Append(setAccessModel(ctx, &resp.Plan.Raw, &plan)...)
 		return
 	}
 	var state deviceAccessModel
-	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
+	if resp.Diagnostics.Append(getAccessModel(ctx, req.State.Raw, &state)...); resp.Diagnostics.HasError() {
 		return
 	}
 	if !plan.InstanceID.Equal(state.InstanceID) || !plan.CASn.Equal(state.CASn) || !plan.Region.Equal(state.Region) {
 		r.planReplacement(ctx, &plan, &state, resp)
 		plan.setUnknown(true) // the engine plans the new resource again, as a create
-		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		resp.Diagnostics.Append(setAccessModel(ctx, &resp.Plan.Raw, &plan)...)
 		return
 	}
 	if !plan.configKnown() {
 		plan.setUnknown(true)
 		warnPlannedBlind(&resp.Diagnostics, &plan)
-		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		resp.Diagnostics.Append(setAccessModel(ctx, &resp.Plan.Raw, &plan)...)
 		return
 	}
 	prior, diags := state.data(ctx)
@@ -59,5 +59,5 @@ func (r *deviceAccessResource) ModifyPlan(ctx context.Context, req resource.Modi
 		return
 	}
 	plan.setComputed(p.accessData)
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setAccessModel(ctx, &resp.Plan.Raw, &plan)...)
 }

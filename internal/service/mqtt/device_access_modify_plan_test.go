@@ -19,7 +19,7 @@ func accessState(t *testing.T, m deviceAccessModel) tfsdk.State {
 	ctx := context.Background()
 	s := deviceAccessSchema(ctx)
 	state := tfsdk.State{Schema: s, Raw: tftypes.NewValue(s.Type().TerraformType(ctx), nil)}
-	if diags := state.Set(ctx, &m); diags.HasError() {
+	if diags := setAccessModel(ctx, &state.Raw, &m); diags.HasError() {
 		t.Fatal(diags)
 	}
 	return state

@@ -79,7 +79,7 @@ func (r *deviceAccessResource) warnDestroy(ctx context.Context, req resource.Mod
 	if req.State.Raw.IsNull() {
 		return
 	}
-	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
+	if resp.Diagnostics.Append(getAccessModel(ctx, req.State.Raw, &state)...); resp.Diagnostics.HasError() {
 		return
 	}
 	d, diags := state.data(ctx)
@@ -244,8 +244,8 @@ func warnPlannedBlind(diags *diag.Diagnostics, plan *deviceAccessModel) {
 // FindCaBySnError, see the API reference's open questions): then one
 // GetCaCertificate tells.
 func (r *deviceAccessResource) listForPlan(ctx context.Context, client *onsmqtt.Client, key deviceAccessKey, consequence string,
-	diags *diag.Diagnostics) ([]onsmqtt.DeviceCertificate, bool) {
-	certs, err := client.ListDeviceCertificates(ctx, key.InstanceID, key.CASn)
+	diags *diag.Diagnostics) ([]onsmqtt.DeviceStatus, bool) {
+	certs, err := client.ListDeviceStatuses(ctx, key.InstanceID, key.CASn)
 	m := onsmqtt.WhatIsMissing(err)
 	switch {
 	case m == onsmqtt.MissingInstance || m == onsmqtt.MissingCA:

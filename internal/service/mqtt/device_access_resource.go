@@ -60,7 +60,7 @@ func (r *deviceAccessResource) Update(ctx context.Context, req resource.UpdateRe
 // into devices.
 func (r *deviceAccessResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state deviceAccessModel
-	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
+	if resp.Diagnostics.Append(getAccessModel(ctx, req.State.Raw, &state)...); resp.Diagnostics.HasError() {
 		return
 	}
 	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
@@ -75,7 +75,7 @@ func (r *deviceAccessResource) Read(ctx context.Context, req resource.ReadReques
 	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
 		return
 	}
-	data, gone := listAndMatch(ctx, client, key, true, &resp.Diagnostics, func(certs []onsmqtt.DeviceCertificate) (accessData, error) {
+	data, gone := listAndMatch(ctx, client, key, operationTimeout{"read", timeout}, true, &resp.Diagnostics, func(certs []onsmqtt.DeviceStatus) (accessData, error) {
 		return readAccess(prior, state.Devices.IsNull(), state.settings().AllowUnregistered, certs)
 	})
 	if gone {
@@ -88,7 +88,7 @@ func (r *deviceAccessResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	state.setData(data, client.Region())
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setAccessModel(ctx, &resp.State.Raw, &state)...)
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, deviceAccessIdentity(key, client.Region()))...)
 }
 
@@ -97,7 +97,7 @@ func (r *deviceAccessResource) Read(ctx context.Context, req resource.ReadReques
 // that is still active.
 func (r *deviceAccessResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state deviceAccessModel
-	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
+	if resp.Diagnostics.Append(getAccessModel(ctx, req.State.Raw, &state)...); resp.Diagnostics.HasError() {
 		return
 	}
 	timeout, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
@@ -106,7 +106,7 @@ func (r *deviceAccessResource) Delete(ctx context.Context, req resource.DeleteRe
 		return
 	}
 	defer cancel()
-	destroyAccess(ctx, client, &state, &resp.Diagnostics)
+	destroyAccess(ctx, client, &state, operationTimeout{"delete", timeout}, &resp.Diagnostics)
 }
 
 // ImportState accepts "instance_id:ca_sn[@region]" or, on engines with
@@ -132,20 +132,23 @@ func (r *deviceAccessResource) ImportState(ctx context.Context, req resource.Imp
 func (r *deviceAccessResource) converge(ctx context.Context, planned tfsdk.Plan, create bool,
 	state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
 	var plan deviceAccessModel
-	if diags.Append(planned.Get(ctx, &plan)...); diags.HasError() {
+	if diags.Append(getAccessModel(ctx, planned.Raw, &plan)...); diags.HasError() {
 		return
 	}
-	timeout, timeoutDiags := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
+	op := operationTimeout{name: "update"}
+	var timeoutDiags diag.Diagnostics
+	op.limit, timeoutDiags = plan.Timeouts.Update(ctx, defaultUpdateTimeout)
 	if create {
-		timeout, timeoutDiags = plan.Timeouts.Create(ctx, defaultCreateTimeout)
+		op.name = "create"
+		op.limit, timeoutDiags = plan.Timeouts.Create(ctx, defaultCreateTimeout)
 	}
-	ctx, cancel, client, ok := startOperation(ctx, r.client, plan.Region, timeout, timeoutDiags, diags)
+	ctx, cancel, client, ok := startOperation(ctx, r.client, plan.Region, op.limit, timeoutDiags, diags)
 	if !ok {
 		return
 	}
 	defer cancel()
 
-	outcome, ok := applyAccess(ctx, client, &plan, diags)
+	outcome, ok := applyAccess(ctx, client, &plan, op, diags)
 	if !ok {
 		return
 	}
@@ -155,7 +158,7 @@ func (r *deviceAccessResource) converge(ctx context.Context, planned tfsdk.Plan,
 			return
 		}
 	}
-	diags.Append(state.Set(ctx, &plan)...)
+	diags.Append(setAccessModel(ctx, &state.Raw, &plan)...)
 	diags.Append(identity.Set(ctx, deviceAccessIdentity(plan.key(), client.Region()))...)
 }
 
@@ -164,14 +167,14 @@ func (r *deviceAccessResource) converge(ctx context.Context, planned tfsdk.Plan,
 // client's rate limit), and records in plan what the API now holds. The
 // outcome says what could not be done; ok is false when nothing was changed
 // because the list or the plan failed (diags says why).
-func applyAccess(ctx context.Context, client *onsmqtt.Client, plan *deviceAccessModel, diags *diag.Diagnostics) (accessOutcome, bool) {
+func applyAccess(ctx context.Context, client *onsmqtt.Client, plan *deviceAccessModel, op operationTimeout, diags *diag.Diagnostics) (accessOutcome, bool) {
 	key := plan.key()
 	planned, d := plan.plan(ctx)
 	if diags.Append(d...); diags.HasError() {
 		return accessOutcome{}, false
 	}
 	var registered int
-	work, _ := listAndMatch(ctx, client, key, false, diags, func(certs []onsmqtt.DeviceCertificate) (accessApply, error) {
+	work, _ := listAndMatch(ctx, client, key, op, false, diags, func(certs []onsmqtt.DeviceStatus) (accessApply, error) {
 		registered = len(certs)
 		return planApply(planned, certs)
 	})
@@ -194,13 +197,13 @@ func applyAccess(ctx context.Context, client *onsmqtt.Client, plan *deviceAccess
 // destroyAccess inactivates what the resource in state manages
 // (destroyChanges); an instance or CA that is gone took its certificates
 // with it.
-func destroyAccess(ctx context.Context, client *onsmqtt.Client, state *deviceAccessModel, diags *diag.Diagnostics) {
+func destroyAccess(ctx context.Context, client *onsmqtt.Client, state *deviceAccessModel, op operationTimeout, diags *diag.Diagnostics) {
 	key := state.key()
 	data, d := state.data(ctx)
 	if diags.Append(d...); diags.HasError() {
 		return
 	}
-	changes, gone := listAndMatch(ctx, client, key, true, diags, func(certs []onsmqtt.DeviceCertificate) ([]onsmqtt.StatusChange, error) {
+	changes, gone := listAndMatch(ctx, client, key, op, true, diags, func(certs []onsmqtt.DeviceStatus) ([]onsmqtt.StatusChange, error) {
 		return destroyChanges(data, state.settings(), key, certs)
 	})
 	if gone || diags.HasError() {
@@ -223,14 +226,14 @@ func destroyAccess(ctx context.Context, client *onsmqtt.Client, state *deviceAcc
 // diags. An instance or CA that no longer exists is such an error too,
 // unless goneIsFine: then gone is true and diags says nothing (read forgets
 // the resource, destroy has nothing left to do).
-func listAndMatch[T any](ctx context.Context, client *onsmqtt.Client, key deviceAccessKey, goneIsFine bool, diags *diag.Diagnostics,
-	match func([]onsmqtt.DeviceCertificate) (T, error)) (result T, gone bool) {
-	certs, err := client.ListDeviceCertificates(ctx, key.InstanceID, key.CASn)
+func listAndMatch[T any](ctx context.Context, client *onsmqtt.Client, key deviceAccessKey, op operationTimeout, goneIsFine bool, diags *diag.Diagnostics,
+	match func([]onsmqtt.DeviceStatus) (T, error)) (result T, gone bool) {
+	certs, err := client.ListDeviceStatuses(ctx, key.InstanceID, key.CASn)
 	if goneIsFine && onsmqtt.IsNotFound(err) {
 		return result, true
 	}
 	if err != nil {
-		diags.AddError("Unable to List Device Certificates", apiErrorDetail("ListDeviceCertificateByCaSn", err))
+		diags.AddError("Unable to List Device Certificates", listErrorDetail("ListDeviceCertificateByCaSn", op, err))
 		return result, false
 	}
 	if result, err = match(certs); err != nil {

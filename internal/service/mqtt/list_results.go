@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
@@ -99,8 +100,18 @@ func newListResult(ctx context.Context, req list.ListRequest, displayName string
 	if r.Diagnostics.Append(diags...); r.Diagnostics.HasError() {
 		return r
 	}
-	r.Diagnostics.Append(r.Resource.Set(ctx, model)...)
+	if w, ok := model.(stateWriter); ok {
+		r.Diagnostics.Append(w.writeState(ctx, &r.Resource.Raw)...)
+	} else {
+		r.Diagnostics.Append(r.Resource.Set(ctx, model)...)
+	}
 	return r
+}
+
+// stateWriter is a model that writes its value itself rather than through
+// the framework's reflection (deviceAccessModel, see device_access_values.go).
+type stateWriter interface {
+	writeState(ctx context.Context, dst *tftypes.Value) diag.Diagnostics
 }
 
 // listError is a result that ends a listing with an error.

@@ -186,16 +186,19 @@ func TestListResources_deviceAccessReadsEachCAOnce(t *testing.T) {
 		t.Fatalf("%d results, want 3", len(results))
 	}
 	var m deviceAccessModel
-	if diags := results[2].Resource.Get(context.Background(), &m); diags.HasError() {
+	if diags := getAccessModel(context.Background(), results[2].Resource.Raw, &m); diags.HasError() {
 		t.Fatal(diags)
 	}
-	devices := m.Devices.Elements()
+	devices, err := m.Devices.elements()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(devices) != 250 || m.CASn.ValueString() != "ca002" || m.UnlistedDevices.ValueString() != unlistedIgnore ||
 		m.InactiveCount.ValueInt64() != 84 || m.UnlistedCount.ValueInt64() != 0 {
 		t.Fatalf("result 3 holds %d devices of %s, unlisted_devices %s, %d inactive, %d unlisted; want 250 devices of ca002, ignore, 84 inactive, 0 unlisted",
 			len(devices), m.CASn, m.UnlistedDevices, m.InactiveCount.ValueInt64(), m.UnlistedCount.ValueInt64())
 	}
-	if got := devices["d00003"].String(); got != `"inactive"` {
+	if got := devices["d00003"]; got != "inactive" {
 		t.Fatalf("devices[d00003] = %s, want \"inactive\" (the API holds 0)", got)
 	}
 }

@@ -21,6 +21,13 @@ const (
 	defaultDataSourceReadTimeout = 5 * time.Minute
 )
 
+// operationTimeout is the timeouts attribute that bounds an operation and
+// its value, for errors that say which one to raise.
+type operationTimeout struct {
+	name  string // "create", "read", "update" or "delete"
+	limit time.Duration
+}
+
 // positiveTimeouts refuses zero and negative durations in a timeouts block.
 // The timeouts library parses them as valid, and the operation would then
 // fail at apply time before its first API call.

@@ -30,6 +30,7 @@ func main() {
 type options struct {
 	plan                      benchmark.Plan
 	provider, terraform, tofu string
+	floorProvider             string
 	engines                   []engine.Kind
 	stepTimeout, timeout      time.Duration
 	quick                     bool
@@ -54,6 +55,7 @@ func parseFlags(args []string) (options, error) {
 	p := &o.plan
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.StringVar(&o.provider, "provider", "", "path of the built terraform-provider-apsaramq binary (required)")
+	fs.StringVar(&o.floorProvider, "floor-provider", "", "path of the built floors' provider (./internal/benchmark/cmd/floorprovider, named terraform-provider-apsaramq in a directory of its own); -scale-floors needs it")
 	fs.StringVar(&o.terraform, "terraform", "", "path of the Terraform binary (empty: skip Terraform)")
 	fs.StringVar(&o.tofu, "tofu", "", "path of the OpenTofu binary (empty: skip OpenTofu)")
 	listVar(fs, &o.engines, "engines", "terraform,tofu", "`engines` to run, among those with a path", benchmark.ParseEngines)
@@ -70,9 +72,22 @@ func parseFlags(args []string) (options, error) {
 	listVar(fs, &p.Compare, "compare", "1000,5000", "fleet `sizes` at which apsaramq_mqtt_device_access runs beside the per-certificate resource on a fleet already in the wanted state (empty: none)", benchmark.ParseSizes)
 	listVar(fs, &p.AccessThroughput, "access-throughput", "500:500,100", "throttled flips of a whole fleet held by apsaramq_mqtt_device_access: `EMULATOR_LIMIT[:PROVIDER_RATE_LIMIT],...` (empty: none)", benchmark.ParseThroughput)
 	fs.IntVar(&p.AccessThroughputN, "access-throughput-n", 5000, "N of the device_access throttled flips")
+	listVar(fs, &p.Scale, "scale", "20000,50000,100000", "fleet `sizes` at which one apsaramq_mqtt_device_access holds a whole CA beside one terraform_data holding the same map, every step, throttled as -scale-rate (empty: none)", benchmark.ParseSizes)
+	fs.Func("scale-rate", "`EMULATOR_LIMIT:PROVIDER_RATE_LIMIT` of the scale runs (default \"500:500\": the account's documented limit)", func(s string) error {
+		cases, err := benchmark.ParseThroughput(s)
+		if err == nil && len(cases) != 1 {
+			err = fmt.Errorf("%q: one EMULATOR_LIMIT[:PROVIDER_RATE_LIMIT]", s)
+		}
+		if err == nil {
+			p.ScaleRate = cases[0]
+		}
+		return err
+	})
+	p.ScaleRate = benchmark.ThroughputCase{EmulatorLimit: 500, RateLimit: 500}
+	fs.BoolVar(&p.ScaleFloors, "scale-floors", true, "also run the scale steps on the framework and protocol floors of apsaramq_mqtt_device_access (same schema, no behaviour: the framework's and the engine's own cost)")
 	listVar(fs, &p.Workspaces, "workspaces", "apsaramq:4x200@100,apsaramq_access:4x1000@500",
 		"several workspaces at once against one throttled account: `RESOURCE:KxN@LIMIT,...` with RESOURCE apsaramq (per certificate) or apsaramq_access (empty: none)", benchmark.ParseWorkspaces)
-	fs.BoolVar(&o.quick, "quick", false, "smoke run: -n 100,1000 -throughput-n 1000 -compare 1000 -access-throughput-n 1000 unless those are set explicitly")
+	fs.BoolVar(&o.quick, "quick", false, "smoke run: -n 100,1000 -throughput-n 1000 -compare 1000 -access-throughput-n 1000 -scale 2000,5000,10000 unless those are set explicitly")
 	fs.DurationVar(&o.stepTimeout, "step-timeout", time.Hour, "bound of one engine command (Terraform 1.11 needs 25 minutes to destroy 5000 instances of terraform_data here)")
 	fs.DurationVar(&o.timeout, "timeout", 5*time.Hour, "bound of the whole benchmark")
 	fs.StringVar(&o.work, "work", "bench-results/work", "scratch directory for configs, state and engine logs")
@@ -120,6 +135,9 @@ func (o *options) shrink(fs *flag.FlagSet) {
 	}
 	if !set["access-throughput-n"] {
 		o.plan.AccessThroughputN = 1000
+	}
+	if !set["scale"] {
+		o.plan.Scale = []int{2000, 5000, 10000}
 	}
 }
 
@@ -185,6 +203,17 @@ func (o options) runner() (*benchmark.Runner, error) {
 		return nil, fmt.Errorf("-provider must be named terraform-provider-apsaramq for dev_overrides, got %s", bin)
 	}
 	rn := &benchmark.Runner{ProviderBin: bin, StepTimeout: o.stepTimeout, Progress: os.Stdout, ExtraEnv: o.env}
+	if o.plan.ScaleFloors && len(o.plan.Scale) > 0 {
+		if o.floorProvider == "" {
+			return nil, errors.New("-scale-floors needs -floor-provider (or -scale-floors=false)")
+		}
+		if rn.FloorProviderBin, err = filepath.Abs(o.floorProvider); err != nil {
+			return nil, err
+		}
+		if filepath.Base(rn.FloorProviderBin) != "terraform-provider-apsaramq" || filepath.Dir(rn.FloorProviderBin) == filepath.Dir(bin) {
+			return nil, fmt.Errorf("-floor-provider must be named terraform-provider-apsaramq, in another directory than -provider, got %s", rn.FloorProviderBin)
+		}
+	}
 	if rn.WorkDir, err = filepath.Abs(o.work); err != nil {
 		return nil, err
 	}
