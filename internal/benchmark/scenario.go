@@ -179,7 +179,7 @@ func (p Plan) Specs(engines []engine.Engine) ([]Spec, error) {
 		}
 		for _, n := range p.Scale {
 			add(n, MixAdoptFlipTenth, throttled(Spec{Scenario: ScenarioScale, Engine: e, Parallelism: p.Parallelism,
-				Resources: scale, Steps: Steps}, p.ScaleRate))
+				Resources: scale, Steps: p.Steps}, p.ScaleRate))
 		}
 		for _, c := range p.Workspaces {
 			mix := MixTenths

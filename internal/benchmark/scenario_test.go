@@ -13,7 +13,7 @@ import (
 // then the client's runs, and issues each workload once.
 func TestPlanSpecs(t *testing.T) {
 	p := Plan{
-		Sizes: []int{20}, Baseline: true, Parallelism: 10,
+		Sizes: []int{20}, Baseline: true, Parallelism: 10, Steps: []Step{StepApply, StepPlan},
 		Throughput: []ThroughputCase{{EmulatorLimit: 100}}, ThroughputN: 20, ThroughputParallelism: 64,
 		Latency: 20 * time.Millisecond, EngineThroughput: true, ClientThroughput: true,
 		Compare: []int{20}, AccessThroughput: []ThroughputCase{{EmulatorLimit: 50, RateLimit: 40}}, AccessThroughputN: 20,
@@ -54,6 +54,9 @@ func TestPlanSpecs(t *testing.T) {
 	if scale.EmulatorRateLimit != 500 || scale.ProviderRateLimit != 500 || scale.EmulatorLatency != p.Latency || scale.Workload.N() != 30 ||
 		scale.Workload.ExpectedFor(ResourceAccess, StepApply)[ActionActivate] != 0 || scale.Workload.ExpectedFor(ResourceAccess, StepFlip)[ActionInactivate] != 3 {
 		t.Errorf("scale spec: %+v: create must adopt the fleet as it is and the flip inactivate a tenth", scale)
+	}
+	if !slices.Equal(fleet.Steps, p.Steps) || !slices.Equal(scale.Steps, p.Steps) {
+		t.Errorf("fleet steps %v, scale steps %v: both must be -steps (%v)", fleet.Steps, scale.Steps, p.Steps)
 	}
 	if ws.Workload.N() != 20 || ws.Workspaces != 2 || ws.Workload.ExpectedFor(ResourcePerCertificate, StepApply)[ActionActivate] != 20 {
 		t.Errorf("workspaces spec: N=%d K=%d: every certificate must start inactive", ws.Workload.N(), ws.Workspaces)

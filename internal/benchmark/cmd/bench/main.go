@@ -60,7 +60,7 @@ func parseFlags(args []string) (options, error) {
 	fs.StringVar(&o.tofu, "tofu", "", "path of the OpenTofu binary (empty: skip OpenTofu)")
 	listVar(fs, &o.engines, "engines", "terraform,tofu", "`engines` to run, among those with a path", benchmark.ParseEngines)
 	listVar(fs, &p.Sizes, "n", "100,1000,5000", "fleet `sizes` N for the four-step runs (empty: none)", benchmark.ParseSizes)
-	listVar(fs, &p.Steps, "steps", "apply,plan,flip,destroy", "`steps` of the fleet runs, in this order; apply is required", benchmark.ParseSteps)
+	listVar(fs, &p.Steps, "steps", "apply,plan,flip,destroy", "`steps` of the fleet and scale runs, in this order; apply is required", benchmark.ParseSteps)
 	fs.IntVar(&p.Parallelism, "parallelism", 10, "engine -parallelism of the four-step runs (10 is the engines' default)")
 	fs.BoolVar(&p.Baseline, "baseline", true, "also run every step on N terraform_data resources")
 	listVar(fs, &p.Throughput, "throughput", "500:500,100", "throttled applies: `EMULATOR_LIMIT[:PROVIDER_RATE_LIMIT],...` (empty: none)", benchmark.ParseThroughput)
