@@ -47,8 +47,11 @@ func LoadRepo(root string, schemas *Schemas) (*Repo, error) {
 	if err != nil {
 		return nil, err
 	}
+	ignored := rootIgnored(root)
 	for _, e := range entries {
-		if e.Name() != ".git" {
+		// Outputs the root .gitignore names (bench-results/, dist/) exist only
+		// where a command ran; a doc naming a file under one names an output.
+		if e.Name() != ".git" && !ignored[e.Name()] {
 			r.TopLevel[e.Name()] = true
 		}
 	}
@@ -73,6 +76,23 @@ func LoadRepo(root string, schemas *Schemas) (*Repo, error) {
 		return nil, err
 	}
 	return r, r.checkTables()
+}
+
+// rootIgnored is the names the root .gitignore anchors at the root ("/dist/").
+func rootIgnored(root string) map[string]bool {
+	names := map[string]bool{}
+	b, err := os.ReadFile(filepath.Join(root, ".gitignore"))
+	if err != nil {
+		return names
+	}
+	for line := range strings.SplitSeq(string(b), "\n") {
+		name, anchored := strings.CutPrefix(strings.TrimSpace(line), "/")
+		name = strings.TrimSuffix(name, "/")
+		if anchored && name != "" && !strings.ContainsAny(name, "/*") {
+			names[name] = true
+		}
+	}
+	return names
 }
 
 func modulePath(root string) (string, error) {
