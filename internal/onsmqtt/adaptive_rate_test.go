@@ -252,13 +252,11 @@ func TestAdaptiveRateWaitHonoursTheContext(t *testing.T) {
 	}
 	ctx, cancel = context.WithCancel(context.Background())
 	time.AfterFunc(20*time.Millisecond, cancel)
-	started := time.Now()
-	_, err := a.wait(ctx)
-	took := time.Since(started)
-	if !errors.Is(err, context.Canceled) || took > 10*time.Second {
-		t.Errorf("cancelled wait: err = %v after %v, want context.Canceled long before the 100 s the pace asks", err, took)
+	// A wait that ignored the context would sleep the 100 s the pace asks and
+	// return no error; only the cancellation makes it return context.Canceled.
+	if _, err := a.wait(ctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled wait: err = %v, want context.Canceled", err)
 	}
-	t.Logf("the cancelled wait ended after %v", took.Round(time.Millisecond))
 }
 
 func TestParseRateMode(t *testing.T) {

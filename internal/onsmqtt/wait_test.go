@@ -124,15 +124,14 @@ func TestWaitForDeviceCertificateStopsOnOtherErrors(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	key := onsmqtt.DeviceKey{InstanceID: emulator.OtherInstanceID, CASn: emulator.OtherCASn, DeviceSn: emulator.OtherDeviceSn}
-	started := time.Now()
 	_, err := c.WaitForDeviceCertificate(ctx, key, fastWait)
+	// The error class and the count say it stopped at once: a wait that went
+	// on would end with the context's deadline after more checks.
 	var apiErr *onsmqtt.APIError
 	if !errors.As(err, &apiErr) || apiErr.Code != "MqttOwnerCheckError" {
 		t.Fatalf("want MqttOwnerCheckError, got %v", err)
 	}
-	took := time.Since(started)
-	if n := e.Calls()["GetDeviceCertificate"]; n != 1 || took > 5*time.Second {
-		t.Fatalf("a permanent error took %d checks and %v to surface, want one check and far less than the context's 10 s", n, took)
+	if n := e.Calls()["GetDeviceCertificate"]; n != 1 {
+		t.Fatalf("a permanent error took %d checks to surface, want one", n)
 	}
-	t.Logf("one check, %v", took.Round(time.Millisecond))
 }
