@@ -3,7 +3,6 @@ package mqtt
 import (
 	"context"
 	"fmt"
-	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
@@ -43,28 +42,16 @@ func (l *caCertificateListResource) ListResourceConfigSchema(_ context.Context, 
 }
 
 func (l *caCertificateListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	var cfg caCertificateListConfig
-	if diags := req.Config.Get(ctx, &cfg); diags.HasError() {
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
-		return
-	}
-	stream.Results = func(push func(list.ListResult) bool) {
-		ctx, cancel, client, diags, ok := startList(ctx, l.client, cfg.Region)
-		if !ok {
-			push(list.ListResult{Diagnostics: diags})
-			return
-		}
-		defer cancel()
-		cas, err := client.ListCACertificates(ctx, cfg.InstanceID.ValueString())
-		if err != nil {
-			push(listError("Unable to List CA Certificates", apiErrorDetail("ListCaCertificate", err)))
-			return
-		}
-		sort.Slice(cas, func(i, j int) bool { return cas[i].Sn < cas[j].Sn })
-		listStream(ctx, req, push, "CA certificates", cas, func(ca onsmqtt.CACertificate) list.ListResult {
-			return caListResult(ctx, req, ca, client.Region())
+	streamListing(ctx, req, stream, l.client, func(c caCertificateListConfig) types.String { return c.Region },
+		func(ctx context.Context, client *onsmqtt.Client, cfg caCertificateListConfig, push func(list.ListResult) bool) {
+			cas, ok := listCAsBySerial(ctx, client, cfg.InstanceID, push)
+			if !ok {
+				return
+			}
+			listStream(ctx, req, push, "CA certificates", cas, func(ca onsmqtt.CACertificate) list.ListResult {
+				return caListResult(ctx, req, ca, client.Region())
+			})
 		})
-	}
 }
 
 // caListResult is one CA: its identity, and the resource as a read after

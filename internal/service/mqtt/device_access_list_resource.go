@@ -3,7 +3,6 @@ package mqtt
 import (
 	"context"
 	"fmt"
-	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
@@ -48,28 +47,16 @@ func (l *deviceAccessListResource) ListResourceConfigSchema(_ context.Context, _
 // certificates, one CA at a time as results are sent, so that the engine's
 // limit also bounds the device reads.
 func (l *deviceAccessListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	var cfg deviceAccessListConfig
-	if diags := req.Config.Get(ctx, &cfg); diags.HasError() {
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
-		return
-	}
-	stream.Results = func(push func(list.ListResult) bool) {
-		ctx, cancel, client, diags, ok := startList(ctx, l.client, cfg.Region)
-		if !ok {
-			push(list.ListResult{Diagnostics: diags})
-			return
-		}
-		defer cancel()
-		cas, err := client.ListCACertificates(ctx, cfg.InstanceID.ValueString())
-		if err != nil {
-			push(listError("Unable to List CA Certificates", apiErrorDetail("ListCaCertificate", err)))
-			return
-		}
-		sort.Slice(cas, func(i, j int) bool { return cas[i].Sn < cas[j].Sn })
-		listStream(ctx, req, push, "CA certificates (one device access each)", cas, func(ca onsmqtt.CACertificate) list.ListResult {
-			return accessListResult(ctx, req, client, ca)
+	streamListing(ctx, req, stream, l.client, func(c deviceAccessListConfig) types.String { return c.Region },
+		func(ctx context.Context, client *onsmqtt.Client, cfg deviceAccessListConfig, push func(list.ListResult) bool) {
+			cas, ok := listCAsBySerial(ctx, client, cfg.InstanceID, push)
+			if !ok {
+				return
+			}
+			listStream(ctx, req, push, "CA certificates (one device access each)", cas, func(ca onsmqtt.CACertificate) list.ListResult {
+				return accessListResult(ctx, req, client, ca)
+			})
 		})
-	}
 }
 
 // accessListResult is the device access of one CA. With include_resource,

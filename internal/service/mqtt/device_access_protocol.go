@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -128,9 +129,13 @@ func (s *accessProtocol) inspectSchema() bool {
 	return true
 }
 
-// resource is the resource, configured with the provider's client; nil
-// before the provider is configured.
-func (s *accessProtocol) resource(ctx context.Context) *deviceAccessResource {
+// resource is the resource, configured with the provider's client, when
+// typeName is this one's and answered here; nil otherwise, and before the
+// provider is configured.
+func (s *accessProtocol) resource(ctx context.Context, typeName string) *deviceAccessResource {
+	if !s.ours(typeName) {
+		return nil
+	}
 	client := s.client()
 	if client == nil {
 		return nil
@@ -208,8 +213,8 @@ func (s *accessProtocol) ValidateResourceConfig(ctx context.Context, req *tfprot
 // ReadResource is the refresh: the resource's Read on the decoded state,
 // then the framework's checks of the identity.
 func (s *accessProtocol) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
-	r := s.resource(ctx)
-	if !s.ours(req.TypeName) || r == nil || len(req.Private) > 0 {
+	r := s.resource(ctx, req.TypeName)
+	if r == nil || len(req.Private) > 0 {
 		// Private state (among it the framework's mark of an import's
 		// first read) is the framework's to interpret.
 		return s.ProviderServer.ReadResource(ctx, req)
@@ -228,20 +233,36 @@ func (s *accessProtocol) ReadResource(ctx context.Context, req *tfprotov6.ReadRe
 
 	diags := readResp.Diagnostics
 	if !diags.HasError() {
-		switch newIdentity := readResp.Identity.Raw; {
-		case !identity.IsFullyNull() && !identity.Equal(newIdentity):
-			diags.AddError("Unexpected Identity Change", "During the read operation, the Terraform Provider unexpectedly returned a different identity "+
-				"than the previously stored one.\n\nThis is always a problem with the provider and should be reported to the provider developer.\n\n"+
-				fmt.Sprintf("Current Identity: %s\n\n", identity.String())+fmt.Sprintf("New Identity: %s", newIdentity.String()))
-		case newIdentity.IsFullyNull():
-			diags.AddError("Missing Resource Identity After Read", "The Terraform Provider unexpectedly returned no resource identity data after "+
-				"having no errors in the resource read. This is always an issue in the Terraform Provider and should be reported to the provider developers.")
-		}
+		checkReturnedIdentity(&diags, "read", "Current", identity, readResp.Identity.Raw)
 	}
 	resp := &tfprotov6.ReadResourceResponse{}
 	resp.NewState, resp.NewIdentity, diags = s.encodeResult(readResp.State.Raw, readResp.Identity, diags)
 	resp.Diagnostics = protocolDiagnostics(ctx, diags)
 	return resp, nil
+}
+
+// checkReturnedIdentity is the framework's check of the identity a read or
+// an update returned, worded as the framework words it: the stored identity
+// must not change, and there must be one.
+func checkReturnedIdentity(diags *diag.Diagnostics, operation, beforeLabel string, before, after tftypes.Value) {
+	switch {
+	case !before.IsFullyNull() && !before.Equal(after):
+		addIdentityChanged(diags, operation, beforeLabel, before, "New", after)
+	case after.IsFullyNull():
+		addIdentityMissing(diags, operation)
+	}
+}
+
+func addIdentityChanged(diags *diag.Diagnostics, operation, beforeLabel string, before tftypes.Value, afterLabel string, after tftypes.Value) {
+	diags.AddError("Unexpected Identity Change", fmt.Sprintf("During the %s operation, the Terraform Provider unexpectedly returned a different "+
+		"identity than the previously stored one.\n\nThis is always a problem with the provider and should be reported to the provider developer.\n\n"+
+		"%s Identity: %s\n\n%s Identity: %s", operation, beforeLabel, before.String(), afterLabel, after.String()))
+}
+
+func addIdentityMissing(diags *diag.Diagnostics, operation string) {
+	diags.AddError("Missing Resource Identity After "+strings.ToUpper(operation[:1])+operation[1:], "The Terraform Provider unexpectedly "+
+		"returned no resource identity data after having no errors in the resource "+operation+". This is always an issue in the "+
+		"Terraform Provider and should be reported to the provider developers.")
 }
 
 // encodeResult encodes a state and an identity for a response.

@@ -2,7 +2,6 @@ package mqtt
 
 import (
 	"context"
-	"fmt"
 	"maps"
 	"slices"
 
@@ -22,8 +21,8 @@ import (
 // and then the resource's ModifyPlan. A plan that replaces the resource
 // goes to the framework, with everything it does for a replacement.
 func (s *accessProtocol) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
-	r := s.resource(ctx)
-	if !s.ours(req.TypeName) || r == nil || len(req.PriorPrivate) > 0 {
+	r := s.resource(ctx, req.TypeName)
+	if r == nil || len(req.PriorPrivate) > 0 {
 		return s.ProviderServer.PlanResourceChange(ctx, req)
 	}
 	config, err1 := s.decode(req.Config)
@@ -52,9 +51,7 @@ func (s *accessProtocol) PlanResourceChange(ctx context.Context, req *tfprotov6.
 	diags = modifyResp.Diagnostics
 	plannedIdentity := modifyResp.Identity
 	if !prior.IsNull() && !priorIdentity.IsFullyNull() && !priorIdentity.Equal(plannedIdentity.Raw) {
-		diags.AddError("Unexpected Identity Change", "During the planning operation, the Terraform Provider unexpectedly returned a different identity "+
-			"than the previously stored one.\n\nThis is always a problem with the provider and should be reported to the provider developer.\n\n"+
-			fmt.Sprintf("Prior Identity: %s\n\n", priorIdentity.String())+fmt.Sprintf("Planned Identity: %s", plannedIdentity.Raw.String()))
+		addIdentityChanged(&diags, "planning", "Prior", priorIdentity, "Planned", plannedIdentity.Raw)
 		return s.planResponse(ctx, modifyResp.Plan.Raw, plannedIdentity, modifyResp.RequiresReplace, diags), nil
 	}
 	if proposed.IsNull() && !modifyResp.Plan.Raw.IsNull() {
@@ -204,8 +201,8 @@ func hasDefault(a schema.Attribute) bool {
 // ApplyResourceChange runs the resource's Create, Update or Delete on the
 // decoded values, with the framework's checks of what they return.
 func (s *accessProtocol) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
-	r := s.resource(ctx)
-	if !s.ours(req.TypeName) || r == nil || len(req.PlannedPrivate) > 0 {
+	r := s.resource(ctx, req.TypeName)
+	if r == nil || len(req.PlannedPrivate) > 0 {
 		return s.ProviderServer.ApplyResourceChange(ctx, req)
 	}
 	config, err1 := s.decode(req.Config)
@@ -234,8 +231,7 @@ func (s *accessProtocol) ApplyResourceChange(ctx context.Context, req *tfprotov6
 				"action may result in duplicate resource errors. Import the resource if the resource was actually created and Terraform should be tracking it.")
 		}
 		if !diags.HasError() && newIdentity.Raw.IsFullyNull() {
-			diags.AddError("Missing Resource Identity After Create", "The Terraform Provider unexpectedly returned no resource identity data after having "+
-				"no errors in the resource create. This is always an issue in the Terraform Provider and should be reported to the provider developers.")
+			addIdentityMissing(&diags, "create")
 		}
 	case planned.IsNull():
 		deleteResp := resource.DeleteResponse{State: s.state(prior), Identity: s.identityValue(identity)}
@@ -253,15 +249,8 @@ func (s *accessProtocol) ApplyResourceChange(ctx context.Context, req *tfprotov6
 			diags.AddError("Missing Resource State After Update", "The Terraform Provider unexpectedly returned no resource state after having no errors "+
 				"in the resource update. This is always an issue in the Terraform Provider and should be reported to the provider developers.")
 		}
-		switch {
-		case diags.HasError():
-		case !identity.IsFullyNull() && !identity.Equal(newIdentity.Raw):
-			diags.AddError("Unexpected Identity Change", "During the update operation, the Terraform Provider unexpectedly returned a different identity "+
-				"than the previously stored one.\n\nThis is always a problem with the provider and should be reported to the provider developer.\n\n"+
-				fmt.Sprintf("Planned Identity: %s\n\n", identity.String())+fmt.Sprintf("New Identity: %s", newIdentity.Raw.String()))
-		case newIdentity.Raw.IsFullyNull():
-			diags.AddError("Missing Resource Identity After Update", "The Terraform Provider unexpectedly returned no resource identity data after having "+
-				"no errors in the resource update. This is always an issue in the Terraform Provider and should be reported to the provider developers.")
+		if !diags.HasError() {
+			checkReturnedIdentity(&diags, "update", "Planned", identity, newIdentity.Raw)
 		}
 	}
 	resp := &tfprotov6.ApplyResourceChangeResponse{}

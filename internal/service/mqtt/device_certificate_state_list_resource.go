@@ -57,35 +57,25 @@ func (l *deviceCertificateStateListResource) ListResourceConfigSchema(_ context.
 }
 
 func (l *deviceCertificateStateListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	var cfg deviceCertificateStateListConfig
-	if diags := req.Config.Get(ctx, &cfg); diags.HasError() {
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
-		return
-	}
-	filter, _ := newListFilter(cfg.Status, types.StringNull()) // no regular expression: no error
-	stream.Results = func(push func(list.ListResult) bool) {
-		ctx, cancel, client, diags, ok := startList(ctx, l.client, cfg.Region)
-		if !ok {
-			push(list.ListResult{Diagnostics: diags})
-			return
-		}
-		defer cancel()
-		caSn := cfg.CASn.ValueString()
-		certs, err := client.ListDeviceCertificates(ctx, cfg.InstanceID.ValueString(), caSn)
-		if err != nil {
-			push(listError("Unable to List Device Certificates", apiErrorDetail(listDevicesAction(caSn), err)))
-			return
-		}
-		var kept []onsmqtt.DeviceCertificate
-		for _, c := range sortedDevices(certs) {
-			if filter.keep(c.Status, c.DeviceName) {
-				kept = append(kept, c)
+	streamListing(ctx, req, stream, l.client, func(c deviceCertificateStateListConfig) types.String { return c.Region },
+		func(ctx context.Context, client *onsmqtt.Client, cfg deviceCertificateStateListConfig, push func(list.ListResult) bool) {
+			caSn := cfg.CASn.ValueString()
+			certs, err := client.ListDeviceCertificates(ctx, cfg.InstanceID.ValueString(), caSn)
+			if err != nil {
+				push(listError("Unable to List Device Certificates", apiErrorDetail(listDevicesAction(caSn), err)))
+				return
 			}
-		}
-		listStream(ctx, req, push, "device certificates", kept, func(c onsmqtt.DeviceCertificate) list.ListResult {
-			return deviceListResult(ctx, req, c, client.Region())
+			filter, _ := newListFilter(cfg.Status, types.StringNull()) // no regular expression: no error
+			var kept []onsmqtt.DeviceCertificate
+			for _, c := range sortedDevices(certs) {
+				if filter.keep(c.Status, c.DeviceName) {
+					kept = append(kept, c)
+				}
+			}
+			listStream(ctx, req, push, "device certificates", kept, func(c onsmqtt.DeviceCertificate) list.ListResult {
+				return deviceListResult(ctx, req, c, client.Region())
+			})
 		})
-	}
 }
 
 // deviceListResult is one device certificate: its identity, and the

@@ -3,6 +3,8 @@ package mqtt
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -47,13 +49,38 @@ func listRegionAttribute() listschema.StringAttribute {
 	}
 }
 
-// startList resolves the client for a list config's region and bounds one
-// listing by the data sources' read timeout: a list config has no
-// timeouts block. The caller defers cancel when ok.
-func startList(ctx context.Context, base *onsmqtt.Client, region types.String) (context.Context, context.CancelFunc, *onsmqtt.Client, diag.Diagnostics, bool) {
-	var diags diag.Diagnostics
-	ctx, cancel, client, ok := startOperation(ctx, base, region, defaultDataSourceReadTimeout, nil, &diags)
-	return ctx, cancel, client, diags, ok
+// streamListing decodes a list config into a C and sets the stream to run
+// listing with the client for the config's region, the listing bounded by
+// the data sources' read timeout (a list config has no timeouts block).
+func streamListing[C any](ctx context.Context, req list.ListRequest, stream *list.ListResultsStream, base *onsmqtt.Client,
+	region func(C) types.String, listing func(ctx context.Context, client *onsmqtt.Client, cfg C, push func(list.ListResult) bool)) {
+	var cfg C
+	if diags := req.Config.Get(ctx, &cfg); diags.HasError() {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	stream.Results = func(push func(list.ListResult) bool) {
+		var diags diag.Diagnostics
+		ctx, cancel, client, ok := startOperation(ctx, base, region(cfg), defaultDataSourceReadTimeout, nil, &diags)
+		if !ok {
+			push(list.ListResult{Diagnostics: diags})
+			return
+		}
+		defer cancel()
+		listing(ctx, client, cfg, push)
+	}
+}
+
+// listCAsBySerial lists an instance's CAs sorted by serial number; on an
+// error it pushes the error result and returns false.
+func listCAsBySerial(ctx context.Context, client *onsmqtt.Client, instanceID types.String, push func(list.ListResult) bool) ([]onsmqtt.CACertificate, bool) {
+	cas, err := client.ListCACertificates(ctx, instanceID.ValueString())
+	if err != nil {
+		push(listError("Unable to List CA Certificates", apiErrorDetail("ListCaCertificate", err)))
+		return nil, false
+	}
+	slices.SortFunc(cas, func(a, b onsmqtt.CACertificate) int { return strings.Compare(a.Sn, b.Sn) })
+	return cas, true
 }
 
 // listStream is the results of one listing: a warning first when the
