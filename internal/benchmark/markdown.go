@@ -33,19 +33,13 @@ func fleetTable(b *strings.Builder, fleet []Run) {
 	}
 	b.WriteString("| N | step | apsaramq | terraform_data | ratio | engine CPU apsaramq / terraform_data | provider CPU | API calls | calls/cert | budget | provider peak RSS |\n")
 	b.WriteString("|--:|---|--:|--:|--:|--:|--:|---|--:|---|--:|\n")
-	for _, run := range fleet {
-		for _, step := range Steps {
-			p, okP := run.Find(step, ResourcePerCertificate)
-			bl, okB := run.Find(step, ResourceBaseline)
-			if !okP && !okB {
-				continue
-			}
-			fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %s / %s | %s | %s | %s | %s | %s |\n", run.N, step,
-				seconds(p, okP), seconds(bl, okB), cell(okP && okB && bl.WallSeconds > 0, "%.2f×", Ratio(p.WallSeconds, bl.WallSeconds)),
-				cell(okP, "%.1fs", p.EngineCPU), cell(okB, "%.1fs", bl.EngineCPU), cell(okP, "%.1fs", p.Provider.CPUSeconds),
-				cell(okP, "%s", FormatCalls(p.Calls)), cell(okP && run.N > 0, "%.2f", Ratio(float64(total(p.Calls)), float64(run.N))),
-				budgetCell(p, okP), rssCell(p, okP))
-		}
+	for row := range stepPairs(fleet, ResourcePerCertificate, ResourceBaseline) {
+		run, step, p, okP, bl, okB := row.run, row.step, row.x, row.okX, row.y, row.okY
+		fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %s / %s | %s | %s | %s | %s | %s |\n", run.N, step,
+			seconds(p, okP), seconds(bl, okB), cell(okP && okB && bl.WallSeconds > 0, "%.2f×", Ratio(p.WallSeconds, bl.WallSeconds)),
+			cell(okP, "%.1fs", p.EngineCPU), cell(okB, "%.1fs", bl.EngineCPU), cell(okP, "%.1fs", p.Provider.CPUSeconds),
+			cell(okP, "%s", FormatCalls(p.Calls)), cell(okP && run.N > 0, "%.2f", Ratio(float64(total(p.Calls)), float64(run.N))),
+			budgetCell(p, okP), rssCell(p, okP))
 	}
 	b.WriteString("\n")
 }
@@ -130,17 +124,11 @@ func compareTable(b *strings.Builder, compare []Run) {
 	}
 	b.WriteString("| N | step | per-certificate | device_access | speed-up | calls per-certificate | calls device_access | device_access budget | device_access provider peak RSS |\n")
 	b.WriteString("|--:|---|--:|--:|--:|---|---|---|--:|\n")
-	for _, run := range compare {
-		for _, step := range Steps {
-			p, okP := run.Find(step, ResourcePerCertificate)
-			a, okA := run.Find(step, ResourceAccess)
-			if !okP && !okA {
-				continue
-			}
-			fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", run.N, step, seconds(p, okP), seconds(a, okA),
-				cell(okP && okA && a.WallSeconds > 0, "%.1f×", Ratio(p.WallSeconds, a.WallSeconds)),
-				cell(okP, "%s", FormatCalls(p.Calls)), cell(okA, "%s", FormatCalls(a.Calls)), budgetCell(a, okA), rssCell(a, okA))
-		}
+	for row := range stepPairs(compare, ResourcePerCertificate, ResourceAccess) {
+		run, step, p, okP, a, okA := row.run, row.step, row.x, row.okX, row.y, row.okY
+		fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", run.N, step, seconds(p, okP), seconds(a, okA),
+			cell(okP && okA && a.WallSeconds > 0, "%.1f×", Ratio(p.WallSeconds, a.WallSeconds)),
+			cell(okP, "%s", FormatCalls(p.Calls)), cell(okA, "%s", FormatCalls(a.Calls)), budgetCell(a, okA), rssCell(a, okA))
 	}
 	b.WriteString("\n")
 }

@@ -3,6 +3,7 @@ package benchmark
 import (
 	"encoding/json"
 	"fmt"
+	"iter"
 	"maps"
 	"os"
 	"slices"
@@ -88,6 +89,33 @@ func (run Run) Find(step Step, r Resource) (StepResult, bool) {
 		}
 	}
 	return StepResult{}, false
+}
+
+// stepPair is one step of a run with the results of two resources, either
+// of which may be missing (ok false).
+type stepPair struct {
+	run      Run
+	step     Step
+	x, y     StepResult
+	okX, okY bool
+}
+
+// stepPairs yields, run by run and step by step, the results of resources x
+// and y, skipping steps neither ran: the rows of a table that sets two
+// resources side by side.
+func stepPairs(runs []Run, x, y Resource) iter.Seq[stepPair] {
+	return func(yield func(stepPair) bool) {
+		for _, run := range runs {
+			for _, step := range Steps {
+				p := stepPair{run: run, step: step}
+				p.x, p.okX = run.Find(step, x)
+				p.y, p.okY = run.Find(step, y)
+				if (p.okX || p.okY) && !yield(p) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // Failed reports whether a step or a workspace of the run did not succeed.

@@ -115,21 +115,16 @@ func scaleTargets(ts *targets, runs []Run) {
 			return fmt.Sprintf("scale N=%d %s", run.N, s.Step), s.Resource == ResourceAccess
 		})
 	goal := fmt.Sprintf("(device_access − API bound) ≤ %.1f× terraform_data holding the same map", MaxScaleOverheadRatio)
-	for _, run := range runs {
-		for _, step := range Steps {
-			a, okA := run.Find(step, ResourceAccess)
-			b, okB := run.Find(step, ResourceBaselineMap)
-			name := fmt.Sprintf("device_access scale N=%d %s", run.N, step)
-			if !okA || !okB || !a.OK || !b.OK {
-				if okA || okB {
-					ts.add(name, goal, "", statusNotRun)
-				}
-				continue
-			}
-			ratio := run.ScaleOverhead(a, b)
-			ts.add(name, goal, fmt.Sprintf("%.2f× ((%.1fs − %.1fs) ÷ %.1fs)", ratio, a.WallSeconds, run.APIBound(a), b.WallSeconds),
-				verdict(ratio <= MaxScaleOverheadRatio))
+	for row := range stepPairs(runs, ResourceAccess, ResourceBaselineMap) {
+		run, a, b := row.run, row.x, row.y
+		name := fmt.Sprintf("device_access scale N=%d %s", run.N, row.step)
+		if !row.okX || !row.okY || !a.OK || !b.OK {
+			ts.add(name, goal, "", statusNotRun)
+			continue
 		}
+		ratio := run.ScaleOverhead(a, b)
+		ts.add(name, goal, fmt.Sprintf("%.2f× ((%.1fs − %.1fs) ÷ %.1fs)", ratio, a.WallSeconds, run.APIBound(a), b.WallSeconds),
+			verdict(ratio <= MaxScaleOverheadRatio))
 	}
 	for _, step := range Steps {
 		if g := scaleCPUGrowth(runs, step); g.ok {
@@ -159,20 +154,14 @@ func scaleTable(b *strings.Builder, runs []Run) {
 	b.WriteString("| N | step | device_access | terraform_data, same map | API calls | API bound | (device_access − bound) ÷ terraform_data | " +
 		"provider CPU | engine CPU device_access / terraform_data | provider peak RSS | state device_access / terraform_data | budget |\n")
 	b.WriteString("|--:|---|--:|--:|---|--:|--:|--:|--:|--:|--:|---|\n")
-	for _, run := range runs {
-		for _, step := range Steps {
-			a, okA := run.Find(step, ResourceAccess)
-			bl, okB := run.Find(step, ResourceBaselineMap)
-			if !okA && !okB {
-				continue
-			}
-			fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %s | %s | %s | %s / %s | %s | %s / %s | %s |\n", run.N, step,
-				seconds(a, okA), seconds(bl, okB), cell(okA, "%s", FormatCalls(a.Calls)),
-				cell(okA, "%.1fs at %g/s", run.APIBound(a), run.rateBound()),
-				cell(okA && okB && bl.WallSeconds > 0, "%.2f×", run.ScaleOverhead(a, bl)),
-				cell(okA, "%.1fs", a.Provider.CPUSeconds), cell(okA, "%.1fs", a.EngineCPU), cell(okB, "%.1fs", bl.EngineCPU),
-				rssCell(a, okA), stateCell(a, okA), stateCell(bl, okB), budgetCell(a, okA))
-		}
+	for row := range stepPairs(runs, ResourceAccess, ResourceBaselineMap) {
+		run, a, okA, bl, okB := row.run, row.x, row.okX, row.y, row.okY
+		fmt.Fprintf(b, "| %d | %s | %s | %s | %s | %s | %s | %s | %s / %s | %s | %s / %s | %s |\n", run.N, row.step,
+			seconds(a, okA), seconds(bl, okB), cell(okA, "%s", FormatCalls(a.Calls)),
+			cell(okA, "%.1fs at %g/s", run.APIBound(a), run.rateBound()),
+			cell(okA && okB && bl.WallSeconds > 0, "%.2f×", run.ScaleOverhead(a, bl)),
+			cell(okA, "%.1fs", a.Provider.CPUSeconds), cell(okA, "%.1fs", a.EngineCPU), cell(okB, "%.1fs", bl.EngineCPU),
+			rssCell(a, okA), stateCell(a, okA), stateCell(bl, okB), budgetCell(a, okA))
 	}
 	b.WriteString("\n")
 	var growth []string
