@@ -9,7 +9,8 @@ import (
 
 // caCertificateItem is what the API holds about one CA certificate: an
 // element of apsaramq_mqtt_ca_certificates' results, and the attributes of
-// apsaramq_mqtt_ca_certificate (the data source) but its region and timeouts.
+// apsaramq_mqtt_ca_certificate (the data source and the resource) but their
+// region and timeouts.
 type caCertificateItem struct {
 	ID               types.String `tfsdk:"id"`
 	InstanceID       types.String `tfsdk:"instance_id"`

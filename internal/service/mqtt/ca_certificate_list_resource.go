@@ -60,12 +60,7 @@ func caListResult(ctx context.Context, req list.ListRequest, ca onsmqtt.CACertif
 	r := newListResult(ctx, req, fmt.Sprintf("%s (%s, %s)", ca.Name, ca.Sn, ca.Status), caIdentity(ca.CAKey, region),
 		func() (any, diag.Diagnostics) {
 			t, diags := nullTimeouts(ctx, req)
-			m := caCertificateModel{
-				InstanceID:       types.StringValue(ca.InstanceID),
-				CACertificatePEM: types.StringNull(),
-				VerificationPEM:  types.StringNull(),
-				Timeouts:         t,
-			}
+			m := caCertificateModel{Timeouts: t}
 			m.fill(ca, region)
 			return &m, diags
 		})

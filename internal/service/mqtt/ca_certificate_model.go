@@ -9,18 +9,9 @@ import (
 
 // caCertificateModel is the configuration, plan and state of apsaramq_mqtt_ca_certificate.
 type caCertificateModel struct {
-	ID               types.String   `tfsdk:"id"`
-	InstanceID       types.String   `tfsdk:"instance_id"`
-	Region           types.String   `tfsdk:"region"`
-	Name             types.String   `tfsdk:"name"`
-	CACertificatePEM types.String   `tfsdk:"ca_certificate_pem"`
-	VerificationPEM  types.String   `tfsdk:"verification_certificate_pem"`
-	Status           types.String   `tfsdk:"status"`
-	Sn               types.String   `tfsdk:"sn"`
-	ValidFrom        types.String   `tfsdk:"valid_from"`
-	ValidUntil       types.String   `tfsdk:"valid_until"`
-	RegistrationCode types.String   `tfsdk:"registration_code"`
-	Timeouts         timeouts.Value `tfsdk:"timeouts"`
+	caCertificateItem
+	Region   types.String   `tfsdk:"region"`
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
 // caCertificateIdentityModel is the resource identity of apsaramq_mqtt_ca_certificate.
@@ -59,18 +50,14 @@ func (m *caCertificateModel) setKey(key onsmqtt.CAKey, region string) {
 // fill copies what the API holds. The PEMs stay as configured (the service
 // may re-encode them); only an import, which has none, takes the API's.
 func (m *caCertificateModel) fill(ca onsmqtt.CACertificate, region string) {
-	m.setKey(ca.CAKey, region)
-	m.InstanceID = types.StringValue(ca.InstanceID)
-	m.Name = types.StringValue(ca.Name)
-	m.Status = types.StringValue(string(ca.Status))
-	m.ValidFrom = rfc3339(ca.ValidBegin)
-	m.ValidUntil = rfc3339(ca.ValidEnd)
-	m.RegistrationCode = types.StringValue(ca.RegistrationCode)
-	if m.CACertificatePEM.IsNull() || m.CACertificatePEM.IsUnknown() {
-		m.CACertificatePEM = types.StringValue(ca.Content)
+	configured := m.caCertificateItem
+	m.caCertificateItem = caItem(ca)
+	m.Region = types.StringValue(region)
+	if !configured.CACertificatePEM.IsNull() && !configured.CACertificatePEM.IsUnknown() {
+		m.CACertificatePEM = configured.CACertificatePEM
 	}
-	if m.VerificationPEM.IsNull() || m.VerificationPEM.IsUnknown() {
-		m.VerificationPEM = types.StringValue(ca.VerificationContent)
+	if !configured.VerificationPEM.IsNull() && !configured.VerificationPEM.IsUnknown() {
+		m.VerificationPEM = configured.VerificationPEM
 	}
 }
 
