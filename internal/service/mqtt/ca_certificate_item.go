@@ -42,19 +42,16 @@ func caItem(c onsmqtt.CACertificate) caCertificateItem {
 // caItemAttributes describes a CA certificate's computed attributes, shared
 // by the single and the list data source.
 func caItemAttributes() map[string]schema.Attribute {
-	computed := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
-	}
 	return map[string]schema.Attribute{
-		"id":                           computed("`instance_id:sn`, the import ID of `apsaramq_mqtt_ca_certificate`."),
-		"instance_id":                  computed("ID of the instance."),
-		"sn":                           computed("Serial number of the CA certificate (the `ca_sn` of its device certificates)."),
-		"name":                         computed("Name of the CA certificate."),
-		"status":                       computed("`active` or `inactive`."),
-		"ca_certificate_pem":           computed("The CA certificate in PEM form."),
-		"verification_certificate_pem": computed("The verification certificate it was registered with, in PEM form."),
-		"registration_code":            computed("The registration code it was registered with."),
-		"valid_from":                   computed("Start of the CA certificate's validity, RFC 3339 in UTC."),
-		"valid_until":                  computed("End of the CA certificate's validity, RFC 3339 in UTC."),
+		"id":                           computedString("`instance_id:sn`, the import ID of `apsaramq_mqtt_ca_certificate`."),
+		"instance_id":                  computedString("ID of the instance."),
+		"sn":                           computedString("Serial number of the CA certificate (the `ca_sn` of its device certificates)."),
+		"name":                         computedString("Name of the CA certificate."),
+		"status":                       computedString("`active` or `inactive`."),
+		"ca_certificate_pem":           computedString("The CA certificate in PEM form."),
+		"verification_certificate_pem": computedString("The verification certificate it was registered with, in PEM form."),
+		"registration_code":            computedString("The registration code it was registered with."),
+		"valid_from":                   computedString("Start of the CA certificate's validity, RFC 3339 in UTC."),
+		"valid_until":                  computedString("End of the CA certificate's validity, RFC 3339 in UTC."),
 	}
 }

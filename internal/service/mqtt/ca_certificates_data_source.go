@@ -40,7 +40,7 @@ func (d *caCertificatesDataSource) Schema(ctx context.Context, _ datasource.Sche
 		MarkdownDescription: "Lists the **CA certificates** registered on an ApsaraMQ for MQTT instance (ListCaCertificate), " +
 			"following every page, optionally filtered by status and name, sorted by `sn`.",
 		Attributes: map[string]schema.Attribute{
-			"id":          schema.StringAttribute{MarkdownDescription: "`instance_id`.", Computed: true},
+			"id":          computedString("`instance_id`."),
 			"instance_id": dataSourceInstanceIDAttribute(),
 			"region":      dataSourceRegionAttribute(),
 			"status": schema.StringAttribute{

@@ -24,6 +24,11 @@ func dataSourceInstanceIDAttribute() schema.StringAttribute {
 	}
 }
 
+// computedString is a string attribute the data source reads from the API.
+func computedString(description string) schema.StringAttribute {
+	return schema.StringAttribute{MarkdownDescription: description, Computed: true}
+}
+
 // dataSourceReadSettings is embedded by every data source's model: the
 // region (dataSourceRegionAttribute) and the timeouts block of the read.
 type dataSourceReadSettings struct {

@@ -29,22 +29,24 @@ type deviceCertificateDataSourceModel struct {
 }
 
 func (d *deviceCertificateDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	attrs := deviceItemAttributes()
+	attrs["instance_id"] = dataSourceInstanceIDAttribute()
+	attrs["ca_sn"] = schema.StringAttribute{
+		MarkdownDescription: "Serial number of the CA certificate that signed the device certificate.",
+		Required:            true,
+		Validators:          []validator.String{serialNumberValidator},
+	}
+	attrs["device_sn"] = schema.StringAttribute{
+		MarkdownDescription: "Serial number of the device certificate.",
+		Required:            true,
+		Validators:          []validator.String{serialNumberValidator},
+	}
+	attrs["region"] = dataSourceRegionAttribute()
+	attrs["timeouts"] = timeouts.Attributes(ctx)
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads one **device certificate** registered on an ApsaraMQ for MQTT instance (GetDeviceCertificate). " +
 			"Fails when the broker has not registered it, i.e. the device never connected.",
-		Attributes: map[string]schema.Attribute{
-			"id":              schema.StringAttribute{MarkdownDescription: "`instance_id:ca_sn:device_sn`.", Computed: true},
-			"instance_id":     dataSourceInstanceIDAttribute(),
-			"ca_sn":           schema.StringAttribute{MarkdownDescription: "Serial number of the CA certificate that signed the device certificate.", Required: true, Validators: []validator.String{serialNumberValidator}},
-			"device_sn":       schema.StringAttribute{MarkdownDescription: "Serial number of the device certificate.", Required: true, Validators: []validator.String{serialNumberValidator}},
-			"region":          dataSourceRegionAttribute(),
-			"status":          schema.StringAttribute{MarkdownDescription: "`active` or `inactive`.", Computed: true},
-			"device_name":     schema.StringAttribute{MarkdownDescription: "Device name the broker recorded (the certificate's common name).", Computed: true},
-			"certificate_pem": schema.StringAttribute{MarkdownDescription: "The device certificate in PEM form, as the broker recorded it.", Computed: true},
-			"valid_from":      schema.StringAttribute{MarkdownDescription: "Start of the certificate's validity, RFC 3339 in UTC.", Computed: true},
-			"valid_until":     schema.StringAttribute{MarkdownDescription: "End of the certificate's validity, RFC 3339 in UTC.", Computed: true},
-			"timeouts":        timeouts.Attributes(ctx),
-		},
+		Attributes: attrs,
 	}
 }
 

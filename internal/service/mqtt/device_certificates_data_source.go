@@ -38,9 +38,6 @@ type deviceCertificatesDataSourceModel struct {
 }
 
 func (d *deviceCertificatesDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	computed := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
-	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the **device certificates** registered on an ApsaraMQ for MQTT instance, or under one of its CAs " +
 			"(ListDeviceCertificate / ListDeviceCertificateByCaSn), following every page, optionally filtered by status and " +
@@ -49,7 +46,7 @@ func (d *deviceCertificatesDataSource) Schema(ctx context.Context, _ datasource.
 			"`for_each = { for c in data.apsaramq_mqtt_device_certificates.x.certificates : c.device_sn => c }` " +
 			"(device serial numbers are unique under one CA; without `ca_sn`, key by `c.id`).",
 		Attributes: map[string]schema.Attribute{
-			"id":          computed("`instance_id`, or `instance_id:ca_sn` when `ca_sn` is set."),
+			"id":          computedString("`instance_id`, or `instance_id:ca_sn` when `ca_sn` is set."),
 			"instance_id": dataSourceInstanceIDAttribute(),
 			"ca_sn": schema.StringAttribute{
 				MarkdownDescription: "Only certificates signed by this CA (ListDeviceCertificateByCaSn). Default: every CA of the instance.",
@@ -71,17 +68,7 @@ func (d *deviceCertificatesDataSource) Schema(ctx context.Context, _ datasource.
 			"certificates": schema.ListNestedAttribute{
 				MarkdownDescription: "The matching certificates, sorted by `ca_sn`, then `device_sn`.",
 				Computed:            true,
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id":              computed("`instance_id:ca_sn:device_sn`, the import ID of `apsaramq_mqtt_device_certificate_state`."),
-					"instance_id":     computed("ID of the instance."),
-					"ca_sn":           computed("Serial number of the CA certificate that signed it."),
-					"device_sn":       computed("Serial number of the device certificate."),
-					"status":          computed("`active` or `inactive`."),
-					"device_name":     computed("Device name the broker recorded (the certificate's common name)."),
-					"certificate_pem": computed("The device certificate in PEM form."),
-					"valid_from":      computed("Start of the certificate's validity, RFC 3339 in UTC."),
-					"valid_until":     computed("End of the certificate's validity, RFC 3339 in UTC."),
-				}},
+				NestedObject:        schema.NestedAttributeObject{Attributes: deviceItemAttributes()},
 			},
 			"ids": schema.ListAttribute{
 				MarkdownDescription: "The `id` of each certificate in `certificates`, in the same order.",

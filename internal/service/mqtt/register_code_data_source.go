@@ -35,10 +35,10 @@ func (d *registerCodeDataSource) Schema(ctx context.Context, _ datasource.Schema
 			"certificate derived from this data source inside the same configuration therefore changes after the " +
 			"first apply; see the `apsaramq_mqtt_ca_certificate` documentation for how to keep the CA from being replaced.",
 		Attributes: map[string]schema.Attribute{
-			"id":            schema.StringAttribute{MarkdownDescription: "`instance_id`.", Computed: true},
+			"id":            computedString("`instance_id`."),
 			"instance_id":   dataSourceInstanceIDAttribute(),
 			"region":        dataSourceRegionAttribute(),
-			"register_code": schema.StringAttribute{MarkdownDescription: "The current registration code.", Computed: true},
+			"register_code": computedString("The current registration code."),
 			"timeouts":      timeouts.Attributes(ctx),
 		},
 	}
