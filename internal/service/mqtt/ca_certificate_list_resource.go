@@ -7,7 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
 )
@@ -23,35 +22,20 @@ func NewCACertificateListResource() list.ListResource {
 	return &caCertificateListResource{resourceBase{typeNameSuffix: "_mqtt_ca_certificate"}}
 }
 
-type caCertificateListConfig struct {
-	InstanceID types.String `tfsdk:"instance_id"`
-	Region     types.String `tfsdk:"region"`
-}
-
 func (l *caCertificateListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
 	resp.Schema = listschema.Schema{
 		MarkdownDescription: "Lists the **CA certificates** registered on an ApsaraMQ for MQTT instance, one result per CA, " +
 			"for `terraform query` (Terraform 1.14 or later). Each result carries the identity of `apsaramq_mqtt_ca_certificate` " +
 			"(`instance_id`, `sn`, `region`); with `include_resource` also the resource as an import reads it, PEMs included. " +
 			"It reads with `ListCaCertificate` only, one call per 100 CAs, with or without `include_resource`.",
-		Attributes: map[string]listschema.Attribute{
-			"instance_id": listInstanceIDAttribute(),
-			"region":      listRegionAttribute(),
-		},
+		Attributes: listTargetAttributes(),
 	}
 }
 
 func (l *caCertificateListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	streamListing(ctx, req, stream, l.client, func(c caCertificateListConfig) types.String { return c.Region },
-		func(ctx context.Context, client *onsmqtt.Client, cfg caCertificateListConfig, push func(list.ListResult) bool) {
-			cas, ok := listCAsBySerial(ctx, client, cfg.InstanceID, push)
-			if !ok {
-				return
-			}
-			listStream(ctx, req, push, "CA certificates", cas, func(ca onsmqtt.CACertificate) list.ListResult {
-				return caListResult(ctx, req, ca, client.Region())
-			})
-		})
+	streamCAListing(ctx, req, stream, l.client, "CA certificates", func(ctx context.Context, client *onsmqtt.Client, ca onsmqtt.CACertificate) list.ListResult {
+		return caListResult(ctx, req, ca, client.Region())
+	})
 }
 
 // caListResult is one CA: its identity, and the resource as a read after

@@ -23,11 +23,6 @@ func NewDeviceAccessListResource() list.ListResource {
 	return &deviceAccessListResource{resourceBase{typeNameSuffix: "_mqtt_device_access"}}
 }
 
-type deviceAccessListConfig struct {
-	InstanceID types.String `tfsdk:"instance_id"`
-	Region     types.String `tfsdk:"region"`
-}
-
 func (l *deviceAccessListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
 	resp.Schema = listschema.Schema{
 		MarkdownDescription: "Lists one `apsaramq_mqtt_device_access` per **CA registered on an ApsaraMQ for MQTT instance**, " +
@@ -36,10 +31,7 @@ func (l *deviceAccessListResource) ListResourceConfigSchema(_ context.Context, _
 			"`include_resource` (implied by `-generate-config-out`) it also holds the resource as an import reads it: " +
 			"`devices` with every registered certificate and its current status (one `ListDeviceCertificateByCaSn` read " +
 			"per CA) and `unlisted_devices = \"ignore\"`, so generated configuration plans as an import with no change.",
-		Attributes: map[string]listschema.Attribute{
-			"instance_id": listInstanceIDAttribute(),
-			"region":      listRegionAttribute(),
-		},
+		Attributes: listTargetAttributes(),
 	}
 }
 
@@ -47,16 +39,9 @@ func (l *deviceAccessListResource) ListResourceConfigSchema(_ context.Context, _
 // certificates, one CA at a time as results are sent, so that the engine's
 // limit also bounds the device reads.
 func (l *deviceAccessListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	streamListing(ctx, req, stream, l.client, func(c deviceAccessListConfig) types.String { return c.Region },
-		func(ctx context.Context, client *onsmqtt.Client, cfg deviceAccessListConfig, push func(list.ListResult) bool) {
-			cas, ok := listCAsBySerial(ctx, client, cfg.InstanceID, push)
-			if !ok {
-				return
-			}
-			listStream(ctx, req, push, "CA certificates (one device access each)", cas, func(ca onsmqtt.CACertificate) list.ListResult {
-				return accessListResult(ctx, req, client, ca)
-			})
-		})
+	streamCAListing(ctx, req, stream, l.client, "CA certificates (one device access each)", func(ctx context.Context, client *onsmqtt.Client, ca onsmqtt.CACertificate) list.ListResult {
+		return accessListResult(ctx, req, client, ca)
+	})
 }
 
 // accessListResult is the device access of one CA. With include_resource,

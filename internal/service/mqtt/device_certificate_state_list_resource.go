@@ -25,13 +25,23 @@ func NewDeviceCertificateStateListResource() list.ListResource {
 }
 
 type deviceCertificateStateListConfig struct {
-	InstanceID types.String `tfsdk:"instance_id"`
-	CASn       types.String `tfsdk:"ca_sn"`
-	Status     types.String `tfsdk:"status"`
-	Region     types.String `tfsdk:"region"`
+	listTarget
+	CASn   types.String `tfsdk:"ca_sn"`
+	Status types.String `tfsdk:"status"`
 }
 
 func (l *deviceCertificateStateListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
+	attrs := listTargetAttributes()
+	attrs["ca_sn"] = listschema.StringAttribute{
+		MarkdownDescription: "Only certificates signed by this CA. Default: every CA of the instance. Checked before any API call.",
+		Optional:            true,
+		Validators:          []validator.String{serialNumberValidator},
+	}
+	attrs["status"] = listschema.StringAttribute{
+		MarkdownDescription: "Only certificates in this status: `active` or `inactive`. Default: both. Checked before any API call.",
+		Optional:            true,
+		Validators:          []validator.String{statusValidator()},
+	}
 	resp.Schema = listschema.Schema{
 		MarkdownDescription: "Lists the **device certificates** the broker registered on an ApsaraMQ for MQTT instance, or under " +
 			"one of its CAs, one result per certificate, for `terraform query` (Terraform 1.14 or later). Each result carries " +
@@ -39,25 +49,12 @@ func (l *deviceCertificateStateListResource) ListResourceConfigSchema(_ context.
 			"`include_resource` also the resource as an import reads it. It reads with `ListDeviceCertificateByCaSn` (with " +
 			"`ca_sn`) or `ListDeviceCertificate`, one call per 100 certificates either way. Mind the list block's `limit` " +
 			"(100 unless set): a warning names it when it cuts the list.",
-		Attributes: map[string]listschema.Attribute{
-			"instance_id": listInstanceIDAttribute(),
-			"ca_sn": listschema.StringAttribute{
-				MarkdownDescription: "Only certificates signed by this CA. Default: every CA of the instance. Checked before any API call.",
-				Optional:            true,
-				Validators:          []validator.String{serialNumberValidator},
-			},
-			"status": listschema.StringAttribute{
-				MarkdownDescription: "Only certificates in this status: `active` or `inactive`. Default: both. Checked before any API call.",
-				Optional:            true,
-				Validators:          []validator.String{statusValidator()},
-			},
-			"region": listRegionAttribute(),
-		},
+		Attributes: attrs,
 	}
 }
 
 func (l *deviceCertificateStateListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	streamListing(ctx, req, stream, l.client, func(c deviceCertificateStateListConfig) types.String { return c.Region },
+	streamListing(ctx, req, stream, l.client,
 		func(ctx context.Context, client *onsmqtt.Client, cfg deviceCertificateStateListConfig, push func(list.ListResult) bool) {
 			caSn := cfg.CASn.ValueString()
 			certs, err := client.ListDeviceCertificates(ctx, cfg.InstanceID.ValueString(), caSn)

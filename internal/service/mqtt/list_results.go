@@ -20,8 +20,9 @@ import (
 )
 
 // What the list resources (terraform query, Terraform 1.14+) share: their
-// config attributes, the client and time bound of one listing, and the
-// stream of results with the engine's limit.
+// config's instance and region, the client and time bound of one listing,
+// the listing of an instance's CAs, and the stream of results with the
+// engine's limit.
 //
 // Every list reads with list calls only, whole and sorted, before the first
 // result: the engine names generated resources by position (<list>_0,
@@ -29,31 +30,44 @@ import (
 // one run to the next, and a listing cut by the engine's limit is said in a
 // warning only when its length is known.
 
-// listInstanceIDAttribute is the instance_id of every list config.
-func listInstanceIDAttribute() listschema.StringAttribute {
-	return listschema.StringAttribute{
-		MarkdownDescription: "ID of the ApsaraMQ for MQTT instance, e.g. `post-cn-7mz2d******`. Checked before any API call.",
-		Required:            true,
-		Validators:          []validator.String{instanceIDValidator},
+// listTargetAttributes are listTarget's attributes. instance_id is checked
+// before any API call; the results' identities carry the region the list
+// read.
+func listTargetAttributes() map[string]listschema.Attribute {
+	return map[string]listschema.Attribute{
+		"instance_id": listschema.StringAttribute{
+			MarkdownDescription: "ID of the ApsaraMQ for MQTT instance, e.g. `post-cn-7mz2d******`. Checked before any API call.",
+			Required:            true,
+			Validators:          []validator.String{instanceIDValidator},
+		},
+		"region": listschema.StringAttribute{
+			MarkdownDescription: "Region of the instance, e.g. `cn-shanghai`. Defaults to the provider's `region`. Each result's " +
+				"identity records the region it was listed in, so the generated `import` blocks adopt it there.",
+			Optional:   true,
+			Validators: []validator.String{regionValidator},
+		},
 	}
 }
 
-// listRegionAttribute is the region of every list config; the results'
-// identities carry the region the list read.
-func listRegionAttribute() listschema.StringAttribute {
-	return listschema.StringAttribute{
-		MarkdownDescription: "Region of the instance, e.g. `cn-shanghai`. Defaults to the provider's `region`. Each result's " +
-			"identity records the region it was listed in, so the generated `import` blocks adopt it there.",
-		Optional:   true,
-		Validators: []validator.String{regionValidator},
-	}
+// listTarget is what every list config names: the instance to list and
+// the region to read it in. A list resource's config embeds it.
+type listTarget struct {
+	InstanceID types.String `tfsdk:"instance_id"`
+	Region     types.String `tfsdk:"region"`
+}
+
+func (t listTarget) target() listTarget { return t }
+
+// listConfig is a list resource's config: one that embeds listTarget.
+type listConfig interface {
+	target() listTarget
 }
 
 // streamListing decodes a list config into a C and sets the stream to run
 // listing with the client for the config's region, the listing bounded by
 // the data sources' read timeout (a list config has no timeouts block).
-func streamListing[C any](ctx context.Context, req list.ListRequest, stream *list.ListResultsStream, base *onsmqtt.Client,
-	region func(C) types.String, listing func(ctx context.Context, client *onsmqtt.Client, cfg C, push func(list.ListResult) bool)) {
+func streamListing[C listConfig](ctx context.Context, req list.ListRequest, stream *list.ListResultsStream, base *onsmqtt.Client,
+	listing func(ctx context.Context, client *onsmqtt.Client, cfg C, push func(list.ListResult) bool)) {
 	var cfg C
 	if diags := req.Config.Get(ctx, &cfg); diags.HasError() {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
@@ -61,7 +75,7 @@ func streamListing[C any](ctx context.Context, req list.ListRequest, stream *lis
 	}
 	stream.Results = func(push func(list.ListResult) bool) {
 		var diags diag.Diagnostics
-		ctx, cancel, client, ok := startOperation(ctx, base, region(cfg), defaultDataSourceReadTimeout, nil, &diags)
+		ctx, cancel, client, ok := startOperation(ctx, base, cfg.target().Region, defaultDataSourceReadTimeout, nil, &diags)
 		if !ok {
 			push(list.ListResult{Diagnostics: diags})
 			return
@@ -71,16 +85,21 @@ func streamListing[C any](ctx context.Context, req list.ListRequest, stream *lis
 	}
 }
 
-// listCAsBySerial lists an instance's CAs sorted by serial number; on an
-// error it pushes the error result and returns false.
-func listCAsBySerial(ctx context.Context, client *onsmqtt.Client, instanceID types.String, push func(list.ListResult) bool) ([]onsmqtt.CACertificate, bool) {
-	cas, err := client.ListCACertificates(ctx, instanceID.ValueString())
-	if err != nil {
-		push(listError("Unable to List CA Certificates", apiErrorDetail("ListCaCertificate", err)))
-		return nil, false
-	}
-	slices.SortFunc(cas, func(a, b onsmqtt.CACertificate) int { return strings.Compare(a.Sn, b.Sn) })
-	return cas, true
+// streamCAListing sets the stream of a list resource whose results are the
+// instance's CAs (listTarget is its whole config): sorted by serial number,
+// one result per CA. noun names the results in the log and in the warning of
+// a cut listing.
+func streamCAListing(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream, base *onsmqtt.Client, noun string,
+	result func(ctx context.Context, client *onsmqtt.Client, ca onsmqtt.CACertificate) list.ListResult) {
+	streamListing(ctx, req, stream, base, func(ctx context.Context, client *onsmqtt.Client, cfg listTarget, push func(list.ListResult) bool) {
+		cas, err := client.ListCACertificates(ctx, cfg.InstanceID.ValueString())
+		if err != nil {
+			push(listError("Unable to List CA Certificates", apiErrorDetail("ListCaCertificate", err)))
+			return
+		}
+		slices.SortFunc(cas, func(a, b onsmqtt.CACertificate) int { return strings.Compare(a.Sn, b.Sn) })
+		listStream(ctx, req, push, noun, cas, func(ca onsmqtt.CACertificate) list.ListResult { return result(ctx, client, ca) })
+	})
 }
 
 // listStream is the results of one listing: a warning first when the
