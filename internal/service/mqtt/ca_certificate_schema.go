@@ -31,18 +31,9 @@ func caCertificateSchema(ctx context.Context) schema.Schema {
 			"calling the API, that both PEMs parse, that the CA certificate is a CA (BasicConstraints CA=true) and " +
 			"that the verification certificate is signed by it.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "`instance_id:sn`, also the import ID (append `@<region>` to import from another region).",
-				Computed:            true,
-				PlanModifiers:       keep,
-			},
-			"instance_id": schema.StringAttribute{
-				MarkdownDescription: "ID of the ApsaraMQ for MQTT instance, e.g. `post-cn-7mz2d******`. Changing it replaces the resource.",
-				Required:            true,
-				Validators:          []validator.String{instanceIDValidator},
-				PlanModifiers:       replace,
-			},
-			"region": resourceRegionAttribute(),
+			"id":          importIDAttribute(caIDFormat),
+			"instance_id": resourceInstanceIDAttribute(),
+			"region":      resourceRegionAttribute(),
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Name of the CA certificate on the instance (`CaName`). The API cannot rename a CA: changing it replaces the resource.",
 				Required:            true,

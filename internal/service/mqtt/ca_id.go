@@ -2,7 +2,7 @@ package mqtt
 
 import "github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
 
-// caIDFormat is shown in every import error.
+// caIDFormat is shown in every import error and in the id attribute's description.
 const caIDFormat = "instance_id:sn"
 
 func formatCAID(k onsmqtt.CAKey) string { return k.InstanceID + ":" + k.Sn }

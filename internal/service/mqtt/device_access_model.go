@@ -37,7 +37,8 @@ type deviceAccessIdentityModel struct {
 	Region     types.String `tfsdk:"region"`
 }
 
-// deviceAccessIDFormat is shown in every import error.
+// deviceAccessIDFormat is shown in every import error and in the id
+// attribute's description.
 const deviceAccessIDFormat = "instance_id:ca_sn"
 
 func formatDeviceAccessID(k deviceAccessKey) string { return k.InstanceID + ":" + k.CASn }

@@ -35,17 +35,8 @@ func deviceAccessSchema(ctx context.Context) schema.Schema {
 			"`rate_limit`. Destroying it **inactivates** every certificate it manages; every plan that destroys or replaces it " +
 			"says how many in a warning, and a replacement whose new instance or CA does not exist is refused at plan.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "`instance_id:ca_sn`, also the import ID (append `@<region>` to import from another region).",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"instance_id": schema.StringAttribute{
-				MarkdownDescription: "ID of the ApsaraMQ for MQTT instance, e.g. `post-cn-7mz2d******`. Changing it replaces the resource.",
-				Required:            true,
-				Validators:          []validator.String{instanceIDValidator},
-				PlanModifiers:       replace,
-			},
+			"id":          importIDAttribute(deviceAccessIDFormat),
+			"instance_id": resourceInstanceIDAttribute(),
 			"ca_sn": schema.StringAttribute{
 				MarkdownDescription: "Serial number of the registered CA certificate whose device certificates this resource holds: " +
 					"at most 128 **bytes**, no whitespace or `:`. Changing it replaces the resource.",

@@ -27,17 +27,8 @@ func deviceCertificateStateSchema(ctx context.Context) schema.Schema {
 			"the registration record itself is kept. Every plan that destroys or replaces it says so in a warning, and a " +
 			"replacement whose new certificate (or its instance or CA) does not exist is refused at plan.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "`instance_id:ca_sn:device_sn`, also the import ID (append `@<region>` to import from another region).",
-				Computed:            true,
-				PlanModifiers:       keep,
-			},
-			"instance_id": schema.StringAttribute{
-				MarkdownDescription: "ID of the ApsaraMQ for MQTT instance, e.g. `post-cn-7mz2d******` or `mqtt-cn-i7m26mf****`. Changing it replaces the resource.",
-				Required:            true,
-				Validators:          []validator.String{instanceIDValidator},
-				PlanModifiers:       replace,
-			},
+			"id":          importIDAttribute(deviceIDFormat),
+			"instance_id": resourceInstanceIDAttribute(),
 			"ca_sn": schema.StringAttribute{
 				MarkdownDescription: "Serial number of the CA certificate that signed the device certificate: at most 128 **bytes** " +
 					"(multi-byte characters count by their UTF-8 length), no whitespace or `:`. Changing it replaces the resource.",

@@ -7,7 +7,8 @@ import (
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
 )
 
-// deviceIDFormat is shown in every import error, so users see the exact shape.
+// deviceIDFormat is shown in every import error, so users see the exact
+// shape, and in the id attribute's description.
 const deviceIDFormat = "instance_id:ca_sn:device_sn"
 
 // formatDeviceID builds the resource ID, following the alicloud provider's
