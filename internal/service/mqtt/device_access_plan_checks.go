@@ -130,9 +130,6 @@ func (r *deviceAccessResource) planReplacement(ctx context.Context, plan, state 
 		diags.Append(resp.Private.SetKey(ctx, replacementNoteKey, note)...)
 		return
 	}
-	if r.client == nil {
-		return
-	}
 	ctx, cancel, client, ok := planCheckClient(ctx, r.client, plan.Region, plan.Timeouts, diags)
 	if !ok {
 		return
@@ -169,7 +166,7 @@ func (r *deviceAccessResource) planCreate(ctx context.Context, config *deviceAcc
 		return
 	}
 	s := plan.settings()
-	if s.Unlisted == unlistedIgnore || r.client == nil {
+	if s.Unlisted == unlistedIgnore {
 		return
 	}
 	ctx, cancel, client, ok := planCheckClient(ctx, r.client, plan.Region, plan.Timeouts, diags)

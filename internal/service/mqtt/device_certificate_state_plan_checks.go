@@ -68,9 +68,6 @@ func (r *deviceCertificateStateResource) checkReplacement(ctx context.Context, p
 		fmt.Sprintf("This plan replaces the resource: destroying it first inactivates %s, before the new one (certificate %s "+
 			"under CA %s on instance %s) is adopted. The plan is refused if the new certificate does not exist, so a typo "+
 			"inactivates nothing.", old, plan.DeviceSn.ValueString(), plan.CASn.ValueString(), plan.InstanceID.ValueString()))
-	if r.client == nil {
-		return
-	}
 	ctx, cancel, client, ok := planCheckClient(ctx, r.client, plan.Region, plan.Timeouts, diags)
 	if !ok {
 		return

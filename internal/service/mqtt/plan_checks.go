@@ -21,9 +21,13 @@ import (
 
 // planCheckClient is the client for plan-time calls in the region the plan
 // names (unset: the provider's), bounded by timeouts.read. ok is false when
-// no call can be made; diags then says why (a bad timeouts block or region).
+// no call can be made: the provider is not configured yet (validation, where
+// the checks are skipped), or diags says why (a bad timeouts block or region).
 func planCheckClient(ctx context.Context, base *onsmqtt.Client, region types.String, t timeouts.Value,
 	diags *diag.Diagnostics) (context.Context, context.CancelFunc, *onsmqtt.Client, bool) {
+	if base == nil {
+		return ctx, func() {}, nil, false
+	}
 	timeout, timeoutDiags := t.Read(ctx, defaultReadTimeout)
 	return startOperation(ctx, base, region, timeout, timeoutDiags, diags)
 }
