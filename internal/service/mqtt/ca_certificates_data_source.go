@@ -7,8 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
@@ -26,10 +24,9 @@ func NewCACertificatesDataSource() datasource.DataSource {
 }
 
 type caCertificatesDataSourceModel struct {
-	ID           types.String        `tfsdk:"id"`
-	InstanceID   types.String        `tfsdk:"instance_id"`
-	Status       types.String        `tfsdk:"status"`
-	NameRegex    types.String        `tfsdk:"name_regex"`
+	ID         types.String `tfsdk:"id"`
+	InstanceID types.String `tfsdk:"instance_id"`
+	listFilterConfig
 	Certificates []caCertificateItem `tfsdk:"certificates"`
 	IDs          []string            `tfsdk:"ids"`
 	dataSourceReadSettings
@@ -43,16 +40,8 @@ func (d *caCertificatesDataSource) Schema(ctx context.Context, _ datasource.Sche
 			"id":          computedString("`instance_id`."),
 			"instance_id": dataSourceInstanceIDAttribute(),
 			"region":      dataSourceRegionAttribute(),
-			"status": schema.StringAttribute{
-				MarkdownDescription: "Only CA certificates in this status: `active` or `inactive`. Default: both.",
-				Optional:            true,
-				Validators:          []validator.String{statusValidator()},
-			},
-			"name_regex": schema.StringAttribute{
-				MarkdownDescription: "Only CA certificates whose `name` matches this regular expression (Go RE2 syntax, unanchored). Checked at plan time.",
-				Optional:            true,
-				Validators:          []validator.String{nameRegexValidator},
-			},
+			"status":      listStatusAttribute("CA certificates"),
+			"name_regex":  nameRegexAttribute("CA certificates", "name"),
 			"certificates": schema.ListNestedAttribute{
 				MarkdownDescription: "The matching CA certificates, sorted by `sn`.",
 				Computed:            true,
@@ -75,9 +64,8 @@ func (d *caCertificatesDataSource) Read(ctx context.Context, req datasource.Read
 		return
 	}
 	defer cancel()
-	filter, err := newListFilter(cfg.Status, cfg.NameRegex)
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("name_regex"), "Invalid Regular Expression", err.Error())
+	filter, ok := cfg.filter(&resp.Diagnostics)
+	if !ok {
 		return
 	}
 	cas, err := client.ListCACertificates(ctx, cfg.InstanceID.ValueString())

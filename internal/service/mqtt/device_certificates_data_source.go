@@ -7,7 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -27,11 +26,10 @@ func NewDeviceCertificatesDataSource() datasource.DataSource {
 }
 
 type deviceCertificatesDataSourceModel struct {
-	ID           types.String            `tfsdk:"id"`
-	InstanceID   types.String            `tfsdk:"instance_id"`
-	CASn         types.String            `tfsdk:"ca_sn"`
-	Status       types.String            `tfsdk:"status"`
-	NameRegex    types.String            `tfsdk:"name_regex"`
+	ID         types.String `tfsdk:"id"`
+	InstanceID types.String `tfsdk:"instance_id"`
+	CASn       types.String `tfsdk:"ca_sn"`
+	listFilterConfig
 	Certificates []deviceCertificateItem `tfsdk:"certificates"`
 	IDs          []string                `tfsdk:"ids"`
 	dataSourceReadSettings
@@ -53,18 +51,9 @@ func (d *deviceCertificatesDataSource) Schema(ctx context.Context, _ datasource.
 				Optional:            true,
 				Validators:          []validator.String{serialNumberValidator},
 			},
-			"region": dataSourceRegionAttribute(),
-			"status": schema.StringAttribute{
-				MarkdownDescription: "Only certificates in this status: `active` or `inactive`. Default: both.",
-				Optional:            true,
-				Validators:          []validator.String{statusValidator()},
-			},
-			"name_regex": schema.StringAttribute{
-				MarkdownDescription: "Only certificates whose `device_name` matches this regular expression (Go RE2 syntax, " +
-					"unanchored: use `^...$` for a whole-name match). Checked at plan time.",
-				Optional:   true,
-				Validators: []validator.String{nameRegexValidator},
-			},
+			"region":     dataSourceRegionAttribute(),
+			"status":     listStatusAttribute("certificates"),
+			"name_regex": nameRegexAttribute("certificates", "device_name"),
 			"certificates": schema.ListNestedAttribute{
 				MarkdownDescription: "The matching certificates, sorted by `ca_sn`, then `device_sn`.",
 				Computed:            true,
@@ -87,9 +76,8 @@ func (d *deviceCertificatesDataSource) Read(ctx context.Context, req datasource.
 		return
 	}
 	defer cancel()
-	filter, err := newListFilter(cfg.Status, cfg.NameRegex)
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("name_regex"), "Invalid Regular Expression", err.Error())
+	filter, ok := cfg.filter(&resp.Diagnostics)
+	if !ok {
 		return
 	}
 	certs, err := client.ListDeviceCertificates(ctx, cfg.InstanceID.ValueString(), cfg.CASn.ValueString())
