@@ -77,13 +77,11 @@ func (d *caCertificatesDataSource) Read(ctx context.Context, req datasource.Read
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
 }
 
-// fill records the CAs the filter keeps, sorted by sn so that plans do not
-// churn (the pager returns each CA once), and the region the client
+// fill records the CAs the filter keeps, sorted, and the region the client
 // addressed.
 func (m *caCertificatesDataSourceModel) fill(cas []onsmqtt.CACertificate, filter listFilter, region string) {
-	sort.SliceStable(cas, func(i, j int) bool { return cas[i].Sn < cas[j].Sn })
 	m.Certificates, m.IDs = []caCertificateItem{}, []string{}
-	for _, c := range cas {
+	for _, c := range sortedCAs(cas) {
 		if filter.keep(c.Status, c.Name) {
 			m.Certificates = append(m.Certificates, caItem(c))
 			m.IDs = append(m.IDs, formatCAID(c.CAKey))
@@ -91,4 +89,12 @@ func (m *caCertificatesDataSourceModel) fill(cas []onsmqtt.CACertificate, filter
 	}
 	m.ID = m.InstanceID
 	m.Region = types.StringValue(region)
+}
+
+// sortedCAs orders by serial number, so that plans do not churn when the API
+// lists in another order. The list has no duplicates: the client's pager
+// returns each CA once.
+func sortedCAs(cas []onsmqtt.CACertificate) []onsmqtt.CACertificate {
+	sort.SliceStable(cas, func(i, j int) bool { return cas[i].Sn < cas[j].Sn })
+	return cas
 }

@@ -3,8 +3,6 @@ package mqtt
 import (
 	"context"
 	"fmt"
-	"slices"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -97,8 +95,7 @@ func streamCAListing(ctx context.Context, req list.ListRequest, stream *list.Lis
 			push(listError("Unable to List CA Certificates", apiErrorDetail("ListCaCertificate", err)))
 			return
 		}
-		slices.SortFunc(cas, func(a, b onsmqtt.CACertificate) int { return strings.Compare(a.Sn, b.Sn) })
-		listStream(ctx, req, push, noun, cas, func(ca onsmqtt.CACertificate) list.ListResult { return result(ctx, client, ca) })
+		listStream(ctx, req, push, noun, sortedCAs(cas), func(ca onsmqtt.CACertificate) list.ListResult { return result(ctx, client, ca) })
 	})
 }
 
