@@ -166,6 +166,29 @@ func (e *Emulator) read(fn func(s *store)) {
 	fn(e.st)
 }
 
+// mutateOwned is mutateAPI for an operation on an instance: fn runs only
+// once the caller's account is known to own it.
+func (e *Emulator) mutateOwned(c *call, instanceID string, fn func(s *store) *apiError) *apiError {
+	return e.mutateAPI(func(s *store) *apiError {
+		if aerr := s.ownedInstance(instanceID, c.accountID); aerr != nil {
+			return aerr
+		}
+		return fn(s)
+	})
+}
+
+// readOwned is read for an operation on an instance: fn runs only once the
+// caller's account is known to own it, and the first error is the call's.
+func (e *Emulator) readOwned(c *call, instanceID string, fn func(s *store) *apiError) *apiError {
+	var aerr *apiError
+	e.read(func(s *store) {
+		if aerr = s.ownedInstance(instanceID, c.accountID); aerr == nil {
+			aerr = fn(s)
+		}
+	})
+	return aerr
+}
+
 // persist writes the current state if nobody wrote a newer version already.
 // Snapshots are taken under persistMu so the file only ever moves forward.
 func (e *Emulator) persist() error {
