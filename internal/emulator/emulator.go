@@ -11,6 +11,7 @@ package emulator
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand"
 	"net"
 	"net/http"
@@ -283,11 +284,7 @@ func (e *Emulator) countError(code string) {
 func (e *Emulator) Calls() map[string]int64 {
 	e.countMu.Lock()
 	defer e.countMu.Unlock()
-	out := make(map[string]int64, len(e.calls))
-	for k, v := range e.calls {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(e.calls)
 }
 
 // Errors returns, per error Code, how many error responses carried it.
@@ -295,11 +292,7 @@ func (e *Emulator) Calls() map[string]int64 {
 func (e *Emulator) Errors() map[string]int64 {
 	e.countMu.Lock()
 	defer e.countMu.Unlock()
-	out := make(map[string]int64, len(e.errs))
-	for k, v := range e.errs {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(e.errs)
 }
 
 // ResetCounters zeroes Calls and Errors.
