@@ -43,17 +43,9 @@ type caCertificateVO struct {
 }
 
 func (v caCertificateVO) toModel(instanceID string) (CACertificate, error) {
-	status, err := statusFromAPI(v.Status)
+	status, begin, end, err := statusAndValidity(v.Status, v.ValidBegin, v.ValidEnd)
 	if err != nil {
 		return CACertificate{}, err
-	}
-	begin, err := parseEpochMillis(v.ValidBegin)
-	if err != nil {
-		return CACertificate{}, fmt.Errorf("ValidBegin: %w", err)
-	}
-	end, err := parseEpochMillis(v.ValidEnd)
-	if err != nil {
-		return CACertificate{}, fmt.Errorf("ValidEnd: %w", err)
 	}
 	return CACertificate{
 		CAKey:               CAKey{InstanceID: instanceID, Sn: v.Sn},

@@ -59,17 +59,9 @@ type deviceCertificateVO struct {
 }
 
 func (v deviceCertificateVO) toModel(instanceID string) (DeviceCertificate, error) {
-	status, err := statusFromAPI(v.Status)
+	status, begin, end, err := statusAndValidity(v.Status, v.ValidBegin, v.ValidEnd)
 	if err != nil {
 		return DeviceCertificate{}, err
-	}
-	begin, err := parseEpochMillis(v.ValidBegin)
-	if err != nil {
-		return DeviceCertificate{}, fmt.Errorf("ValidBegin: %w", err)
-	}
-	end, err := parseEpochMillis(v.ValidEnd)
-	if err != nil {
-		return DeviceCertificate{}, fmt.Errorf("ValidEnd: %w", err)
 	}
 	return DeviceCertificate{
 		DeviceKey:  DeviceKey{InstanceID: instanceID, CASn: v.CASn, DeviceSn: v.DeviceSn},
@@ -79,6 +71,24 @@ func (v deviceCertificateVO) toModel(instanceID string) (DeviceCertificate, erro
 		ValidBegin: begin,
 		ValidEnd:   end,
 	}, nil
+}
+
+// statusAndValidity reads the status and validity window every
+// certificate the API reports carries.
+func statusAndValidity(status, validBegin, validEnd string) (Status, time.Time, time.Time, error) {
+	st, err := statusFromAPI(status)
+	if err != nil {
+		return "", time.Time{}, time.Time{}, err
+	}
+	begin, err := parseEpochMillis(validBegin)
+	if err != nil {
+		return "", time.Time{}, time.Time{}, fmt.Errorf("ValidBegin: %w", err)
+	}
+	end, err := parseEpochMillis(validEnd)
+	if err != nil {
+		return "", time.Time{}, time.Time{}, fmt.Errorf("ValidEnd: %w", err)
+	}
+	return st, begin, end, nil
 }
 
 // parseEpochMillis reads the API's validity strings (Unix epoch milliseconds).
