@@ -130,18 +130,24 @@ func (s *session) perCertificate() error {
 		return err
 	}
 
+	return s.settleAndDestroy(cli, "every certificate is inactivated (the registrations stay)", fleet)
+}
+
+// settleAndDestroy ends a story: a plan with nothing left to do, then a
+// destroy after which every certificate of devices is inactive.
+func (s *session) settleAndDestroy(cli, destroyed string, devices map[string]string) error {
 	s.step(cli + " plan: nothing left to do (exit code 0)")
 	if err := s.run(0, "plan", "-detailed-exitcode"); err != nil {
 		return err
 	}
 	s.srv.ResetCounters()
 
-	s.step(cli + " destroy: every certificate is inactivated (the registrations stay)")
+	s.step(cli + " destroy: " + destroyed)
 	if err := s.run(0, "destroy", "-auto-approve"); err != nil {
 		return err
 	}
 	inactive := map[string]string{}
-	for sn := range fleet {
+	for sn := range devices {
 		inactive[sn] = "inactive"
 	}
 	if err := s.expectDevices(inactive); err != nil {
