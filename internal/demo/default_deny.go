@@ -16,9 +16,6 @@ func (s *session) defaultDeny() error {
 	if err := s.writeConfig(defaultDenyConfig(s.srv, s.version)); err != nil {
 		return err
 	}
-	if err := s.install(); err != nil {
-		return err
-	}
 	s.srv.ResetCounters()
 	s.step(cli + " apply: one apsaramq_mqtt_device_access holds the whole CA; only " + emulator.DemoDeviceSn + " and " + emulator.DemoDevice2Sn + " may connect")
 	if err := s.run(0, "apply", "-auto-approve"); err != nil {

@@ -98,9 +98,6 @@ func (s *session) perCertificate() error {
 	if err := s.writeConfig(perCertificateConfig(s.srv, s.version)); err != nil {
 		return err
 	}
-	if err := s.install(); err != nil {
-		return err
-	}
 	s.step(cli + " apply: adopt the three certificates; revoke the lost device, readmit the repaired one")
 	if err := s.run(0, "apply", "-auto-approve"); err != nil {
 		return err
