@@ -54,10 +54,6 @@ func NewTestCAWithSerial(cn string, serial *big.Int) (*TestCA, error) {
 
 // newTestCA is a CA with the given key and serial (nil = random).
 func newTestCA(cn string, serial *big.Int, key *ecdsa.PrivateKey) (*TestCA, error) {
-	serial, err := serialOrRandom(serial)
-	if err != nil {
-		return nil, err
-	}
 	now := time.Now().UTC()
 	tmpl := &x509.Certificate{
 		SerialNumber:          serial,
@@ -111,10 +107,6 @@ func (ca *TestCA) issue(cn string, serial *big.Int, usage x509.ExtKeyUsage) (*Is
 }
 
 func (ca *TestCA) issueFor(cn string, serial *big.Int, usage x509.ExtKeyUsage, key *ecdsa.PrivateKey) (*IssuedCert, error) {
-	serial, err := serialOrRandom(serial)
-	if err != nil {
-		return nil, err
-	}
 	now := time.Now().UTC()
 	tmpl := &x509.Certificate{
 		SerialNumber: serial,
@@ -128,13 +120,19 @@ func (ca *TestCA) issueFor(cn string, serial *big.Int, usage x509.ExtKeyUsage, k
 	if err != nil {
 		return nil, err
 	}
-	return &IssuedCert{Cert: cert, Key: key, CertPEM: certPEM, KeyPEM: keyPEM, Sn: SerialSn(serial)}, nil
+	return &IssuedCert{Cert: cert, Key: key, CertPEM: certPEM, KeyPEM: keyPEM, Sn: SerialSn(cert.SerialNumber)}, nil
 }
 
 // createCert makes the certificate tmpl describes for key, signed by parent
 // with signer (parent's key; tmpl and key themselves for a self-signed one),
-// and returns it parsed and, with key, PEM-encoded.
+// and returns it parsed and, with key, PEM-encoded. A nil
+// tmpl.SerialNumber becomes a random serial (randomSerial).
 func createCert(tmpl, parent *x509.Certificate, key, signer *ecdsa.PrivateKey) (cert *x509.Certificate, certPEM, keyPEM []byte, err error) {
+	if tmpl.SerialNumber == nil {
+		if tmpl.SerialNumber, err = randomSerial(); err != nil {
+			return nil, nil, nil, err
+		}
+	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, &key.PublicKey, signer)
 	if err != nil {
 		return nil, nil, nil, err
@@ -146,14 +144,6 @@ func createCert(tmpl, parent *x509.Certificate, key, signer *ecdsa.PrivateKey) (
 		return nil, nil, nil, err
 	}
 	return cert, encodeCert(der), keyPEM, nil
-}
-
-// serialOrRandom is serial, or a random one (randomSerial) when it is nil.
-func serialOrRandom(serial *big.Int) (*big.Int, error) {
-	if serial != nil {
-		return serial, nil
-	}
-	return randomSerial()
 }
 
 // randomSerial returns a positive serial of up to 64 bits (RFC 5280 allows
