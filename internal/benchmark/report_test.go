@@ -77,24 +77,14 @@ func sampleReport() *Report {
 
 func TestEvaluate(t *testing.T) {
 	r := sampleReport()
-	r.Evaluate()
-	got := map[string]Target{}
-	for _, tg := range r.Targets {
-		got[tg.Name] = tg
-	}
-	want := map[string]string{
+	got := evaluate(t, r, map[string]string{
 		"API calls":             statusMiss, // the plan made one extra Get
 		"Overhead apply N=1000": statusPass, // 1.40×
 		"Overhead plan N=1000":  statusMiss, // 2.00×
 		"Throughput 500/s":      statusPass, // 460/s ≥ 450/s, zero errors
 		"Throughput 100/s":      statusPass, // throttled, retried with cause, finished
 		"Memory N=5000":         statusMiss, // 150 MB
-	}
-	for name, status := range want {
-		if got[name].Status != status {
-			t.Errorf("%s: %s (%s), want %s", name, got[name].Status, got[name].Figure, status)
-		}
-	}
+	})
 	if f := got["API calls"].Figure; !strings.Contains(f, "fleet N=1000 plan: GetDeviceCertificate 1001 (budget 1000)") {
 		t.Errorf("API calls figure %q does not name the miss", f)
 	}
@@ -274,8 +264,7 @@ func TestEvaluateAccessTargets(t *testing.T) {
 			Workspaces: []WorkspaceResult{{N: 1000, OK: true}},
 			Total:      &WorkspacesTotal{Successes: 4000, Throttled: 1000, Rate: Rate{PerSecond: 450}}}, // 20% throttled: miss
 	}}
-	r.Evaluate()
-	want := map[string]string{
+	evaluate(t, r, map[string]string{
 		"device_access adopt N=1000":                 statusPass,
 		"device_access no-change plan N=1000":        statusMiss,
 		"device_access changes N=1000":               statusPass,
@@ -283,14 +272,22 @@ func TestEvaluateAccessTargets(t *testing.T) {
 		"device_access plan calls N=5000":            statusMiss,
 		"Workspaces 2×200 apsaramq at 100/s":         statusPass,
 		"Workspaces 1×1000 apsaramq_access at 500/s": statusMiss,
-	}
-	got := map[string]string{}
+	})
+}
+
+// evaluate judges r's targets and checks the status of each one want
+// names; it returns the targets by name for the figures a test checks.
+func evaluate(t *testing.T, r *Report, want map[string]string) map[string]Target {
+	t.Helper()
+	r.Evaluate()
+	got := map[string]Target{}
 	for _, tg := range r.Targets {
-		got[tg.Name] = tg.Status
+		got[tg.Name] = tg
 	}
 	for name, status := range want {
-		if got[name] != status {
-			t.Errorf("%s: %q, want %q (targets: %+v)", name, got[name], status, r.Targets)
+		if got[name].Status != status {
+			t.Errorf("%s: %q (%s), want %q (targets: %+v)", name, got[name].Status, got[name].Figure, status, r.Targets)
 		}
 	}
+	return got
 }

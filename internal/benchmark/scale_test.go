@@ -59,12 +59,7 @@ func scaleReport() *Report {
 
 func TestScaleTargets(t *testing.T) {
 	r := scaleReport()
-	r.Evaluate()
-	got := map[string]Target{}
-	for _, tg := range r.Targets {
-		got[tg.Name] = tg
-	}
-	for name, want := range map[string]string{
+	got := evaluate(t, r, map[string]string{
 		"API calls (scale)":                        statusPass,
 		"device_access scale N=20000 apply":        statusPass,
 		"device_access scale N=100000 flip":        statusPass,
@@ -72,11 +67,7 @@ func TestScaleTargets(t *testing.T) {
 		"device_access provider CPU growth, plan":  statusPass,
 		"device_access provider CPU growth, apply": statusPass,
 		"device_access memory N=100000":            statusPass,
-	} {
-		if got[name].Status != want {
-			t.Errorf("%s: %q (%s), want %s", name, got[name].Status, got[name].Figure, want)
-		}
-	}
+	})
 	if f := got["device_access scale N=100000 plan"].Figure; !strings.HasPrefix(f, "2.00× ((22.0s − 2.0s) ÷ 10.0s)") {
 		t.Errorf("plan figure %q", f)
 	}

@@ -16,9 +16,6 @@ func (s *session) defaultDeny() error {
 	if err := s.writeConfig(defaultDenyConfig(s.srv, s.version)); err != nil {
 		return err
 	}
-	if err := s.install(); err != nil {
-		return err
-	}
 	s.srv.ResetCounters()
 	s.step(cli + " apply: one apsaramq_mqtt_device_access holds the whole CA; only " + emulator.DemoDeviceSn + " and " + emulator.DemoDevice2Sn + " may connect")
 	if err := s.run(0, "apply", "-auto-approve"); err != nil {
@@ -72,24 +69,7 @@ func (s *session) defaultDeny() error {
 	fmt.Fprintln(s.out, "the newcomer tries again: the broker refuses its certificate")
 	s.reportCalls()
 
-	s.step(cli + " plan: nothing left to do (exit code 0)")
-	if err := s.run(0, "plan", "-detailed-exitcode"); err != nil {
-		return err
-	}
-	s.srv.ResetCounters()
-
-	s.step(cli + " destroy: every certificate the resource held is inactivated")
-	if err := s.run(0, "destroy", "-auto-approve"); err != nil {
-		return err
-	}
-	for sn := range want {
-		want[sn] = "inactive"
-	}
-	if err := s.expectDevices(want); err != nil {
-		return err
-	}
-	s.reportCalls()
-	return nil
+	return s.settleAndDestroy(cli, "every certificate the resource held is inactivated", want)
 }
 
 func defaultDenyConfig(srv *emulator.Server, version string) string {

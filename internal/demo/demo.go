@@ -98,9 +98,6 @@ func (s *session) perCertificate() error {
 	if err := s.writeConfig(perCertificateConfig(s.srv, s.version)); err != nil {
 		return err
 	}
-	if err := s.install(); err != nil {
-		return err
-	}
 	s.step(cli + " apply: adopt the three certificates; revoke the lost device, readmit the repaired one")
 	if err := s.run(0, "apply", "-auto-approve"); err != nil {
 		return err
@@ -130,18 +127,24 @@ func (s *session) perCertificate() error {
 		return err
 	}
 
+	return s.settleAndDestroy(cli, "every certificate is inactivated (the registrations stay)", fleet)
+}
+
+// settleAndDestroy ends a story: a plan with nothing left to do, then a
+// destroy after which every certificate of devices is inactive.
+func (s *session) settleAndDestroy(cli, destroyed string, devices map[string]string) error {
 	s.step(cli + " plan: nothing left to do (exit code 0)")
 	if err := s.run(0, "plan", "-detailed-exitcode"); err != nil {
 		return err
 	}
 	s.srv.ResetCounters()
 
-	s.step(cli + " destroy: every certificate is inactivated (the registrations stay)")
+	s.step(cli + " destroy: " + destroyed)
 	if err := s.run(0, "destroy", "-auto-approve"); err != nil {
 		return err
 	}
 	inactive := map[string]string{}
-	for sn := range fleet {
+	for sn := range devices {
 		inactive[sn] = "inactive"
 	}
 	if err := s.expectDevices(inactive); err != nil {

@@ -61,11 +61,15 @@ func (s *session) install() error {
 	return nil
 }
 
-// writeConfig writes main.tf and shows it.
+// writeConfig writes main.tf, shows it and installs the provider it
+// requires (install).
 func (s *session) writeConfig(hcl string) error {
 	path := filepath.Join(s.dir, "main.tf")
 	fmt.Fprintf(s.out, "configuration (%s):\n%s", path, indent(hcl))
-	return os.WriteFile(path, []byte(hcl), 0o600)
+	if err := os.WriteFile(path, []byte(hcl), 0o600); err != nil {
+		return err
+	}
+	return s.install()
 }
 
 // run executes the engine with its output shown and checks its exit code.

@@ -77,10 +77,7 @@ func (e *Emulator) getRegisterCode(c *call) (map[string]any, *apiError) {
 		return nil, aerr
 	}
 	var code string
-	apiErr := e.mutateAPI(func(s *store) *apiError {
-		if aerr := s.ownedInstance(p["MqttInstanceId"], c.accountID); aerr != nil {
-			return aerr
-		}
+	apiErr := e.mutateOwned(c, p["MqttInstanceId"], func(s *store) *apiError {
 		code = s.registerCodes[p["MqttInstanceId"]]
 		if code == "" {
 			code = newRegisterCode()
@@ -188,14 +185,12 @@ func (e *Emulator) getCACertificate(c *call) (map[string]any, *apiError) {
 		return nil, aerr
 	}
 	var rec CACertificate
-	e.read(func(s *store) {
-		if aerr = s.ownedInstance(p["MqttInstanceId"], c.accountID); aerr != nil {
-			return
-		}
+	aerr = e.readOwned(c, p["MqttInstanceId"], func(s *store) *apiError {
 		var ok bool
 		if rec, ok = s.cas[caKey{p["MqttInstanceId"], p["Sn"]}]; !ok {
-			aerr = errCANotFound()
+			return errCANotFound()
 		}
+		return nil
 	})
 	if aerr != nil {
 		return nil, aerr
@@ -213,10 +208,7 @@ func (e *Emulator) setCAStatus(c *call, status string) (map[string]any, *apiErro
 		return nil, aerr
 	}
 	strict := e.CurrentBehaviour().StrictStatusChanges
-	apiErr := e.mutateAPI(func(s *store) *apiError {
-		if aerr := s.ownedInstance(p["MqttInstanceId"], c.accountID); aerr != nil {
-			return aerr
-		}
+	apiErr := e.mutateOwned(c, p["MqttInstanceId"], func(s *store) *apiError {
 		k := caKey{p["MqttInstanceId"], p["Sn"]}
 		rec, ok := s.cas[k]
 		if !ok {
@@ -252,10 +244,7 @@ func (e *Emulator) deleteCACertificate(c *call) (map[string]any, *apiError) {
 		return nil, aerr
 	}
 	keep := e.CurrentBehaviour().KeepDevicesOnCADelete
-	apiErr := e.mutateAPI(func(s *store) *apiError {
-		if aerr := s.ownedInstance(p["MqttInstanceId"], c.accountID); aerr != nil {
-			return aerr
-		}
+	apiErr := e.mutateOwned(c, p["MqttInstanceId"], func(s *store) *apiError {
 		if _, ok := s.cas[caKey{p["MqttInstanceId"], p["Sn"]}]; !ok {
 			return errCANotFound()
 		}
@@ -278,10 +267,9 @@ func (e *Emulator) listCACertificate(c *call) (map[string]any, *apiError) {
 		return nil, aerr
 	}
 	var all []CACertificate
-	e.read(func(s *store) {
-		if aerr = s.ownedInstance(p["MqttInstanceId"], c.accountID); aerr == nil {
-			all = s.casOf(p["MqttInstanceId"])
-		}
+	aerr = e.readOwned(c, p["MqttInstanceId"], func(s *store) *apiError {
+		all = s.casOf(p["MqttInstanceId"])
+		return nil
 	})
 	if aerr != nil {
 		return nil, aerr

@@ -54,12 +54,6 @@ func NewTestCAWithSerial(cn string, serial *big.Int) (*TestCA, error) {
 
 // newTestCA is a CA with the given key and serial (nil = random).
 func newTestCA(cn string, serial *big.Int, key *ecdsa.PrivateKey) (*TestCA, error) {
-	var err error
-	if serial == nil {
-		if serial, err = randomSerial(); err != nil {
-			return nil, err
-		}
-	}
 	now := time.Now().UTC()
 	tmpl := &x509.Certificate{
 		SerialNumber:          serial,
@@ -70,19 +64,11 @@ func newTestCA(cn string, serial *big.Int, key *ecdsa.PrivateKey) (*TestCA, erro
 		BasicConstraintsValid: true,
 		IsCA:                  true,
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	cert, certPEM, keyPEM, err := createCert(tmpl, tmpl, key, key)
 	if err != nil {
 		return nil, err
 	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		return nil, err
-	}
-	keyPEM, err := encodeKey(key)
-	if err != nil {
-		return nil, err
-	}
-	return &TestCA{Cert: cert, Key: key, CertPEM: encodeCert(der), KeyPEM: keyPEM}, nil
+	return &TestCA{Cert: cert, Key: key, CertPEM: certPEM, KeyPEM: keyPEM}, nil
 }
 
 // Sn is the CA's SN as RegisterCaCertificate reports it.
@@ -121,12 +107,6 @@ func (ca *TestCA) issue(cn string, serial *big.Int, usage x509.ExtKeyUsage) (*Is
 }
 
 func (ca *TestCA) issueFor(cn string, serial *big.Int, usage x509.ExtKeyUsage, key *ecdsa.PrivateKey) (*IssuedCert, error) {
-	var err error
-	if serial == nil {
-		if serial, err = randomSerial(); err != nil {
-			return nil, err
-		}
-	}
 	now := time.Now().UTC()
 	tmpl := &x509.Certificate{
 		SerialNumber: serial,
@@ -136,19 +116,34 @@ func (ca *TestCA) issueFor(cn string, serial *big.Int, usage x509.ExtKeyUsage, k
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:  []x509.ExtKeyUsage{usage},
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.Cert, &key.PublicKey, ca.Key)
+	cert, certPEM, keyPEM, err := createCert(tmpl, ca.Cert, key, ca.Key)
 	if err != nil {
 		return nil, err
 	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		return nil, err
+	return &IssuedCert{Cert: cert, Key: key, CertPEM: certPEM, KeyPEM: keyPEM, Sn: SerialSn(cert.SerialNumber)}, nil
+}
+
+// createCert makes the certificate tmpl describes for key, signed by parent
+// with signer (parent's key; tmpl and key themselves for a self-signed one),
+// and returns it parsed and, with key, PEM-encoded. A nil
+// tmpl.SerialNumber becomes a random serial (randomSerial).
+func createCert(tmpl, parent *x509.Certificate, key, signer *ecdsa.PrivateKey) (cert *x509.Certificate, certPEM, keyPEM []byte, err error) {
+	if tmpl.SerialNumber == nil {
+		if tmpl.SerialNumber, err = randomSerial(); err != nil {
+			return nil, nil, nil, err
+		}
 	}
-	keyPEM, err := encodeKey(key)
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, &key.PublicKey, signer)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
-	return &IssuedCert{Cert: cert, Key: key, CertPEM: encodeCert(der), KeyPEM: keyPEM, Sn: SerialSn(serial)}, nil
+	if cert, err = x509.ParseCertificate(der); err != nil {
+		return nil, nil, nil, err
+	}
+	if keyPEM, err = encodeKey(key); err != nil {
+		return nil, nil, nil, err
+	}
+	return cert, encodeCert(der), keyPEM, nil
 }
 
 // randomSerial returns a positive serial of up to 64 bits (RFC 5280 allows

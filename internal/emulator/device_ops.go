@@ -27,14 +27,12 @@ func (e *Emulator) getDeviceCertificate(c *call) (map[string]any, *apiError) {
 		return nil, aerr
 	}
 	var d DeviceCertificate
-	e.read(func(s *store) {
-		if aerr = s.ownedInstance(p["MqttInstanceId"], c.accountID); aerr != nil {
-			return
-		}
+	aerr = e.readOwned(c, p["MqttInstanceId"], func(s *store) *apiError {
 		var ok bool
 		if d, ok = s.devices[keyOf(p)]; !ok {
-			aerr = errDeviceNotFound()
+			return errDeviceNotFound()
 		}
+		return nil
 	})
 	if aerr != nil {
 		return nil, aerr
@@ -51,10 +49,7 @@ func (e *Emulator) setDeviceStatus(c *call, status string) (map[string]any, *api
 		return nil, aerr
 	}
 	strict := e.CurrentBehaviour().StrictStatusChanges
-	apiErr := e.mutateAPI(func(s *store) *apiError {
-		if aerr := s.ownedInstance(p["MqttInstanceId"], c.accountID); aerr != nil {
-			return aerr
-		}
+	apiErr := e.mutateOwned(c, p["MqttInstanceId"], func(s *store) *apiError {
 		d, ok := s.devices[keyOf(p)]
 		if !ok {
 			return errDeviceNotFound()
@@ -87,10 +82,7 @@ func (e *Emulator) deleteDeviceCertificate(c *call) (map[string]any, *apiError) 
 	if aerr != nil {
 		return nil, aerr
 	}
-	apiErr := e.mutateAPI(func(s *store) *apiError {
-		if aerr := s.ownedInstance(p["MqttInstanceId"], c.accountID); aerr != nil {
-			return aerr
-		}
+	apiErr := e.mutateOwned(c, p["MqttInstanceId"], func(s *store) *apiError {
 		if !s.removeDevice(keyOf(p)) {
 			return errDeviceNotFound()
 		}
@@ -131,29 +123,27 @@ func (e *Emulator) listDevices(c *call, byCA bool) (map[string]any, *apiError) {
 		items []DeviceCertificate
 		total int
 	)
-	e.read(func(s *store) {
-		if aerr = s.ownedInstance(p["MqttInstanceId"], c.accountID); aerr != nil {
-			return
-		}
+	aerr = e.readOwned(c, p["MqttInstanceId"], func(s *store) *apiError {
 		var caSn *string
 		if byCA {
 			v := p["CaSn"]
 			if _, known := s.cas[caKey{p["MqttInstanceId"], v}]; !known && b.UnknownCAListError {
-				aerr = errCANotFound()
-				return
+				return errCANotFound()
 			}
 			caSn = &v
 		}
 		// The page is cut from the index under the lock: O(page), whatever
 		// the number of certificates.
-		var keys []deviceKey
-		if keys, total, aerr = listPage(b, s.deviceKeysOf(p["MqttInstanceId"], caSn), pageNo, pageSize, errDeviceNotFound); aerr != nil {
-			return
+		keys, n, aerr := listPage(b, s.deviceKeysOf(p["MqttInstanceId"], caSn), pageNo, pageSize, errDeviceNotFound)
+		if aerr != nil {
+			return aerr
 		}
+		total = n
 		items = make([]DeviceCertificate, 0, len(keys))
 		for _, k := range keys {
 			items = append(items, s.devices[k])
 		}
+		return nil
 	})
 	if aerr != nil {
 		return nil, aerr

@@ -11,6 +11,7 @@ package emulator
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand"
 	"net"
 	"net/http"
@@ -166,6 +167,29 @@ func (e *Emulator) read(fn func(s *store)) {
 	fn(e.st)
 }
 
+// mutateOwned is mutateAPI for an operation on an instance: fn runs only
+// once the caller's account is known to own it.
+func (e *Emulator) mutateOwned(c *call, instanceID string, fn func(s *store) *apiError) *apiError {
+	return e.mutateAPI(func(s *store) *apiError {
+		if aerr := s.ownedInstance(instanceID, c.accountID); aerr != nil {
+			return aerr
+		}
+		return fn(s)
+	})
+}
+
+// readOwned is read for an operation on an instance: fn runs only once the
+// caller's account is known to own it, and the first error is the call's.
+func (e *Emulator) readOwned(c *call, instanceID string, fn func(s *store) *apiError) *apiError {
+	var aerr *apiError
+	e.read(func(s *store) {
+		if aerr = s.ownedInstance(instanceID, c.accountID); aerr == nil {
+			aerr = fn(s)
+		}
+	})
+	return aerr
+}
+
 // persist writes the current state if nobody wrote a newer version already.
 // Snapshots are taken under persistMu so the file only ever moves forward.
 func (e *Emulator) persist() error {
@@ -260,11 +284,7 @@ func (e *Emulator) countError(code string) {
 func (e *Emulator) Calls() map[string]int64 {
 	e.countMu.Lock()
 	defer e.countMu.Unlock()
-	out := make(map[string]int64, len(e.calls))
-	for k, v := range e.calls {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(e.calls)
 }
 
 // Errors returns, per error Code, how many error responses carried it.
@@ -272,11 +292,7 @@ func (e *Emulator) Calls() map[string]int64 {
 func (e *Emulator) Errors() map[string]int64 {
 	e.countMu.Lock()
 	defer e.countMu.Unlock()
-	out := make(map[string]int64, len(e.errs))
-	for k, v := range e.errs {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(e.errs)
 }
 
 // ResetCounters zeroes Calls and Errors.

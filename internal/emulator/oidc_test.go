@@ -284,12 +284,7 @@ func TestMetadataHandler(t *testing.T) {
 	}
 
 	// A role that does not trust ECS cannot be an instance's role.
-	untrusted := httptest.NewServer(srv.MetadataHandler(emulator.DemoAccountID, emulator.DemoRoleName, emulator.MetadataOptions{}))
-	defer untrusted.Close()
-	resp, err := http.Get(untrusted.URL + "/latest/meta-data/ram/security-credentials/")
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := serveGet(t, srv.MetadataHandler(emulator.DemoAccountID, emulator.DemoRoleName, emulator.MetadataOptions{}), "/latest/meta-data/ram/security-credentials/")
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusNotFound {
 		t.Errorf("role without ECS trust: %d", resp.StatusCode)
@@ -298,12 +293,7 @@ func TestMetadataHandler(t *testing.T) {
 
 func TestCredentialsURIHandler(t *testing.T) {
 	srv := startServerSeed(t, ecsSeed(), emulator.Options{})
-	uri := httptest.NewServer(srv.CredentialsURIHandler(emulator.DemoRoleArn))
-	defer uri.Close()
-	resp, err := http.Get(uri.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := serveGet(t, srv.CredentialsURIHandler(emulator.DemoRoleArn), "")
 	var creds map[string]string
 	_ = json.NewDecoder(resp.Body).Decode(&creds)
 	resp.Body.Close()
@@ -313,16 +303,24 @@ func TestCredentialsURIHandler(t *testing.T) {
 	c := newClientWith(t, srv, credentials.NewStsTokenCredential(creds["AccessKeyId"], creds["AccessKeySecret"], creds["SecurityToken"]), nil)
 	c.mustCall("GetDeviceCertificate", demoDevice(emulator.DemoDeviceSn))
 
-	bad := httptest.NewServer(srv.CredentialsURIHandler("acs:ram::" + emulator.DemoAccountID + ":role/gone"))
-	defer bad.Close()
-	resp, err = http.Get(bad.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp = serveGet(t, srv.CredentialsURIHandler("acs:ram::"+emulator.DemoAccountID+":role/gone"), "")
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusInternalServerError {
 		t.Errorf("unknown role: %d", resp.StatusCode)
 	}
+}
+
+// serveGet serves h until the test ends and GETs path from it; the caller
+// closes the answer's body.
+func serveGet(t *testing.T, h http.Handler, path string) *http.Response {
+	t.Helper()
+	s := httptest.NewServer(h)
+	t.Cleanup(s.Close)
+	resp, err := http.Get(s.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
 }
 
 func TestSeedRejectsBadOIDCAndTrust(t *testing.T) {

@@ -13,14 +13,23 @@ import (
 )
 
 func TestWriteCLIConfigOverridesBothRegistries(t *testing.T) {
+	checkBothRegistries(t, func(cli string) error { return WriteCLIConfig(cli, "/opt/p") }, func(host string) string {
+		return `"` + host + `/apsaramq/apsaramq" = "/opt/p"`
+	})
+}
+
+// checkBothRegistries writes a CLI configuration with write and checks that
+// it holds want(host) for each engine's default registry.
+func checkBothRegistries(t *testing.T, write func(cli string) error, want func(host string) string) {
+	t.Helper()
 	cli := filepath.Join(t.TempDir(), "cli.tfrc")
-	if err := WriteCLIConfig(cli, "/opt/p"); err != nil {
+	if err := write(cli); err != nil {
 		t.Fatal(err)
 	}
 	b, _ := os.ReadFile(cli)
 	for _, host := range []string{"registry.terraform.io", "registry.opentofu.org"} {
-		if !strings.Contains(string(b), `"`+host+`/apsaramq/apsaramq" = "/opt/p"`) {
-			t.Errorf("CLI config lacks the %s override:\n%s", host, b)
+		if w := want(host); !strings.Contains(string(b), w) {
+			t.Errorf("CLI config lacks the %s part\n%s\nin\n%s", host, w, b)
 		}
 	}
 }
@@ -188,15 +197,7 @@ func TestCutBackendLinesOnThePinnedSource(t *testing.T) {
 // Both default registries' provider service points at the local registry,
 // so "apsaramq/apsaramq" installs through it on either engine.
 func TestWriteRegistryCLIConfigOverridesBothRegistries(t *testing.T) {
-	cli := filepath.Join(t.TempDir(), "cli.tfrc")
-	if err := WriteRegistryCLIConfig(cli, "https://127.0.0.1:1234/v1/providers/"); err != nil {
-		t.Fatal(err)
-	}
-	b, _ := os.ReadFile(cli)
-	for _, host := range []string{"registry.terraform.io", "registry.opentofu.org"} {
-		want := "host \"" + host + "\" {\n  services = {\n    \"providers.v1\" = \"https://127.0.0.1:1234/v1/providers/\"\n  }\n}\n"
-		if !strings.Contains(string(b), want) {
-			t.Errorf("CLI config lacks\n%s\nin\n%s", want, b)
-		}
-	}
+	checkBothRegistries(t, func(cli string) error { return WriteRegistryCLIConfig(cli, "https://127.0.0.1:1234/v1/providers/") }, func(host string) string {
+		return "host \"" + host + "\" {\n  services = {\n    \"providers.v1\" = \"https://127.0.0.1:1234/v1/providers/\"\n  }\n}\n"
+	})
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"os"
 	"path/filepath"
 	"testing"
@@ -74,12 +75,7 @@ func stateFileComplete(dir string) ([]byte, bool) {
 // hold for any instance.
 func checkStateHonest(t *testing.T, srv *emulator.Server, st []stateInstance) {
 	t.Helper()
-	for _, in := range st {
-		d, ok := srv.Device(in.Instance, in.CASn, in.DeviceSn)
-		if !ok {
-			t.Errorf("%s: state holds a certificate the API does not have", in.Address)
-			continue
-		}
+	for in, d := range apiDevices(t, srv, st) {
 		want := map[string]string{"1": "active", "0": "inactive"}[d.Status]
 		if in.Status != want {
 			t.Errorf("%s: state claims status %q, the API holds %q", in.Address, in.Status, want)
@@ -94,14 +90,28 @@ func checkStateHonest(t *testing.T, srv *emulator.Server, st []stateInstance) {
 // API does not have.
 func checkNoUnmadeChange(t *testing.T, srv *emulator.Server, st []stateInstance) {
 	t.Helper()
-	for _, in := range st {
-		d, ok := srv.Device(in.Instance, in.CASn, in.DeviceSn)
-		if !ok {
-			t.Errorf("%s: state holds a certificate the API does not have", in.Address)
-			continue
-		}
+	for in, d := range apiDevices(t, srv, st) {
 		if in.Status == "inactive" && d.Status != "0" {
 			t.Errorf("%s: state claims the inactivation, the API still holds it active", in.Address)
+		}
+	}
+}
+
+// apiDevices yields each instance of st with the emulator's record of its
+// certificate; an instance whose certificate the API does not have fails
+// the test instead.
+func apiDevices(t *testing.T, srv *emulator.Server, st []stateInstance) iter.Seq2[stateInstance, emulator.DeviceCertificate] {
+	return func(yield func(stateInstance, emulator.DeviceCertificate) bool) {
+		t.Helper()
+		for _, in := range st {
+			d, ok := srv.Device(in.Instance, in.CASn, in.DeviceSn)
+			if !ok {
+				t.Errorf("%s: state holds a certificate the API does not have", in.Address)
+				continue
+			}
+			if !yield(in, d) {
+				return
+			}
 		}
 	}
 }

@@ -43,17 +43,9 @@ type caCertificateVO struct {
 }
 
 func (v caCertificateVO) toModel(instanceID string) (CACertificate, error) {
-	status, err := statusFromAPI(v.Status)
+	status, begin, end, err := statusAndValidity(v.Status, v.ValidBegin, v.ValidEnd)
 	if err != nil {
 		return CACertificate{}, err
-	}
-	begin, err := parseEpochMillis(v.ValidBegin)
-	if err != nil {
-		return CACertificate{}, fmt.Errorf("ValidBegin: %w", err)
-	}
-	end, err := parseEpochMillis(v.ValidEnd)
-	if err != nil {
-		return CACertificate{}, fmt.Errorf("ValidEnd: %w", err)
 	}
 	return CACertificate{
 		CAKey:               CAKey{InstanceID: instanceID, Sn: v.Sn},
@@ -128,19 +120,11 @@ func (c *Client) findCAByContent(ctx context.Context, instanceID, caPEM string) 
 // GetCACertificate reads one CA certificate. A CA or instance that does not
 // exist gives an error for which IsNotFound is true.
 func (c *Client) GetCACertificate(ctx context.Context, key CAKey) (CACertificate, error) {
-	const action = "GetCaCertificate"
-	var out struct {
-		Data *caCertificateVO `json:"Data"`
-	}
-	if err := c.call(ctx, c.onsmqtt(), action, http.MethodGet, key.params(), &out); err != nil {
-		return CACertificate{}, err
-	}
-	if out.Data == nil {
-		return CACertificate{}, fmt.Errorf("%s: the response has no Data", action)
-	}
-	ca, err := out.Data.toModel(key.InstanceID)
+	ca, err := getOne(ctx, c, "GetCaCertificate", key.params(), func(vo caCertificateVO) (CACertificate, error) {
+		return vo.toModel(key.InstanceID)
+	})
 	if err != nil {
-		return CACertificate{}, fmt.Errorf("%s: %w", action, err)
+		return CACertificate{}, err
 	}
 	if ca.Sn == "" {
 		ca.Sn = key.Sn
@@ -160,11 +144,7 @@ func CAStatusAction(status Status) string {
 // InactivateCaCertificate; like SetDeviceCertificateStatus, it succeeds when
 // the CA ends in the wanted status however the service answers a no-op.
 func (c *Client) SetCACertificateStatus(ctx context.Context, key CAKey, status Status) error {
-	if status != StatusActive && status != StatusInactive {
-		return fmt.Errorf("unknown certificate status %q", status)
-	}
-	err := c.call(ctx, c.onsmqtt(), CAStatusAction(status), http.MethodPost, key.params(), nil)
-	return confirmNoOp(err, status, func() (Status, error) {
+	return c.setStatus(ctx, CAStatusAction, key.params(), status, func() (Status, error) {
 		ca, err := c.GetCACertificate(ctx, key)
 		return ca.Status, err
 	})

@@ -59,17 +59,9 @@ type deviceCertificateVO struct {
 }
 
 func (v deviceCertificateVO) toModel(instanceID string) (DeviceCertificate, error) {
-	status, err := statusFromAPI(v.Status)
+	status, begin, end, err := statusAndValidity(v.Status, v.ValidBegin, v.ValidEnd)
 	if err != nil {
 		return DeviceCertificate{}, err
-	}
-	begin, err := parseEpochMillis(v.ValidBegin)
-	if err != nil {
-		return DeviceCertificate{}, fmt.Errorf("ValidBegin: %w", err)
-	}
-	end, err := parseEpochMillis(v.ValidEnd)
-	if err != nil {
-		return DeviceCertificate{}, fmt.Errorf("ValidEnd: %w", err)
 	}
 	return DeviceCertificate{
 		DeviceKey:  DeviceKey{InstanceID: instanceID, CASn: v.CASn, DeviceSn: v.DeviceSn},
@@ -79,6 +71,24 @@ func (v deviceCertificateVO) toModel(instanceID string) (DeviceCertificate, erro
 		ValidBegin: begin,
 		ValidEnd:   end,
 	}, nil
+}
+
+// statusAndValidity reads the status and validity window every
+// certificate the API reports carries.
+func statusAndValidity(status, validBegin, validEnd string) (Status, time.Time, time.Time, error) {
+	st, err := statusFromAPI(status)
+	if err != nil {
+		return "", time.Time{}, time.Time{}, err
+	}
+	begin, err := parseEpochMillis(validBegin)
+	if err != nil {
+		return "", time.Time{}, time.Time{}, fmt.Errorf("ValidBegin: %w", err)
+	}
+	end, err := parseEpochMillis(validEnd)
+	if err != nil {
+		return "", time.Time{}, time.Time{}, fmt.Errorf("ValidEnd: %w", err)
+	}
+	return st, begin, end, nil
 }
 
 // parseEpochMillis reads the API's validity strings (Unix epoch milliseconds).
@@ -96,44 +106,53 @@ func parseEpochMillis(s string) (time.Time, error) {
 // GetDeviceCertificate reads one device certificate. A certificate or
 // instance that does not exist gives an error for which IsNotFound is true.
 func (c *Client) GetDeviceCertificate(ctx context.Context, key DeviceKey) (DeviceCertificate, error) {
+	return getOne(ctx, c, "GetDeviceCertificate", key.params(), func(vo deviceCertificateVO) (DeviceCertificate, error) {
+		return vo.toModel(key.InstanceID)
+	})
+}
+
+// getOne calls a Get action, whose answer holds one record in Data, and
+// converts the record.
+func getOne[VO, T any](ctx context.Context, c *Client, action string, params map[string]string, convert func(VO) (T, error)) (T, error) {
 	var out struct {
-		Data *deviceCertificateVO `json:"Data"`
+		Data *VO `json:"Data"`
 	}
-	const action = "GetDeviceCertificate"
-	if err := c.call(ctx, c.onsmqtt(), action, http.MethodGet, key.params(), &out); err != nil {
-		return DeviceCertificate{}, err
+	var zero T
+	if err := c.call(ctx, c.onsmqtt(), action, http.MethodGet, params, &out); err != nil {
+		return zero, err
 	}
 	if out.Data == nil {
-		return DeviceCertificate{}, fmt.Errorf("%s: the response has no Data", action)
+		return zero, fmt.Errorf("%s: the response has no Data", action)
 	}
-	cert, err := out.Data.toModel(key.InstanceID)
+	item, err := convert(*out.Data)
 	if err != nil {
-		return DeviceCertificate{}, fmt.Errorf("%s: %w", action, err)
+		return zero, fmt.Errorf("%s: %w", action, err)
 	}
-	return cert, nil
+	return item, nil
 }
 
 // SetDeviceCertificateStatus calls ActiveDeviceCertificate or
 // InactivateDeviceCertificate. It succeeds when the certificate ends in the
 // wanted status, however the service answers a change to the status it
-// already has (undocumented: see confirmNoOp).
+// already has (undocumented: see setStatus).
 func (c *Client) SetDeviceCertificateStatus(ctx context.Context, key DeviceKey, status Status) error {
-	if status != StatusActive && status != StatusInactive {
-		return fmt.Errorf("unknown certificate status %q", status)
-	}
-	err := c.call(ctx, c.onsmqtt(), DeviceStatusAction(status), http.MethodPost, key.params(), nil)
-	return confirmNoOp(err, status, func() (Status, error) {
+	return c.setStatus(ctx, DeviceStatusAction, key.params(), status, func() (Status, error) {
 		cert, err := c.GetDeviceCertificate(ctx, key)
 		return cert.Status, err
 	})
 }
 
-// confirmNoOp keeps a refused status change from failing an operation when
-// the certificate already holds the wanted status. Whether Active* on an
+// setStatus calls the action statusAction names for want, and keeps a
+// refused status change from failing the operation when the certificate
+// (read with read) already holds the wanted status. Whether Active* on an
 // active and Inactivate* on an inactive certificate succeed is not
 // documented; a refusal with a permanent code is checked with one read, so
 // the client works either way at the cost of a call only on that path.
-func confirmNoOp(err error, want Status, read func() (Status, error)) error {
+func (c *Client) setStatus(ctx context.Context, statusAction func(Status) string, params map[string]string, want Status, read func() (Status, error)) error {
+	if want != StatusActive && want != StatusInactive {
+		return fmt.Errorf("unknown certificate status %q", want)
+	}
+	err := c.call(ctx, c.onsmqtt(), statusAction(want), http.MethodPost, params, nil)
 	if err == nil || Classify(err) != ClassPermanent {
 		return err
 	}

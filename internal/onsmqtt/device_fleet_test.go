@@ -32,6 +32,20 @@ func seedCA(t *testing.T, e *emulator.Emulator, n int, status string) []string {
 	return sns
 }
 
+// listSeeded lists ca01 of the demo instance (seedCA's) through a fresh
+// client and stops the test unless it holds the n certificates seeded.
+func listSeeded(t *testing.T, url string, n int) []onsmqtt.DeviceCertificate {
+	t.Helper()
+	got, err := fleetClient(t, url, 0).ListDeviceCertificates(context.Background(), emulator.DemoInstanceID, "ca01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != n {
+		t.Fatalf("listed %d certificates, want %d", len(got), n)
+	}
+	return got
+}
+
 // pageCounter counts list requests in front of the emulator (a wrapper that
 // answers a request itself keeps it from the emulator's counters).
 type pageCounter struct{ n atomic.Int64 }
@@ -82,13 +96,7 @@ func TestListDeviceCertificatesEndsAtEveryCount(t *testing.T) {
 				var pages pageCounter
 				e, url := fleetEmulator(t, pages.wrap(answer(n)))
 				sns := seedCA(t, e, n, "1")
-				got, err := fleetClient(t, url, 0).ListDeviceCertificates(context.Background(), emulator.DemoInstanceID, "ca01")
-				if err != nil {
-					t.Fatal(err)
-				}
-				if len(got) != n {
-					t.Fatalf("listed %d certificates, want %d", len(got), n)
-				}
+				got := listSeeded(t, url, n)
 				for i, c := range got {
 					if c.DeviceSn != sns[i] {
 						t.Fatalf("certificate %d is %s, want %s", i, c.DeviceSn, sns[i])

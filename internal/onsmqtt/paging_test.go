@@ -43,13 +43,7 @@ func TestListReadsAheadOnlyWhereTotalCountsItems(t *testing.T) {
 					}
 					e.SetLatency(10 * time.Millisecond) // so that pages read together overlap
 					sns := seedCA(t, e, n, "1")
-					got, err := fleetClient(t, url, 0).ListDeviceCertificates(context.Background(), emulator.DemoInstanceID, "ca01")
-					if err != nil {
-						t.Fatal(err)
-					}
-					if len(got) != n {
-						t.Fatalf("listed %d certificates, want %d", len(got), n)
-					}
+					got := listSeeded(t, url, n)
 					seen := map[string]bool{}
 					for _, c := range got {
 						if seen[c.DeviceSn] {

@@ -139,6 +139,20 @@ func requiredProvider(version string) string {
 `, version)
 }
 
+// demoAPI serves an emulator with the demo's seed until the test ends,
+// recording the User-Agent of every call it answers.
+func demoAPI(t *testing.T) (*httptest.Server, *userAgents) {
+	t.Helper()
+	emu, err := emulator.New(emulator.DemoSeed(), emulator.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	agents := &userAgents{seen: map[string]int{}}
+	api := httptest.NewServer(agents.wrap(emu))
+	t.Cleanup(api.Close)
+	return api, agents
+}
+
 // userAgents records the User-Agent of every API call the emulator serves.
 type userAgents struct {
 	mu   sync.Mutex
@@ -179,13 +193,7 @@ func TestAccReleaseInstalledFromRegistry(t *testing.T) {
 	defer reg.Close()
 	t.Logf("release %s on %s, served at %s", d.Version, eng, reg.ProvidersURL)
 
-	emu, err := emulator.New(emulator.DemoSeed(), emulator.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	agents := &userAgents{seen: map[string]int{}}
-	api := httptest.NewServer(agents.wrap(emu))
-	defer api.Close()
+	api, agents := demoAPI(t)
 
 	w := newWorkspace(t, eng, reg)
 	w.write(requiredProvider(d.Version) + acctest.ProviderBlockAt(api.URL, emulator.DemoAccessKeyID, emulator.DemoAccessKeySecret, "") + fmt.Sprintf(`

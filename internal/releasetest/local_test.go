@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -92,13 +91,7 @@ func TestAccLocalInstallRecipe(t *testing.T) {
 		}
 	}
 
-	emu, err := emulator.New(emulator.DemoSeed(), emulator.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	agents := &userAgents{seen: map[string]int{}}
-	api := httptest.NewServer(agents.wrap(emu))
-	defer api.Close()
+	api, agents := demoAPI(t)
 	config := readme.required + acctest.ProviderBlockAt(api.URL, emulator.DemoAccessKeyID, emulator.DemoAccessKeySecret, "") +
 		fmt.Sprintf("\ndata \"apsaramq_mqtt_device_certificates\" \"fleet\" {\n  instance_id = %q\n}\n", emulator.DemoInstanceID)
 
