@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/provider"
 )
@@ -35,6 +36,18 @@ func PreCheck(t *testing.T) {
 		if _, err := os.Stat(p); err != nil {
 			t.Fatalf("TF_ACC_TERRAFORM_PATH=%s: %v", p, err)
 		}
+	}
+}
+
+// TestCase runs steps with PreCheck and the provider served in-process, for
+// resource.Test or resource.ParallelTest; a test that needs more (a
+// CheckDestroy, version checks) sets those fields on what it returns or
+// writes its own TestCase.
+func TestCase(t *testing.T, steps ...resource.TestStep) resource.TestCase {
+	return resource.TestCase{
+		PreCheck:                 func() { PreCheck(t) },
+		ProtoV6ProviderFactories: ProtoV6ProviderFactories(),
+		Steps:                    steps,
 	}
 }
 

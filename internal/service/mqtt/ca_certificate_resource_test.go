@@ -181,27 +181,23 @@ func TestAccCACertificate_outOfBandDeletionIsReplanned(t *testing.T) {
 	ver := acctest.Issue(t, ca, code, true)
 	cfg := caConfig(srv, "gone", string(ca.CertPEM), string(ver.CertPEM), "")
 
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{Config: cfg},
-			{
-				PreConfig:          func() { acctest.DeleteCA(t, srv, emulator.DemoInstanceID, ca.Sn()) },
-				Config:             cfg,
-				PlanOnly:           true,
-				ExpectNonEmptyPlan: true,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(caAddr, plancheck.ResourceActionCreate)},
-				},
-			},
-			{
-				// The code was used: registering again says what to do.
-				Config:      cfg,
-				ExpectError: regexp.MustCompile(`(?s)Unable to Register CA Certificate.*RegisterCodeUsed.*fetch\s+the\s+current\s+code`),
+	resource.ParallelTest(t, acctest.TestCase(t,
+		resource.TestStep{Config: cfg},
+		resource.TestStep{
+			PreConfig:          func() { acctest.DeleteCA(t, srv, emulator.DemoInstanceID, ca.Sn()) },
+			Config:             cfg,
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(caAddr, plancheck.ResourceActionCreate)},
 			},
 		},
-	})
+		resource.TestStep{
+			// The code was used: registering again says what to do.
+			Config:      cfg,
+			ExpectError: regexp.MustCompile(`(?s)Unable to Register CA Certificate.*RegisterCodeUsed.*fetch\s+the\s+current\s+code`),
+		},
+	))
 }
 
 // Every documented registration error reaches the user with what to do.
@@ -224,29 +220,21 @@ func TestAccCACertificate_registrationErrors(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(strings.ReplaceAll(tc.name, " ", "_"), func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-				Steps: []resource.TestStep{{
-					Config:      caConfig(srv, "bad", string(tc.ca.CertPEM), string(acctest.Issue(t, tc.ca, tc.verCN, true).CertPEM), ""),
-					ExpectError: regexp.MustCompile(tc.want),
-				}},
-			})
+			resource.Test(t, acctest.TestCase(t, resource.TestStep{
+				Config:      caConfig(srv, "bad", string(tc.ca.CertPEM), string(acctest.Issue(t, tc.ca, tc.verCN, true).CertPEM), ""),
+				ExpectError: regexp.MustCompile(tc.want),
+			}))
 		})
 	}
 
 	// Fill the instance (2 CAs), then one more is refused.
 	acctest.RegisterCA(t, srv, emulator.DemoInstanceID, acctest.NewCA(t, "second CA"))
 	t.Run("CA limit", func(t *testing.T) {
-		resource.Test(t, resource.TestCase{
-			PreCheck:                 func() { acctest.PreCheck(t) },
-			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-			Steps: []resource.TestStep{{
-				Config: caConfig(srv, "third", string(fresh.CertPEM),
-					string(acctest.Issue(t, fresh, acctest.RegisterCode(t, srv, emulator.DemoInstanceID), true).CertPEM), ""),
-				ExpectError: regexp.MustCompile(`(?s)CaNumExceed.*delete\s+an\s+unused\s+CA`),
-			}},
-		})
+		resource.Test(t, acctest.TestCase(t, resource.TestStep{
+			Config: caConfig(srv, "third", string(fresh.CertPEM),
+				string(acctest.Issue(t, fresh, acctest.RegisterCode(t, srv, emulator.DemoInstanceID), true).CertPEM), ""),
+			ExpectError: regexp.MustCompile(`(?s)CaNumExceed.*delete\s+an\s+unused\s+CA`),
+		}))
 	})
 }
 
@@ -274,24 +262,17 @@ func TestAccCACertificate_invalidPEMsMakeNoAPICall(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(strings.ReplaceAll(tc.name, " ", "_"), func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-				Steps: []resource.TestStep{{
-					Config:      caConfig(srv, "plan", tc.caPEM, tc.verPEM, ""),
-					PlanOnly:    true,
-					ExpectError: regexp.MustCompile(tc.want),
-				}},
-			})
+			resource.Test(t, acctest.TestCase(t, resource.TestStep{
+				Config:      caConfig(srv, "plan", tc.caPEM, tc.verPEM, ""),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(tc.want),
+			}))
 		})
 	}
 	// A PEM known only after apply is checked then, not refused at plan.
 	t.Run("unknown_at_plan", func(t *testing.T) {
-		resource.Test(t, resource.TestCase{
-			PreCheck:                 func() { acctest.PreCheck(t) },
-			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-			Steps: []resource.TestStep{{
-				Config: acctest.ProviderBlock(srv, "") + fmt.Sprintf(`
+		resource.Test(t, acctest.TestCase(t, resource.TestStep{
+			Config: acctest.ProviderBlock(srv, "") + fmt.Sprintf(`
 resource "terraform_data" "pem" {
   input = %s
 }
@@ -303,10 +284,9 @@ resource "apsaramq_mqtt_ca_certificate" "test" {
   verification_certificate_pem = terraform_data.pem.output
 }
 `, acctest.HCLString("not a pem"), emulator.DemoInstanceID),
-				PlanOnly:           true,
-				ExpectNonEmptyPlan: true,
-			}},
-		})
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+		}))
 	})
 	if err := acctest.CheckNoAPICalls(srv); err != nil {
 		t.Error(err)
@@ -352,30 +332,26 @@ data "apsaramq_mqtt_ca_certificates" %q {
 		block("prod", emulator.DemoInstanceID, emulator.DemoRegion, verification(emulator.DemoInstanceID, emulator.DemoRegion)) +
 		block("dev", onsmqtttest.SecondInstanceID, onsmqtttest.SecondRegion, verification(onsmqtttest.SecondInstanceID, onsmqtttest.SecondRegion))
 
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				Config: twoRegions,
-				Check: resource.ComposeAggregateTestCheckFunc(
-					acctest.CheckEmulatorCA(srv, emulator.DemoInstanceID, ca.Sn(), "1"),
-					acctest.CheckEmulatorCA(srv, onsmqtttest.SecondInstanceID, ca.Sn(), "1"),
-				),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("apsaramq_mqtt_ca_certificate.prod", tfjsonpath.New("sn"), knownvalue.StringExact(ca.Sn())),
-					statecheck.ExpectKnownValue("apsaramq_mqtt_ca_certificate.dev", tfjsonpath.New("sn"), knownvalue.StringExact(ca.Sn())),
-					statecheck.ExpectKnownValue("apsaramq_mqtt_ca_certificate.dev", tfjsonpath.New("region"), knownvalue.StringExact(onsmqtttest.SecondRegion)),
-					statecheck.ExpectKnownValue("data.apsaramq_mqtt_ca_certificates.prod", tfjsonpath.New("ids"),
-						knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(emulator.DemoInstanceID + ":" + ca.Sn())})),
-					statecheck.ExpectKnownValue("data.apsaramq_mqtt_ca_certificates.dev", tfjsonpath.New("ids"),
-						knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(onsmqtttest.SecondInstanceID + ":" + ca.Sn())})),
-				},
-			},
-			{
-				Config:      twoRegions + block("second_in_region", sameRegionInstance, emulator.DemoRegion, verification(sameRegionInstance, emulator.DemoRegion)),
-				ExpectError: wrapTolerant(`Code: SnNotUnique .* one instance per region`),
+	resource.ParallelTest(t, acctest.TestCase(t,
+		resource.TestStep{
+			Config: twoRegions,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				acctest.CheckEmulatorCA(srv, emulator.DemoInstanceID, ca.Sn(), "1"),
+				acctest.CheckEmulatorCA(srv, onsmqtttest.SecondInstanceID, ca.Sn(), "1"),
+			),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("apsaramq_mqtt_ca_certificate.prod", tfjsonpath.New("sn"), knownvalue.StringExact(ca.Sn())),
+				statecheck.ExpectKnownValue("apsaramq_mqtt_ca_certificate.dev", tfjsonpath.New("sn"), knownvalue.StringExact(ca.Sn())),
+				statecheck.ExpectKnownValue("apsaramq_mqtt_ca_certificate.dev", tfjsonpath.New("region"), knownvalue.StringExact(onsmqtttest.SecondRegion)),
+				statecheck.ExpectKnownValue("data.apsaramq_mqtt_ca_certificates.prod", tfjsonpath.New("ids"),
+					knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(emulator.DemoInstanceID + ":" + ca.Sn())})),
+				statecheck.ExpectKnownValue("data.apsaramq_mqtt_ca_certificates.dev", tfjsonpath.New("ids"),
+					knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(onsmqtttest.SecondInstanceID + ":" + ca.Sn())})),
 			},
 		},
-	})
+		resource.TestStep{
+			Config:      twoRegions + block("second_in_region", sameRegionInstance, emulator.DemoRegion, verification(sameRegionInstance, emulator.DemoRegion)),
+			ExpectError: wrapTolerant(`Code: SnNotUnique .* one instance per region`),
+		},
+	))
 }

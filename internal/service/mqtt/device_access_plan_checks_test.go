@@ -42,10 +42,10 @@ func accessAt(provider, instanceID, caSn string, devices map[string]string, extr
 		fmt.Sprintf("instance_id = %q", emulator.DemoInstanceID), fmt.Sprintf("instance_id = %q", instanceID), 1)
 }
 
-// recordedTestCase is accessTestCase with the provider's plan answers
+// recordedTestCase is acctest.TestCase with the provider's plan answers
 // recorded into rec (the harness does not show warnings).
 func recordedTestCase(t *testing.T, rec *acctest.PlanDiagnostics, steps ...resource.TestStep) resource.TestCase {
-	tc := accessTestCase(t, steps...)
+	tc := acctest.TestCase(t, steps...)
 	tc.ProtoV6ProviderFactories = rec.ProviderFactories()
 	return tc
 }
@@ -257,7 +257,7 @@ func TestAccDeviceAccess_createChecks(t *testing.T) {
 	}
 	t.Run("ignoreCallsNothing", func(t *testing.T) {
 		srv := acctest.StartEmulator(t, emulator.Options{})
-		resource.ParallelTest(t, accessTestCase(t, resource.TestStep{
+		resource.ParallelTest(t, acctest.TestCase(t, resource.TestStep{
 			PreConfig: srv.ResetCounters,
 			Config:    accessConfig(acctest.ProviderBlock(srv, ""), emulator.DemoCASn, map[string]string{emulator.DemoDeviceSn: "active"}, ""),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -353,7 +353,7 @@ func TestAccDeviceAccess_fleetChangedAfterCreatePlan(t *testing.T) {
 		_, err := srv.RegisterDevicePEM(emulator.DemoInstanceID, newcomer.CertPEM)
 		return err
 	})
-	resource.ParallelTest(t, accessTestCase(t,
+	resource.ParallelTest(t, acctest.TestCase(t,
 		resource.TestStep{
 			Config:           cfg,
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{connect}},

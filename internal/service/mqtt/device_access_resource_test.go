@@ -17,14 +17,6 @@ import (
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/emulator"
 )
 
-func accessTestCase(t *testing.T, steps ...resource.TestStep) resource.TestCase {
-	return resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps:                    steps,
-	}
-}
-
 func stateValue(attr string, v knownvalue.Check) statecheck.StateCheck {
 	return statecheck.ExpectKnownValue(accessAddr, tfjsonpath.New(attr), v)
 }
@@ -58,7 +50,7 @@ func TestAccDeviceAccess_unlistedIgnore(t *testing.T) {
 	seed(t, srv.Emulator, "ca01", map[string]string{"d01": "active", "d02": "active", "d03": "inactive", "d04": "active"})
 	cfg := accessConfig(acctest.ProviderBlock(srv, ""), "ca01", map[string]string{"D01": "inactive", "d02": "active"}, "")
 
-	tc := accessTestCase(t,
+	tc := acctest.TestCase(t,
 		resource.TestStep{
 			PreConfig: srv.ResetCounters,
 			Config:    cfg,
@@ -123,7 +115,7 @@ func TestAccDeviceAccess_defaultDenyNewcomer(t *testing.T) {
 	cfg := accessConfig(acctest.ProviderBlock(srv, ""), emulator.DemoCASn, map[string]string{emulator.DemoDeviceSn: "active"}, `unlisted_devices = "inactive"`)
 	newcomer := acctest.DemoDevice(t, "sensor-newcomer")
 
-	resource.ParallelTest(t, accessTestCase(t,
+	resource.ParallelTest(t, acctest.TestCase(t,
 		resource.TestStep{
 			PreConfig: srv.ResetCounters,
 			Config:    cfg,
@@ -186,7 +178,7 @@ func TestAccDeviceAccess_unlistedActiveAndDestroy(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
 	seed(t, srv.Emulator, "ca01", map[string]string{"d01": "inactive", "d02": "inactive", "d03": "active"})
 	provider := acctest.ProviderBlock(srv, "")
-	tc := accessTestCase(t,
+	tc := acctest.TestCase(t,
 		resource.TestStep{
 			PreConfig: srv.ResetCounters,
 			Config:    accessConfig(provider, "ca01", map[string]string{"d01": "inactive"}, `unlisted_devices = "active"`),
@@ -238,7 +230,7 @@ func TestAccDeviceAccess_import(t *testing.T) {
 	cfg := accessConfig(acctest.ProviderBlock(srv, ""), "ca01", fleet, "")
 	id := emulator.DemoInstanceID + ":ca01"
 
-	resource.ParallelTest(t, accessTestCase(t,
+	resource.ParallelTest(t, acctest.TestCase(t,
 		resource.TestStep{Config: cfg},
 		resource.TestStep{
 			PreConfig:               srv.ResetCounters,
@@ -272,7 +264,7 @@ func TestAccDeviceAccess_importByIdentity(t *testing.T) {
 	seed(t, srv.Emulator, "ca01", map[string]string{"d01": "active"})
 	cfg := accessConfig(acctest.ProviderBlock(srv, ""), "ca01", map[string]string{"d01": "active"}, "")
 
-	tc := accessTestCase(t,
+	tc := acctest.TestCase(t,
 		resource.TestStep{
 			Config: cfg,
 			ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectIdentity(accessAddr, map[string]knownvalue.Check{
@@ -299,7 +291,7 @@ func TestAccDeviceAccess_missingDevicesFail(t *testing.T) {
 	cfg := accessConfig(provider, "ca01", map[string]string{"d01": "inactive", "ff99": "inactive"}, "")
 	withFF98 := accessConfig(provider, "ca01", map[string]string{"d01": "inactive", "ff99": "inactive", "ff98": "active"}, "")
 
-	resource.ParallelTest(t, accessTestCase(t,
+	resource.ParallelTest(t, acctest.TestCase(t,
 		resource.TestStep{
 			Config: cfg,
 			ExpectError: wrapTolerant(`Listed Devices Not Registered.*1 device\(s\) in devices have no registered certificate under CA ca01 ` +
@@ -344,7 +336,7 @@ func TestAccDeviceAccess_missingDevicesAllowed(t *testing.T) {
 	seed(t, srv.Emulator, "ca01", map[string]string{"d01": "active"})
 	cfg := accessConfig(acctest.ProviderBlock(srv, ""), "ca01", map[string]string{"d01": "active", "FF99": "inactive"}, "allow_unregistered_devices = true")
 
-	resource.ParallelTest(t, accessTestCase(t,
+	resource.ParallelTest(t, acctest.TestCase(t,
 		resource.TestStep{
 			PreConfig: srv.ResetCounters,
 			Config:    cfg,
@@ -406,7 +398,7 @@ resource "apsaramq_mqtt_device_access" "test" {
 		}
 		return checks
 	}
-	resource.ParallelTest(t, accessTestCase(t,
+	resource.ParallelTest(t, acctest.TestCase(t,
 		resource.TestStep{
 			Config:           cfg("d01"),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: unknown("devices", "unlisted_device_statuses", "active_count")},

@@ -122,11 +122,7 @@ func TestAccDeviceCertificateState_replacementTyposRefused(t *testing.T) {
 			Check: apiCheck(srv.Emulator, emulator.DemoCASn, map[string]string{emulator.DemoDevice2Sn: "inactive"}),
 		},
 	)
-	resource.ParallelTest(t, recordedStateTestCase(t, rec, steps...))
-}
-
-func recordedStateTestCase(t *testing.T, rec *acctest.PlanDiagnostics, steps ...resource.TestStep) resource.TestCase {
-	return resource.TestCase{PreCheck: func() { acctest.PreCheck(t) }, ProtoV6ProviderFactories: rec.ProviderFactories(), Steps: steps}
+	resource.ParallelTest(t, recordedTestCase(t, rec, steps...))
 }
 
 // noWarnings is a plan check that typeName's plans warned nothing.

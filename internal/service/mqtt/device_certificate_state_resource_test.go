@@ -125,32 +125,28 @@ func TestAccDeviceCertificateState_outOfBandChangeIsDrift(t *testing.T) {
 	acctest.PutDevices(t, srv, acctest.Device("ca01", "dev03", "1"))
 	cfg := stateConfig(srv, "ca01", "dev03", "active")
 
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{Config: cfg},
-			{
-				// Someone inactivates the certificate in the console: plan shows an update.
-				PreConfig: func() {
-					if err := srv.SetDeviceStatus(emulator.DemoInstanceID, "ca01", "dev03", "0"); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config:             cfg,
-				PlanOnly:           true,
-				ExpectNonEmptyPlan: true,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(stateAddr, plancheck.ResourceActionUpdate)},
-				},
+	resource.ParallelTest(t, acctest.TestCase(t,
+		resource.TestStep{Config: cfg},
+		resource.TestStep{
+			// Someone inactivates the certificate in the console: plan shows an update.
+			PreConfig: func() {
+				if err := srv.SetDeviceStatus(emulator.DemoInstanceID, "ca01", "dev03", "0"); err != nil {
+					t.Fatal(err)
+				}
 			},
-			{
-				// Apply repairs it.
-				Config: cfg,
-				Check:  acctest.CheckEmulatorDeviceStatus(srv, "ca01", "dev03", "1"),
+			Config:             cfg,
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(stateAddr, plancheck.ResourceActionUpdate)},
 			},
 		},
-	})
+		resource.TestStep{
+			// Apply repairs it.
+			Config: cfg,
+			Check:  acctest.CheckEmulatorDeviceStatus(srv, "ca01", "dev03", "1"),
+		},
+	))
 }
 
 func TestAccDeviceCertificateState_outOfBandDeletionIsReplanned(t *testing.T) {
@@ -158,38 +154,34 @@ func TestAccDeviceCertificateState_outOfBandDeletionIsReplanned(t *testing.T) {
 	acctest.PutDevices(t, srv, acctest.Device("ca01", "dev04", "1"))
 	cfg := stateConfig(srv, "ca01", "dev04", "active")
 
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{Config: cfg},
-			{
-				// The registration disappears: plan must not fail; it plans a create.
-				PreConfig: func() {
-					if err := srv.DeleteDevice(emulator.DemoInstanceID, "ca01", "dev04"); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config:             cfg,
-				PlanOnly:           true,
-				ExpectNonEmptyPlan: true,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(stateAddr, plancheck.ResourceActionCreate)},
-				},
+	resource.ParallelTest(t, acctest.TestCase(t,
+		resource.TestStep{Config: cfg},
+		resource.TestStep{
+			// The registration disappears: plan must not fail; it plans a create.
+			PreConfig: func() {
+				if err := srv.DeleteDevice(emulator.DemoInstanceID, "ca01", "dev04"); err != nil {
+					t.Fatal(err)
+				}
 			},
-			{
-				// Applying before the device reconnects explains what is missing.
-				Config:      cfg,
-				ExpectError: regexp.MustCompile(`(?s)Device Certificate Not Registered.*first\s+connects.*FindDeviceBySnError`),
-			},
-			{
-				// The device connects again; the next apply adopts it.
-				PreConfig: func() { acctest.PutDevices(t, srv, acctest.Device("ca01", "dev04", "0")) },
-				Config:    cfg,
-				Check:     acctest.CheckEmulatorDeviceStatus(srv, "ca01", "dev04", "1"),
+			Config:             cfg,
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(stateAddr, plancheck.ResourceActionCreate)},
 			},
 		},
-	})
+		resource.TestStep{
+			// Applying before the device reconnects explains what is missing.
+			Config:      cfg,
+			ExpectError: regexp.MustCompile(`(?s)Device Certificate Not Registered.*first\s+connects.*FindDeviceBySnError`),
+		},
+		resource.TestStep{
+			// The device connects again; the next apply adopts it.
+			PreConfig: func() { acctest.PutDevices(t, srv, acctest.Device("ca01", "dev04", "0")) },
+			Config:    cfg,
+			Check:     acctest.CheckEmulatorDeviceStatus(srv, "ca01", "dev04", "1"),
+		},
+	))
 }
 
 func TestAccDeviceCertificateState_import(t *testing.T) {
@@ -197,39 +189,35 @@ func TestAccDeviceCertificateState_import(t *testing.T) {
 	acctest.PutDevices(t, srv, acctest.Device("ca01", "dev05", "0"))
 	cfg := stateConfig(srv, "ca01", "dev05", "inactive")
 
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{Config: cfg},
-			{
-				ResourceName:            stateAddr,
-				ImportState:             true,
-				ImportStateId:           deviceID("ca01", "dev05"),
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"timeouts"},
-			},
-			{
-				Config:          cfg,
-				ResourceName:    stateAddr,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithID,
-				ImportStateId:   deviceID("ca01", "dev05"),
-			},
-			{
-				ResourceName:  stateAddr,
-				ImportState:   true,
-				ImportStateId: "post-cn-demo0001/ca01/dev05",
-				ExpectError:   regexp.MustCompile(`(?s)Unexpected Import Identifier.*instance_id:ca_sn:device_sn`),
-			},
-			{
-				ResourceName:  stateAddr,
-				ImportState:   true,
-				ImportStateId: "post-cn-demo0001::dev05",
-				ExpectError:   regexp.MustCompile(`(?s)ca_sn must not be empty`),
-			},
+	resource.ParallelTest(t, acctest.TestCase(t,
+		resource.TestStep{Config: cfg},
+		resource.TestStep{
+			ResourceName:            stateAddr,
+			ImportState:             true,
+			ImportStateId:           deviceID("ca01", "dev05"),
+			ImportStateVerify:       true,
+			ImportStateVerifyIgnore: []string{"timeouts"},
 		},
-	})
+		resource.TestStep{
+			Config:          cfg,
+			ResourceName:    stateAddr,
+			ImportState:     true,
+			ImportStateKind: resource.ImportBlockWithID,
+			ImportStateId:   deviceID("ca01", "dev05"),
+		},
+		resource.TestStep{
+			ResourceName:  stateAddr,
+			ImportState:   true,
+			ImportStateId: "post-cn-demo0001/ca01/dev05",
+			ExpectError:   regexp.MustCompile(`(?s)Unexpected Import Identifier.*instance_id:ca_sn:device_sn`),
+		},
+		resource.TestStep{
+			ResourceName:  stateAddr,
+			ImportState:   true,
+			ImportStateId: "post-cn-demo0001::dev05",
+			ExpectError:   regexp.MustCompile(`(?s)ca_sn must not be empty`),
+		},
+	))
 }
 
 func TestAccDeviceCertificateState_importByIdentity(t *testing.T) {
@@ -269,11 +257,8 @@ func TestAccDeviceCertificateState_unknownSerialAtPlan(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
 	acctest.PutDevices(t, srv, acctest.Device("ca01", "dev07", "1"))
 
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{{
-			Config: acctest.ProviderBlock(srv, "") + fmt.Sprintf(`
+	resource.ParallelTest(t, acctest.TestCase(t, resource.TestStep{
+		Config: acctest.ProviderBlock(srv, "") + fmt.Sprintf(`
 resource "terraform_data" "sn" {
   input = "dev07"
 }
@@ -288,12 +273,11 @@ resource "apsaramq_mqtt_device_certificate_state" "test" {
   }
 }
 `, emulator.DemoInstanceID),
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{plancheck.ExpectUnknownValue(stateAddr, tfjsonpath.New("device_sn"))},
-			},
-			Check: acctest.CheckEmulatorDeviceStatus(srv, "ca01", "dev07", "0"),
-		}},
-	})
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{plancheck.ExpectUnknownValue(stateAddr, tfjsonpath.New("device_sn"))},
+		},
+		Check: acctest.CheckEmulatorDeviceStatus(srv, "ca01", "dev07", "0"),
+	}))
 }
 
 // Every documented API error reaches the user with code, request ID and a fix.
@@ -339,14 +323,10 @@ resource "apsaramq_mqtt_device_certificate_state" "test" {
 	}
 	for _, tc := range cases {
 		t.Run(strings.ReplaceAll(tc.name, " ", "_"), func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-				Steps: []resource.TestStep{{
-					Config:      tc.config,
-					ExpectError: regexp.MustCompile(tc.want),
-				}},
-			})
+			resource.Test(t, acctest.TestCase(t, resource.TestStep{
+				Config:      tc.config,
+				ExpectError: regexp.MustCompile(tc.want),
+			}))
 		})
 	}
 }
@@ -374,32 +354,28 @@ resource "apsaramq_mqtt_device_certificate_state" "fleet" {
 }
 `, n, emulator.DemoInstanceID)
 
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{{
-			Config: cfg,
-			// Check funcs cannot address for_each instances; a state check can.
-			ConfigStateChecks: []statecheck.StateCheck{acctest.CheckFunc(func() error {
-				for i := 0; i < n; i++ {
-					sn := fmt.Sprintf("fleet%02d", i)
-					if err := acctest.CheckEmulatorDeviceStatus(srv, "ca01", sn, "0")(nil); err != nil {
-						return err
-					}
+	resource.ParallelTest(t, acctest.TestCase(t, resource.TestStep{
+		Config: cfg,
+		// Check funcs cannot address for_each instances; a state check can.
+		ConfigStateChecks: []statecheck.StateCheck{acctest.CheckFunc(func() error {
+			for i := 0; i < n; i++ {
+				sn := fmt.Sprintf("fleet%02d", i)
+				if err := acctest.CheckEmulatorDeviceStatus(srv, "ca01", sn, "0")(nil); err != nil {
+					return err
 				}
-				errs := srv.Errors()
-				injected := errs["InternalError"] + errs["ServiceUnavailable"]
-				if injected == 0 {
-					return fmt.Errorf("no fault was injected (errors: %s); the test proves nothing", acctest.FormatCalls(errs))
-				}
-				if errs[emulator.CodeThrottlingUser] == 0 {
-					return fmt.Errorf("the emulator never throttled (errors: %s); the test proves nothing about throttling", acctest.FormatCalls(errs))
-				}
-				t.Logf("faults and throttling survived: %s", acctest.FormatCalls(errs))
-				return nil
-			})},
-		}},
-	})
+			}
+			errs := srv.Errors()
+			injected := errs["InternalError"] + errs["ServiceUnavailable"]
+			if injected == 0 {
+				return fmt.Errorf("no fault was injected (errors: %s); the test proves nothing", acctest.FormatCalls(errs))
+			}
+			if errs[emulator.CodeThrottlingUser] == 0 {
+				return fmt.Errorf("the emulator never throttled (errors: %s); the test proves nothing about throttling", acctest.FormatCalls(errs))
+			}
+			t.Logf("faults and throttling survived: %s", acctest.FormatCalls(errs))
+			return nil
+		})},
+	}))
 }
 
 func waitConfig(srv *emulator.Server, deviceSn, extra string) string {
@@ -479,15 +455,11 @@ func TestAccDeviceCertificateState_waitForRegistration(t *testing.T) {
 // error that says so.
 func TestAccDeviceCertificateState_waitForRegistrationTimesOut(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{{
-			PreConfig:   srv.ResetCounters,
-			Config:      waitConfig(srv, "never-connects", "wait_for_registration = true\n  timeouts = { create = \"4s\" }"),
-			ExpectError: regexp.MustCompile(`(?s)Device\s+Never\s+Connected.*never-connects.*never\s+connected.*timeouts.create`),
-		}},
-	})
+	resource.ParallelTest(t, acctest.TestCase(t, resource.TestStep{
+		PreConfig:   srv.ResetCounters,
+		Config:      waitConfig(srv, "never-connects", "wait_for_registration = true\n  timeouts = { create = \"4s\" }"),
+		ExpectError: regexp.MustCompile(`(?s)Device\s+Never\s+Connected.*never-connects.*never\s+connected.*timeouts.create`),
+	}))
 	if n := srv.Errors()["FindDeviceBySnError"]; n < 2 {
 		t.Errorf("want several checks within the 4s timeout, the emulator answered FindDeviceBySnError %d times", n)
 	}
@@ -496,15 +468,11 @@ func TestAccDeviceCertificateState_waitForRegistrationTimesOut(t *testing.T) {
 // Without wait_for_registration create still fails at once.
 func TestAccDeviceCertificateState_noWaitFailsAtOnce(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{{
-			PreConfig:   srv.ResetCounters,
-			Config:      waitConfig(srv, "never-connects", ""),
-			ExpectError: regexp.MustCompile(`(?s)Device Certificate Not Registered.*wait_for_registration`),
-		}},
-	})
+	resource.ParallelTest(t, acctest.TestCase(t, resource.TestStep{
+		PreConfig:   srv.ResetCounters,
+		Config:      waitConfig(srv, "never-connects", ""),
+		ExpectError: regexp.MustCompile(`(?s)Device Certificate Not Registered.*wait_for_registration`),
+	}))
 	if n := srv.Calls()["GetDeviceCertificate"]; n != 1 {
 		t.Errorf("want exactly one GetDeviceCertificate, got %d", n)
 	}

@@ -243,11 +243,7 @@ func TestAccBadInputCatalogue_refusedWithoutAPICalls(t *testing.T) {
 					srv.ResetCounters()
 				}
 			}()
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-				Steps:                    []resource.TestStep{step},
-			})
+			resource.Test(t, acctest.TestCase(t, step))
 		})
 	}
 	t.Logf("bad-input catalogue: %d invalid inputs tried, emulator calls: %s", len(cases), acctest.FormatCalls(srv.Calls()))
@@ -258,11 +254,7 @@ func TestAccBadInputCatalogue_refusedWithoutAPICalls(t *testing.T) {
 	t.Run("control_a_call_that_gets_through_is_counted", func(t *testing.T) {
 		keys := fmt.Sprintf("region = %q\n  access_key = %q\n  secret_key = %q", emulator.DemoRegion, emulator.DemoAccessKeyID, emulator.DemoAccessKeySecret)
 		cfg := badProvider(srv, keys) + fmt.Sprintf("\ndata \"apsaramq_mqtt_register_code\" \"control\" {\n  instance_id = %q\n}\n", emulator.DemoInstanceID)
-		resource.Test(t, resource.TestCase{
-			PreCheck:                 func() { acctest.PreCheck(t) },
-			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-			Steps:                    []resource.TestStep{{Config: cfg, PlanOnly: true, ExpectNonEmptyPlan: true}},
-		})
+		resource.Test(t, acctest.TestCase(t, resource.TestStep{Config: cfg, PlanOnly: true, ExpectNonEmptyPlan: true}))
 		if acctest.CheckNoAPICalls(srv) == nil {
 			t.Fatal("a configuration that calls the API left the counter at zero: the catalogue's zero-call check would catch nothing")
 		}

@@ -276,15 +276,11 @@ resource "apsaramq_mqtt_device_certificate_state" "test" {
 		t.Run(tc.name, func(t *testing.T) {
 			srv.ResetCounters()
 			var started time.Time
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-				Steps: []resource.TestStep{{
-					PreConfig:   func() { started = time.Now() },
-					Config:      tc.config,
-					ExpectError: wrapTolerant(tc.want),
-				}},
-			})
+			resource.Test(t, acctest.TestCase(t, resource.TestStep{
+				PreConfig:   func() { started = time.Now() },
+				Config:      tc.config,
+				ExpectError: wrapTolerant(tc.want),
+			}))
 			took := time.Since(started)
 			calls := srv.Calls()
 			if got := calls["GetDeviceCertificate"]; got != 1 {
@@ -332,15 +328,11 @@ resource "apsaramq_mqtt_device_certificate_state" "test" {
 	// The step's clock starts in PreConfig: ParallelTest first waits for the
 	// sequential tests of the package, which is no part of the operation.
 	var started time.Time
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{{
-			PreConfig:   func() { started = time.Now() },
-			Config:      cfg,
-			ExpectError: wrapTolerant(`GetDeviceCertificate timed out after \d+ attempt\(s\).*Raise the resource's timeouts.*Last error: .*Code: ServiceUnavailable.*Request ID: [0-9A-F-]{36}`),
-		}},
-	})
+	resource.ParallelTest(t, acctest.TestCase(t, resource.TestStep{
+		PreConfig:   func() { started = time.Now() },
+		Config:      cfg,
+		ExpectError: wrapTolerant(`GetDeviceCertificate timed out after \d+ attempt\(s\).*Raise the resource's timeouts.*Last error: .*Code: ServiceUnavailable.*Request ID: [0-9A-F-]{36}`),
+	}))
 	took := time.Since(started)
 	attempts, spread := fs.arrivals.spread("GetDeviceCertificate")
 	t.Logf("timed out after %d attempts, spread over %s; the step took %s", attempts, spread.Round(100*time.Millisecond), took.Round(100*time.Millisecond))

@@ -227,11 +227,8 @@ func TestAccRAMPolicy_missingActionIsNamed(t *testing.T) {
 	allowed := slices.DeleteFunc(acctest.PublishedPolicyActions(t, "resources/apsaramq_mqtt_device_certificate_state/ram-policy.json"),
 		func(a string) bool { return a == "mq:UnregisterDeviceCertificate" })
 	srv := startRestricted(t, allowed)
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{{
-			Config: restrictedProvider(srv) + fmt.Sprintf(`
+	resource.ParallelTest(t, acctest.TestCase(t, resource.TestStep{
+		Config: restrictedProvider(srv) + fmt.Sprintf(`
 resource "apsaramq_mqtt_device_certificate_state" "test" {
   instance_id = %q
   ca_sn       = "ca01"
@@ -239,9 +236,8 @@ resource "apsaramq_mqtt_device_certificate_state" "test" {
   status      = "inactive"
 }
 `, emulator.DemoInstanceID),
-			ExpectError: wrapTolerant(`Code: PermissionCheckFailed .* may not call InactivateDeviceCertificate: grant it mq:UnregisterDeviceCertificate`),
-		}},
-	})
+		ExpectError: wrapTolerant(`Code: PermissionCheckFailed .* may not call InactivateDeviceCertificate: grant it mq:UnregisterDeviceCertificate`),
+	}))
 	if d, _ := srv.Device(emulator.DemoInstanceID, "ca01", "pol01"); d.Status != "1" {
 		t.Fatalf("the certificate changed although the call was denied")
 	}
