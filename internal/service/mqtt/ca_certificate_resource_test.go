@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/acctest"
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/emulator"
@@ -147,30 +146,11 @@ func TestAccCACertificate_createInactiveAndImportByIdentity(t *testing.T) {
 	ver := acctest.Issue(t, ca, code, true)
 	cfg := caConfig(srv, "identity-ca", string(ca.CertPEM), string(ver.CertPEM), `status = "inactive"`)
 
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
-		Steps: []resource.TestStep{
-			{
-				Config: cfg,
-				Check:  acctest.CheckEmulatorCA(srv, emulator.DemoInstanceID, ca.Sn(), "0"),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectIdentity(caAddr, map[string]knownvalue.Check{
-						"instance_id": knownvalue.StringExact(emulator.DemoInstanceID),
-						"sn":          knownvalue.StringExact(ca.Sn()),
-						"region":      knownvalue.StringExact(emulator.DemoRegion),
-					}),
-				},
-			},
-			{
-				Config:          cfg,
-				ResourceName:    caAddr,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithResourceIdentity,
-			},
-		},
-	})
+	resource.ParallelTest(t, acctest.ImportByIdentityTestCase(t, caAddr, cfg, map[string]knownvalue.Check{
+		"instance_id": knownvalue.StringExact(emulator.DemoInstanceID),
+		"sn":          knownvalue.StringExact(ca.Sn()),
+		"region":      knownvalue.StringExact(emulator.DemoRegion),
+	}, acctest.CheckEmulatorCA(srv, emulator.DemoInstanceID, ca.Sn(), "0")))
 }
 
 // A CA deregistered outside Terraform is planned for registration again.

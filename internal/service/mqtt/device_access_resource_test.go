@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/acctest"
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/emulator"
@@ -67,25 +66,17 @@ func TestAccDeviceAccess_unlistedIgnore(t *testing.T) {
 				stateValue("region", knownvalue.StringExact(emulator.DemoRegion)),
 			),
 		},
-		resource.TestStep{
-			// Someone activates the unlisted d03 (not ours) and inactivates the
-			// listed d02 (drift): the plan shows d02 only, with one list call.
-			PreConfig: func() {
-				mustSetStatus(t, srv.Emulator, "ca01", "d03", "1")
-				mustSetStatus(t, srv.Emulator, "ca01", "d02", "0")
-				srv.ResetCounters()
-			},
-			Config:             cfg,
-			PlanOnly:           true,
-			ExpectNonEmptyPlan: true,
-			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
-				callsCheck{srv.Emulator, map[string]int64{"ListDeviceCertificateByCaSn": 1}},
-				plancheck.ExpectResourceAction(accessAddr, plancheck.ResourceActionUpdate),
-				expectChange{"devices", "d02", "inactive", "active"},
-				expectChange{"unlisted_device_statuses", "d03", "active", "active"},
-				planValue("active_count", knownvalue.Int64Exact(3)),
-			}},
+		// Someone activates the unlisted d03 (not ours) and inactivates the
+		// listed d02 (drift): the plan shows d02 only, with one list call.
+		planAfterChange(srv, cfg, func() {
+			mustSetStatus(t, srv.Emulator, "ca01", "d03", "1")
+			mustSetStatus(t, srv.Emulator, "ca01", "d02", "0")
 		},
+			plancheck.ExpectResourceAction(accessAddr, plancheck.ResourceActionUpdate),
+			expectChange{"devices", "d02", "inactive", "active"},
+			expectChange{"unlisted_device_statuses", "d03", "active", "active"},
+			planValue("active_count", knownvalue.Int64Exact(3)),
+		),
 		resource.TestStep{
 			PreConfig: srv.ResetCounters,
 			Config:    cfg,
@@ -98,6 +89,24 @@ func TestAccDeviceAccess_unlistedIgnore(t *testing.T) {
 	// Destroy inactivates the listed certificates only.
 	tc.CheckDestroy = apiCheck(srv.Emulator, "ca01", map[string]string{"d01": "inactive", "d02": "inactive", "d03": "active", "d04": "active"})
 	resource.ParallelTest(t, tc)
+}
+
+// planAfterChange is a plan-only step of cfg after change, made outside
+// Terraform: the plan is not empty, its refresh lists the CA once, and it
+// passes checks.
+func planAfterChange(srv *emulator.Server, cfg string, change func(), checks ...plancheck.PlanCheck) resource.TestStep {
+	return resource.TestStep{
+		PreConfig: func() {
+			change()
+			srv.ResetCounters()
+		},
+		Config:             cfg,
+		PlanOnly:           true,
+		ExpectNonEmptyPlan: true,
+		ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: append([]plancheck.PlanCheck{
+			callsCheck{srv.Emulator, map[string]int64{"ListDeviceCertificateByCaSn": 1}},
+		}, checks...)},
+	}
 }
 
 func mustSetStatus(t *testing.T, e *emulator.Emulator, caSn, sn, status string) {
@@ -135,26 +144,18 @@ func TestAccDeviceAccess_defaultDenyNewcomer(t *testing.T) {
 			ConfigStateChecks: append(counts(3, 1, 2, 2),
 				stateValue("unlisted_device_statuses", statuses(map[string]string{emulator.DemoDevice2Sn: "inactive", emulator.DemoInactiveDeviceSn: "inactive"}))),
 		},
-		resource.TestStep{
-			PreConfig: func() {
-				if _, err := srv.RegisterDevicePEM(emulator.DemoInstanceID, newcomer.CertPEM); err != nil {
-					t.Fatalf("the newcomer could not connect: %v", err)
-				}
-				srv.ResetCounters()
-			},
-			Config:             cfg,
-			PlanOnly:           true,
-			ExpectNonEmptyPlan: true,
-			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
-				callsCheck{srv.Emulator, map[string]int64{"ListDeviceCertificateByCaSn": 1}},
-				plancheck.ExpectResourceAction(accessAddr, plancheck.ResourceActionUpdate),
-				expectChange{"unlisted_device_statuses", newcomer.Sn, "active", "inactive"},
-				// Counts are known at plan time, not "(known after apply)".
-				planValue("registered_count", knownvalue.Int64Exact(4)),
-				planValue("active_count", knownvalue.Int64Exact(1)),
-				planValue("unlisted_count", knownvalue.Int64Exact(3)),
-			}},
+		planAfterChange(srv, cfg, func() {
+			if _, err := srv.RegisterDevicePEM(emulator.DemoInstanceID, newcomer.CertPEM); err != nil {
+				t.Fatalf("the newcomer could not connect: %v", err)
+			}
 		},
+			plancheck.ExpectResourceAction(accessAddr, plancheck.ResourceActionUpdate),
+			expectChange{"unlisted_device_statuses", newcomer.Sn, "active", "inactive"},
+			// Counts are known at plan time, not "(known after apply)".
+			planValue("registered_count", knownvalue.Int64Exact(4)),
+			planValue("active_count", knownvalue.Int64Exact(1)),
+			planValue("unlisted_count", knownvalue.Int64Exact(3)),
+		),
 		resource.TestStep{
 			PreConfig: srv.ResetCounters,
 			Config:    cfg,
@@ -264,19 +265,11 @@ func TestAccDeviceAccess_importByIdentity(t *testing.T) {
 	seed(t, srv.Emulator, "ca01", map[string]string{"d01": "active"})
 	cfg := accessConfig(acctest.ProviderBlock(srv, ""), "ca01", map[string]string{"d01": "active"}, "")
 
-	tc := acctest.TestCase(t,
-		resource.TestStep{
-			Config: cfg,
-			ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectIdentity(accessAddr, map[string]knownvalue.Check{
-				"instance_id": knownvalue.StringExact(emulator.DemoInstanceID),
-				"ca_sn":       knownvalue.StringExact("ca01"),
-				"region":      knownvalue.StringExact(emulator.DemoRegion),
-			})},
-		},
-		resource.TestStep{Config: cfg, ResourceName: accessAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity},
-	)
-	tc.TerraformVersionChecks = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)}
-	resource.ParallelTest(t, tc)
+	resource.ParallelTest(t, acctest.ImportByIdentityTestCase(t, accessAddr, cfg, map[string]knownvalue.Check{
+		"instance_id": knownvalue.StringExact(emulator.DemoInstanceID),
+		"ca_sn":       knownvalue.StringExact("ca01"),
+		"region":      knownvalue.StringExact(emulator.DemoRegion),
+	}, nil))
 }
 
 // By default a listed device that has not registered is an error. A create
@@ -346,21 +339,13 @@ func TestAccDeviceAccess_missingDevicesAllowed(t *testing.T) {
 				stateValue("devices", statuses(map[string]string{"d01": "active", "FF99": "inactive"})),
 			),
 		},
-		resource.TestStep{
-			PreConfig: func() {
-				seed(t, srv.Emulator, "ca01", map[string]string{"ff99": "active"}) // registers, active by default
-				srv.ResetCounters()
-			},
-			Config:             cfg,
-			PlanOnly:           true,
-			ExpectNonEmptyPlan: true,
-			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
-				callsCheck{srv.Emulator, map[string]int64{"ListDeviceCertificateByCaSn": 1}},
-				expectChange{"devices", "FF99", "active", "inactive"},
-				planValue("unregistered_devices", knownvalue.SetExact([]knownvalue.Check{})),
-				planValue("registered_count", knownvalue.Int64Exact(2)),
-			}},
+		planAfterChange(srv, cfg, func() {
+			seed(t, srv.Emulator, "ca01", map[string]string{"ff99": "active"}) // registers, active by default
 		},
+			expectChange{"devices", "FF99", "active", "inactive"},
+			planValue("unregistered_devices", knownvalue.SetExact([]knownvalue.Check{})),
+			planValue("registered_count", knownvalue.Int64Exact(2)),
+		),
 		resource.TestStep{
 			PreConfig: srv.ResetCounters,
 			Config:    cfg,

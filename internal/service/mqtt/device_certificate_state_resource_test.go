@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/acctest"
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/emulator"
@@ -225,30 +224,12 @@ func TestAccDeviceCertificateState_importByIdentity(t *testing.T) {
 	acctest.PutDevices(t, srv, acctest.Device("ca01", "dev06", "1"))
 	cfg := stateConfig(srv, "ca01", "dev06", "active")
 
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
-		Steps: []resource.TestStep{
-			{
-				Config: cfg,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectIdentity(stateAddr, map[string]knownvalue.Check{
-						"instance_id": knownvalue.StringExact(emulator.DemoInstanceID),
-						"ca_sn":       knownvalue.StringExact("ca01"),
-						"device_sn":   knownvalue.StringExact("dev06"),
-						"region":      knownvalue.StringExact(emulator.DemoRegion),
-					}),
-				},
-			},
-			{
-				Config:          cfg,
-				ResourceName:    stateAddr,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithResourceIdentity,
-			},
-		},
-	})
+	resource.ParallelTest(t, acctest.ImportByIdentityTestCase(t, stateAddr, cfg, map[string]knownvalue.Check{
+		"instance_id": knownvalue.StringExact(emulator.DemoInstanceID),
+		"ca_sn":       knownvalue.StringExact("ca01"),
+		"device_sn":   knownvalue.StringExact("dev06"),
+		"region":      knownvalue.StringExact(emulator.DemoRegion),
+	}, nil))
 }
 
 // Serial numbers produced by another resource are unknown at plan time;
@@ -570,30 +551,12 @@ func TestAccDeviceCertificateState_regionImportByIdentity(t *testing.T) {
 	acctest.PutDevices(t, srv, emulator.DeviceCertificate{InstanceID: onsmqtttest.SecondInstanceID, CASn: "ca-sh", DeviceSn: "dev-id", Status: "1"})
 	cfg := regionStateConfig(srv, onsmqtttest.SecondRegion, onsmqtttest.SecondInstanceID, "ca-sh", "dev-id")
 
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
-		Steps: []resource.TestStep{
-			{
-				Config: cfg,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectIdentity(stateAddr, map[string]knownvalue.Check{
-						"instance_id": knownvalue.StringExact(onsmqtttest.SecondInstanceID),
-						"ca_sn":       knownvalue.StringExact("ca-sh"),
-						"device_sn":   knownvalue.StringExact("dev-id"),
-						"region":      knownvalue.StringExact(onsmqtttest.SecondRegion),
-					}),
-				},
-			},
-			{
-				Config:          cfg,
-				ResourceName:    stateAddr,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithResourceIdentity,
-			},
-		},
-	})
+	resource.ParallelTest(t, acctest.ImportByIdentityTestCase(t, stateAddr, cfg, map[string]knownvalue.Check{
+		"instance_id": knownvalue.StringExact(onsmqtttest.SecondInstanceID),
+		"ca_sn":       knownvalue.StringExact("ca-sh"),
+		"device_sn":   knownvalue.StringExact("dev-id"),
+		"region":      knownvalue.StringExact(onsmqtttest.SecondRegion),
+	}, nil))
 }
 
 // If the service refuses a status change to the status a certificate
