@@ -47,6 +47,22 @@ func fleetDevices(t *testing.T, srv *emulator.Server) []string {
 	return ids
 }
 
+// statesOfListed is the configuration of a certificate state resource
+// named like the device certificates data source name, setting status on
+// every certificate the data source found; count, not for_each, in tests
+// (see the docs for the for_each form).
+func statesOfListed(name, status string) string {
+	return fmt.Sprintf(`
+resource "apsaramq_mqtt_device_certificate_state" %[1]q {
+  count       = length(data.apsaramq_mqtt_device_certificates.%[1]s.certificates)
+  instance_id = data.apsaramq_mqtt_device_certificates.%[1]s.certificates[count.index].instance_id
+  ca_sn       = data.apsaramq_mqtt_device_certificates.%[1]s.certificates[count.index].ca_sn
+  device_sn   = data.apsaramq_mqtt_device_certificates.%[1]s.certificates[count.index].device_sn
+  status      = %[2]q
+}
+`, name, status)
+}
+
 func stringsExact(ss []string) []knownvalue.Check {
 	out := make([]knownvalue.Check, len(ss))
 	for i, s := range ss {
@@ -84,16 +100,7 @@ data "apsaramq_mqtt_device_certificates" "ca_a" {
   instance_id = %[1]q
   ca_sn       = "ca-a"
 }
-
-# count, not for_each, in tests (see the docs for the for_each form).
-resource "apsaramq_mqtt_device_certificate_state" "ca_a" {
-  count       = length(data.apsaramq_mqtt_device_certificates.ca_a.certificates)
-  instance_id = data.apsaramq_mqtt_device_certificates.ca_a.certificates[count.index].instance_id
-  ca_sn       = data.apsaramq_mqtt_device_certificates.ca_a.certificates[count.index].ca_sn
-  device_sn   = data.apsaramq_mqtt_device_certificates.ca_a.certificates[count.index].device_sn
-  status      = "inactive"
-}
-`, emulator.DemoInstanceID)
+`, emulator.DemoInstanceID) + statesOfListed("ca_a", "inactive")
 
 	resource.ParallelTest(t, acctest.TestCase(t, resource.TestStep{
 		PreConfig: srv.ResetCounters,

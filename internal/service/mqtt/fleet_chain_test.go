@@ -49,15 +49,7 @@ data "apsaramq_mqtt_device_certificates" "fleet" {
   ca_sn       = apsaramq_mqtt_ca_certificate.fleet.sn
 }
 `, emulator.DemoInstanceID)
-	stateBlock := `
-resource "apsaramq_mqtt_device_certificate_state" "fleet" {
-  count       = length(data.apsaramq_mqtt_device_certificates.fleet.certificates)
-  instance_id = data.apsaramq_mqtt_device_certificates.fleet.certificates[count.index].instance_id
-  ca_sn       = data.apsaramq_mqtt_device_certificates.fleet.certificates[count.index].ca_sn
-  device_sn   = data.apsaramq_mqtt_device_certificates.fleet.certificates[count.index].device_sn
-  status      = "inactive"
-}
-`
+	stateBlock := statesOfListed("fleet", "inactive")
 	provider := acctest.ProviderBlock(srv, "")
 	sortedDeviceSns := func() []string {
 		var sns []string
