@@ -46,97 +46,94 @@ func TestAccCACertificate_lifecycle(t *testing.T) {
 		return caConfig(srv, "fleet-ca", string(ca.CertPEM), string(ver.CertPEM), extra)
 	}
 
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             acctest.CheckEmulatorCA(srv, emulator.DemoInstanceID, sn, ""),
-		Steps: []resource.TestStep{
-			{
-				PreConfig: srv.ResetCounters,
-				Config:    cfg(""),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					acctest.CheckCalls(srv, map[string]int64{"RegisterCaCertificate": 1, "GetCaCertificate": 1}),
-					acctest.CheckEmulatorCA(srv, emulator.DemoInstanceID, sn, "1"),
-				),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("id"), knownvalue.StringExact(id)),
-					statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("sn"), knownvalue.StringExact(sn)),
-					statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
-					statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("registration_code"), knownvalue.StringExact(code)),
-					statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("region"), knownvalue.StringExact(emulator.DemoRegion)),
-					statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("valid_until"),
-						knownvalue.StringExact(ca.Cert.NotAfter.UTC().Format(time.RFC3339))),
-					statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("verification_certificate_pem"), knownvalue.StringExact(string(ver.CertPEM))),
-				},
-			},
-			{
-				// Status changes in place with one call.
-				PreConfig: srv.ResetCounters,
-				Config:    cfg(`status = "inactive"`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(caAddr, plancheck.ResourceActionUpdate)},
-				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					acctest.CheckEmulatorCA(srv, emulator.DemoInstanceID, sn, "0"),
-					func(*terraform.State) error {
-						calls := srv.Calls()
-						if calls["InactivateCaCertificate"] != 1 || calls["RegisterCaCertificate"]+calls["DeleteCaCertificate"] != 0 {
-							return fmt.Errorf("update calls: %s", acctest.FormatCalls(calls))
-						}
-						return nil
-					},
-				),
-			},
-			{
-				ResourceName:            caAddr,
-				ImportState:             true,
-				ImportStateId:           id,
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"timeouts"},
-			},
-			{
-				ResourceName:      caAddr,
-				ImportState:       true,
-				ImportStateId:     id + "@" + emulator.DemoRegion,
-				ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"},
-			},
-			{
-				ResourceName:  caAddr,
-				ImportState:   true,
-				ImportStateId: emulator.DemoInstanceID + "/" + sn,
-				ExpectError:   regexp.MustCompile(`(?s)Unexpected Import Identifier.*instance_id:sn`),
-			},
-			{
-				// A re-issued verification certificate (the code rotates after
-				// registration) is recorded in place, with no API call.
-				PreConfig: srv.ResetCounters,
-				Config:    caConfig(srv, "fleet-ca", string(ca.CertPEM), string(reissued.CertPEM), `status = "inactive"`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(caAddr, plancheck.ResourceActionUpdate)},
-				},
-				Check: func(*terraform.State) error {
-					calls := srv.Calls()
-					if calls["RegisterCaCertificate"]+calls["DeleteCaCertificate"]+calls["ActiveCaCertificate"]+calls["InactivateCaCertificate"] != 0 {
-						return fmt.Errorf("a verification certificate change made calls: %s", acctest.FormatCalls(calls))
-					}
-					return acctest.CheckEmulatorCA(srv, emulator.DemoInstanceID, sn, "0")(nil)
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("verification_certificate_pem"), knownvalue.StringExact(string(reissued.CertPEM))),
-					statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("sn"), knownvalue.StringExact(sn)),
-				},
-			},
-			{
-				// Renaming is impossible in the API: it replaces.
-				Config: caConfig(srv, "renamed", string(ca.CertPEM), string(ver.CertPEM), `status = "inactive"`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(caAddr, plancheck.ResourceActionDestroyBeforeCreate)},
-				},
-				PlanOnly:           true,
-				ExpectNonEmptyPlan: true,
+	tc := acctest.TestCase(t,
+		resource.TestStep{
+			PreConfig: srv.ResetCounters,
+			Config:    cfg(""),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				acctest.CheckCalls(srv, map[string]int64{"RegisterCaCertificate": 1, "GetCaCertificate": 1}),
+				acctest.CheckEmulatorCA(srv, emulator.DemoInstanceID, sn, "1"),
+			),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("id"), knownvalue.StringExact(id)),
+				statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("sn"), knownvalue.StringExact(sn)),
+				statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+				statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("registration_code"), knownvalue.StringExact(code)),
+				statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("region"), knownvalue.StringExact(emulator.DemoRegion)),
+				statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("valid_until"),
+					knownvalue.StringExact(ca.Cert.NotAfter.UTC().Format(time.RFC3339))),
+				statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("verification_certificate_pem"), knownvalue.StringExact(string(ver.CertPEM))),
 			},
 		},
-	})
+		resource.TestStep{
+			// Status changes in place with one call.
+			PreConfig: srv.ResetCounters,
+			Config:    cfg(`status = "inactive"`),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(caAddr, plancheck.ResourceActionUpdate)},
+			},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				acctest.CheckEmulatorCA(srv, emulator.DemoInstanceID, sn, "0"),
+				func(*terraform.State) error {
+					calls := srv.Calls()
+					if calls["InactivateCaCertificate"] != 1 || calls["RegisterCaCertificate"]+calls["DeleteCaCertificate"] != 0 {
+						return fmt.Errorf("update calls: %s", acctest.FormatCalls(calls))
+					}
+					return nil
+				},
+			),
+		},
+		resource.TestStep{
+			ResourceName:            caAddr,
+			ImportState:             true,
+			ImportStateId:           id,
+			ImportStateVerify:       true,
+			ImportStateVerifyIgnore: []string{"timeouts"},
+		},
+		resource.TestStep{
+			ResourceName:      caAddr,
+			ImportState:       true,
+			ImportStateId:     id + "@" + emulator.DemoRegion,
+			ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"},
+		},
+		resource.TestStep{
+			ResourceName:  caAddr,
+			ImportState:   true,
+			ImportStateId: emulator.DemoInstanceID + "/" + sn,
+			ExpectError:   regexp.MustCompile(`(?s)Unexpected Import Identifier.*instance_id:sn`),
+		},
+		resource.TestStep{
+			// A re-issued verification certificate (the code rotates after
+			// registration) is recorded in place, with no API call.
+			PreConfig: srv.ResetCounters,
+			Config:    caConfig(srv, "fleet-ca", string(ca.CertPEM), string(reissued.CertPEM), `status = "inactive"`),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(caAddr, plancheck.ResourceActionUpdate)},
+			},
+			Check: func(*terraform.State) error {
+				calls := srv.Calls()
+				if calls["RegisterCaCertificate"]+calls["DeleteCaCertificate"]+calls["ActiveCaCertificate"]+calls["InactivateCaCertificate"] != 0 {
+					return fmt.Errorf("a verification certificate change made calls: %s", acctest.FormatCalls(calls))
+				}
+				return acctest.CheckEmulatorCA(srv, emulator.DemoInstanceID, sn, "0")(nil)
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("verification_certificate_pem"), knownvalue.StringExact(string(reissued.CertPEM))),
+				statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("sn"), knownvalue.StringExact(sn)),
+			},
+		},
+		resource.TestStep{
+			// Renaming is impossible in the API: it replaces.
+			Config: caConfig(srv, "renamed", string(ca.CertPEM), string(ver.CertPEM), `status = "inactive"`),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(caAddr, plancheck.ResourceActionDestroyBeforeCreate)},
+			},
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+		},
+	)
+	tc.CheckDestroy = acctest.CheckEmulatorCA(srv, emulator.DemoInstanceID, sn, "")
+	resource.ParallelTest(t, tc)
 }
 
 func TestAccCACertificate_createInactiveAndImportByIdentity(t *testing.T) {

@@ -51,61 +51,55 @@ func TestAccDeviceCertificateState_createActiveFlipAndDestroy(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
 	acctest.PutDevices(t, srv, acctest.Device("ca01", "dev01", "1"))
 
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkInactiveAfterDestroy(srv, "ca01", "dev01"),
-		Steps: []resource.TestStep{
-			{
-				// Already active: adopting it costs one read and no change.
-				PreConfig: srv.ResetCounters,
-				Config:    stateConfig(srv, "ca01", "dev01", ""),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					acctest.CheckCalls(srv, map[string]int64{"GetDeviceCertificate": 1}),
-					acctest.CheckEmulatorDeviceStatus(srv, "ca01", "dev01", "1"),
-				),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(stateAddr, tfjsonpath.New("id"), knownvalue.StringExact(deviceID("ca01", "dev01"))),
-					statecheck.ExpectKnownValue(stateAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
-					statecheck.ExpectKnownValue(stateAddr, tfjsonpath.New("device_name"), knownvalue.StringExact("device-dev01")),
-					statecheck.ExpectKnownValue(stateAddr, tfjsonpath.New("valid_until"), knownvalue.NotNull()),
-				},
-			},
-			{
-				// Update is exactly one status call, after the plan's refresh read.
-				PreConfig: srv.ResetCounters,
-				Config:    stateConfig(srv, "ca01", "dev01", "inactive"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(stateAddr, plancheck.ResourceActionUpdate)},
-				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					acctest.CheckCalls(srv, map[string]int64{"GetDeviceCertificate": 1, "InactivateDeviceCertificate": 1}),
-					acctest.CheckEmulatorDeviceStatus(srv, "ca01", "dev01", "0"),
-				),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(stateAddr, tfjsonpath.New("status"), knownvalue.StringExact("inactive")),
-				},
-			},
-			{
-				Config: stateConfig(srv, "ca01", "dev01", "active"),
-				Check:  acctest.CheckEmulatorDeviceStatus(srv, "ca01", "dev01", "1"),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(stateAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
-				},
+	tc := acctest.TestCase(t,
+		resource.TestStep{
+			// Already active: adopting it costs one read and no change.
+			PreConfig: srv.ResetCounters,
+			Config:    stateConfig(srv, "ca01", "dev01", ""),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				acctest.CheckCalls(srv, map[string]int64{"GetDeviceCertificate": 1}),
+				acctest.CheckEmulatorDeviceStatus(srv, "ca01", "dev01", "1"),
+			),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(stateAddr, tfjsonpath.New("id"), knownvalue.StringExact(deviceID("ca01", "dev01"))),
+				statecheck.ExpectKnownValue(stateAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+				statecheck.ExpectKnownValue(stateAddr, tfjsonpath.New("device_name"), knownvalue.StringExact("device-dev01")),
+				statecheck.ExpectKnownValue(stateAddr, tfjsonpath.New("valid_until"), knownvalue.NotNull()),
 			},
 		},
-	})
+		resource.TestStep{
+			// Update is exactly one status call, after the plan's refresh read.
+			PreConfig: srv.ResetCounters,
+			Config:    stateConfig(srv, "ca01", "dev01", "inactive"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(stateAddr, plancheck.ResourceActionUpdate)},
+			},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				acctest.CheckCalls(srv, map[string]int64{"GetDeviceCertificate": 1, "InactivateDeviceCertificate": 1}),
+				acctest.CheckEmulatorDeviceStatus(srv, "ca01", "dev01", "0"),
+			),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(stateAddr, tfjsonpath.New("status"), knownvalue.StringExact("inactive")),
+			},
+		},
+		resource.TestStep{
+			Config: stateConfig(srv, "ca01", "dev01", "active"),
+			Check:  acctest.CheckEmulatorDeviceStatus(srv, "ca01", "dev01", "1"),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(stateAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+			},
+		},
+	)
+	tc.CheckDestroy = checkInactiveAfterDestroy(srv, "ca01", "dev01")
+	resource.ParallelTest(t, tc)
 }
 
 func TestAccDeviceCertificateState_createInactive(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
 	acctest.PutDevices(t, srv, acctest.Device("ca01", "dev02", "1"))
 
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkInactiveAfterDestroy(srv, "ca01", "dev02"),
-		Steps: []resource.TestStep{{
+	tc := acctest.TestCase(t,
+		resource.TestStep{
 			PreConfig: srv.ResetCounters,
 			Config:    stateConfig(srv, "ca01", "dev02", "inactive"),
 			Check: resource.ComposeAggregateTestCheckFunc(
@@ -115,8 +109,10 @@ func TestAccDeviceCertificateState_createInactive(t *testing.T) {
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(stateAddr, tfjsonpath.New("status"), knownvalue.StringExact("inactive")),
 			},
-		}},
-	})
+		},
+	)
+	tc.CheckDestroy = checkInactiveAfterDestroy(srv, "ca01", "dev02")
+	resource.ParallelTest(t, tc)
 }
 
 func TestAccDeviceCertificateState_outOfBandChangeIsDrift(t *testing.T) {
@@ -379,57 +375,54 @@ func TestAccDeviceCertificateState_waitForRegistration(t *testing.T) {
 	dev := acctest.DemoDevice(t, "late-sensor")
 	var connected <-chan error
 
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkInactiveAfterDestroy(srv, emulator.DemoCASn, dev.Sn),
-		Steps: []resource.TestStep{
-			{
-				PreConfig: func() {
-					srv.ResetCounters()
-					connected = acctest.ConnectDeviceWhen(t, srv, emulator.DemoInstanceID, dev.CertPEM, func() bool {
-						return srv.Errors()["FindDeviceBySnError"] > 0
-					})
-				},
-				Config: waitConfig(srv, dev.Sn, "wait_for_registration = true"),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					func(*terraform.State) error {
-						if err := <-connected; err != nil {
-							return fmt.Errorf("the device could not connect: %w", err)
-						}
-						if n := srv.Errors()["FindDeviceBySnError"]; n < 1 {
-							return fmt.Errorf("create never saw the certificate missing (FindDeviceBySnError=%d): it did not wait", n)
-						}
-						return nil
-					},
-					acctest.CheckEmulatorDeviceStatus(srv, emulator.DemoCASn, dev.Sn, "0"),
-				),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(stateAddr, tfjsonpath.New("device_name"), knownvalue.StringExact("late-sensor")),
-					statecheck.ExpectKnownValue(stateAddr, tfjsonpath.New("wait_for_registration"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue(stateAddr, tfjsonpath.New("region"), knownvalue.StringExact(emulator.DemoRegion)),
-				},
+	tc := acctest.TestCase(t,
+		resource.TestStep{
+			PreConfig: func() {
+				srv.ResetCounters()
+				connected = acctest.ConnectDeviceWhen(t, srv, emulator.DemoInstanceID, dev.CertPEM, func() bool {
+					return srv.Errors()["FindDeviceBySnError"] > 0
+				})
 			},
-			{
-				// Turning it off is an in-place update that calls nothing.
-				PreConfig: srv.ResetCounters,
-				Config:    waitConfig(srv, dev.Sn, ""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(stateAddr, plancheck.ResourceActionUpdate)},
-				},
-				Check: func(*terraform.State) error {
-					calls := srv.Calls()
-					if calls["ActiveDeviceCertificate"]+calls["InactivateDeviceCertificate"] != 0 {
-						return fmt.Errorf("changing wait_for_registration called the API: %s", acctest.FormatCalls(calls))
+			Config: waitConfig(srv, dev.Sn, "wait_for_registration = true"),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				func(*terraform.State) error {
+					if err := <-connected; err != nil {
+						return fmt.Errorf("the device could not connect: %w", err)
+					}
+					if n := srv.Errors()["FindDeviceBySnError"]; n < 1 {
+						return fmt.Errorf("create never saw the certificate missing (FindDeviceBySnError=%d): it did not wait", n)
 					}
 					return nil
 				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(stateAddr, tfjsonpath.New("wait_for_registration"), knownvalue.Bool(false)),
-				},
+				acctest.CheckEmulatorDeviceStatus(srv, emulator.DemoCASn, dev.Sn, "0"),
+			),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(stateAddr, tfjsonpath.New("device_name"), knownvalue.StringExact("late-sensor")),
+				statecheck.ExpectKnownValue(stateAddr, tfjsonpath.New("wait_for_registration"), knownvalue.Bool(true)),
+				statecheck.ExpectKnownValue(stateAddr, tfjsonpath.New("region"), knownvalue.StringExact(emulator.DemoRegion)),
 			},
 		},
-	})
+		resource.TestStep{
+			// Turning it off is an in-place update that calls nothing.
+			PreConfig: srv.ResetCounters,
+			Config:    waitConfig(srv, dev.Sn, ""),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(stateAddr, plancheck.ResourceActionUpdate)},
+			},
+			Check: func(*terraform.State) error {
+				calls := srv.Calls()
+				if calls["ActiveDeviceCertificate"]+calls["InactivateDeviceCertificate"] != 0 {
+					return fmt.Errorf("changing wait_for_registration called the API: %s", acctest.FormatCalls(calls))
+				}
+				return nil
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(stateAddr, tfjsonpath.New("wait_for_registration"), knownvalue.Bool(false)),
+			},
+		},
+	)
+	tc.CheckDestroy = checkInactiveAfterDestroy(srv, emulator.DemoCASn, dev.Sn)
+	resource.ParallelTest(t, tc)
 }
 
 // A device that never connects: the create timeout ends the wait with an
@@ -484,66 +477,63 @@ func TestAccDeviceCertificateState_regionOverride(t *testing.T) {
 	cfg := regionStateConfig(srv, onsmqtttest.SecondRegion, onsmqtttest.SecondInstanceID, "ca-sh", "dev-sh")
 	id := onsmqtttest.SecondInstanceID + ":ca-sh:dev-sh"
 
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy: func(*terraform.State) error {
-			d, _ := srv.Device(onsmqtttest.SecondInstanceID, "ca-sh", "dev-sh")
-			if d.Status != "0" {
-				return fmt.Errorf("after destroy the device is %q", d.Status)
-			}
-			return nil
+	tc := acctest.TestCase(t,
+		resource.TestStep{
+			// Without region the provider's region is used: the instance is not there.
+			Config:      regionStateConfig(srv, "", onsmqtttest.SecondInstanceID, "ca-sh", "dev-sh"),
+			ExpectError: regexp.MustCompile(`(?s)MqttInstanceNotFound.*region`),
 		},
-		Steps: []resource.TestStep{
-			{
-				// Without region the provider's region is used: the instance is not there.
-				Config:      regionStateConfig(srv, "", onsmqtttest.SecondInstanceID, "ca-sh", "dev-sh"),
-				ExpectError: regexp.MustCompile(`(?s)MqttInstanceNotFound.*region`),
+		resource.TestStep{
+			Config: cfg,
+			Check: func(*terraform.State) error {
+				d, _ := srv.Device(onsmqtttest.SecondInstanceID, "ca-sh", "dev-sh")
+				if d.Status != "0" {
+					return fmt.Errorf("emulator holds status %q, want \"0\"", d.Status)
+				}
+				return nil
 			},
-			{
-				Config: cfg,
-				Check: func(*terraform.State) error {
-					d, _ := srv.Device(onsmqtttest.SecondInstanceID, "ca-sh", "dev-sh")
-					if d.Status != "0" {
-						return fmt.Errorf("emulator holds status %q, want \"0\"", d.Status)
-					}
-					return nil
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(stateAddr, tfjsonpath.New("region"), knownvalue.StringExact(onsmqtttest.SecondRegion)),
-					statecheck.ExpectKnownValue(stateAddr, tfjsonpath.New("device_name"), knownvalue.StringExact("shanghai-device")),
-				},
-			},
-			{
-				ResourceName:            stateAddr,
-				ImportState:             true,
-				ImportStateId:           id + "@" + onsmqtttest.SecondRegion,
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"timeouts"},
-			},
-			{
-				// Without the suffix the import looks in the provider's region.
-				ResourceName:  stateAddr,
-				ImportState:   true,
-				ImportStateId: id,
-				ExpectError:   regexp.MustCompile(`(?s)Cannot import non-existent remote object`),
-			},
-			{
-				ResourceName:  stateAddr,
-				ImportState:   true,
-				ImportStateId: id + "@Shanghai",
-				ExpectError:   regexp.MustCompile(`(?s)Unexpected Import Identifier.*must\s+be\s+a\s+region`),
-			},
-			{
-				// Moving the resource to another region replaces it: here to a
-				// region where the instance is not, which the plan refuses
-				// before the destroy would inactivate the certificate.
-				Config: regionStateConfig(srv, emulator.DemoRegion, onsmqtttest.SecondInstanceID, "ca-sh", "dev-sh"),
-				ExpectError: wrapTolerant(`MQTT Instance Not Found.*Instance "post-cn-shanghai01" does not exist in region ` +
-					`cn-hangzhou.*The plan stops here: destroying the resource first would inactivate certificate dev-sh`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(stateAddr, tfjsonpath.New("region"), knownvalue.StringExact(onsmqtttest.SecondRegion)),
+				statecheck.ExpectKnownValue(stateAddr, tfjsonpath.New("device_name"), knownvalue.StringExact("shanghai-device")),
 			},
 		},
-	})
+		resource.TestStep{
+			ResourceName:            stateAddr,
+			ImportState:             true,
+			ImportStateId:           id + "@" + onsmqtttest.SecondRegion,
+			ImportStateVerify:       true,
+			ImportStateVerifyIgnore: []string{"timeouts"},
+		},
+		resource.TestStep{
+			// Without the suffix the import looks in the provider's region.
+			ResourceName:  stateAddr,
+			ImportState:   true,
+			ImportStateId: id,
+			ExpectError:   regexp.MustCompile(`(?s)Cannot import non-existent remote object`),
+		},
+		resource.TestStep{
+			ResourceName:  stateAddr,
+			ImportState:   true,
+			ImportStateId: id + "@Shanghai",
+			ExpectError:   regexp.MustCompile(`(?s)Unexpected Import Identifier.*must\s+be\s+a\s+region`),
+		},
+		resource.TestStep{
+			// Moving the resource to another region replaces it: here to a
+			// region where the instance is not, which the plan refuses
+			// before the destroy would inactivate the certificate.
+			Config: regionStateConfig(srv, emulator.DemoRegion, onsmqtttest.SecondInstanceID, "ca-sh", "dev-sh"),
+			ExpectError: wrapTolerant(`MQTT Instance Not Found.*Instance "post-cn-shanghai01" does not exist in region ` +
+				`cn-hangzhou.*The plan stops here: destroying the resource first would inactivate certificate dev-sh`),
+		},
+	)
+	tc.CheckDestroy = func(*terraform.State) error {
+		d, _ := srv.Device(onsmqtttest.SecondInstanceID, "ca-sh", "dev-sh")
+		if d.Status != "0" {
+			return fmt.Errorf("after destroy the device is %q", d.Status)
+		}
+		return nil
+	}
+	resource.ParallelTest(t, tc)
 }
 
 func TestAccDeviceCertificateState_regionImportByIdentity(t *testing.T) {
@@ -565,18 +555,17 @@ func TestAccDeviceCertificateState_regionImportByIdentity(t *testing.T) {
 func TestAccDeviceCertificateState_destroyWhenTheServiceRefusesNoOps(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{Behaviour: emulator.Behaviour{StrictStatusChanges: true}})
 	acctest.PutDevices(t, srv, acctest.Device("ca01", "strict01", "1"))
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy: func(s *terraform.State) error {
-			if err := checkInactiveAfterDestroy(srv, "ca01", "strict01")(s); err != nil {
-				return err
-			}
-			if srv.Errors()[emulator.CodeParameterFieldCheckFailed] == 0 {
-				return fmt.Errorf("the emulator refused no no-op change: the test proves nothing")
-			}
-			return nil
-		},
-		Steps: []resource.TestStep{{Config: stateConfig(srv, "ca01", "strict01", "inactive")}},
-	})
+	tc := acctest.TestCase(t,
+		resource.TestStep{Config: stateConfig(srv, "ca01", "strict01", "inactive")},
+	)
+	tc.CheckDestroy = func(s *terraform.State) error {
+		if err := checkInactiveAfterDestroy(srv, "ca01", "strict01")(s); err != nil {
+			return err
+		}
+		if srv.Errors()[emulator.CodeParameterFieldCheckFailed] == 0 {
+			return fmt.Errorf("the emulator refused no no-op change: the test proves nothing")
+		}
+		return nil
+	}
+	resource.ParallelTest(t, tc)
 }

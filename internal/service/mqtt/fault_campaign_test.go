@@ -191,10 +191,8 @@ resource "apsaramq_mqtt_device_certificate_state" "fleet" {
 	// The clock starts with the step: ParallelTest first waits for the
 	// sequential tests of the package.
 	var started time.Time
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{{
+	tc := acctest.TestCase(t,
+		resource.TestStep{
 			PreConfig: func() { started = time.Now() },
 			Config:    cfg,
 			ConfigStateChecks: []statecheck.StateCheck{acctest.CheckFunc(func() error {
@@ -208,18 +206,19 @@ resource "apsaramq_mqtt_device_certificate_state" "fleet" {
 				}
 				return fs.checkUntouched(outside)
 			})},
-		}},
-		// Destroy inactivates every configured certificate and still
-		// touches nothing else.
-		CheckDestroy: func(*terraform.State) error {
-			for sn := range want {
-				if d, ok := fs.Device(emulator.DemoInstanceID, "ca01", sn); !ok || d.Status != "0" {
-					return fmt.Errorf("certificate %s after destroy: the API holds %q (registered %v), want inactive", sn, d.Status, ok)
-				}
-			}
-			return fs.checkUntouched(outside)
 		},
-	})
+	)
+	// Destroy inactivates every configured certificate and still
+	// touches nothing else.
+	tc.CheckDestroy = func(*terraform.State) error {
+		for sn := range want {
+			if d, ok := fs.Device(emulator.DemoInstanceID, "ca01", sn); !ok || d.Status != "0" {
+				return fmt.Errorf("certificate %s after destroy: the API holds %q (registered %v), want inactive", sn, d.Status, ok)
+			}
+		}
+		return fs.checkUntouched(outside)
+	}
+	resource.ParallelTest(t, tc)
 	errs := fs.Errors()
 	injected := errs["InternalError"] + errs["ServiceUnavailable"] + errs["reset"] + fs.abandoned.Load()
 	throttled := errs[emulator.CodeSystemOverFlow]
