@@ -160,15 +160,8 @@ func TestAccCACertificate_outOfBandDeletionIsReplanned(t *testing.T) {
 
 	resource.ParallelTest(t, acctest.TestCase(t,
 		resource.TestStep{Config: cfg},
-		resource.TestStep{
-			PreConfig:          func() { acctest.DeleteCA(t, srv, emulator.DemoInstanceID, ca.Sn()) },
-			Config:             cfg,
-			PlanOnly:           true,
-			ExpectNonEmptyPlan: true,
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(caAddr, plancheck.ResourceActionCreate)},
-			},
-		},
+		acctest.PlanAfterChange(cfg, func() { acctest.DeleteCA(t, srv, emulator.DemoInstanceID, ca.Sn()) },
+			plancheck.ExpectResourceAction(caAddr, plancheck.ResourceActionCreate)),
 		resource.TestStep{
 			// The code was used: registering again says what to do.
 			Config:      cfg,

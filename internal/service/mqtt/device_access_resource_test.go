@@ -91,22 +91,13 @@ func TestAccDeviceAccess_unlistedIgnore(t *testing.T) {
 	resource.ParallelTest(t, tc)
 }
 
-// planAfterChange is a plan-only step of cfg after change, made outside
-// Terraform: the plan is not empty, its refresh lists the CA once, and it
-// passes checks.
+// planAfterChange is acctest.PlanAfterChange for device access: its
+// refresh lists the CA once.
 func planAfterChange(srv *emulator.Server, cfg string, change func(), checks ...plancheck.PlanCheck) resource.TestStep {
-	return resource.TestStep{
-		PreConfig: func() {
-			change()
-			srv.ResetCounters()
-		},
-		Config:             cfg,
-		PlanOnly:           true,
-		ExpectNonEmptyPlan: true,
-		ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: append([]plancheck.PlanCheck{
-			callsCheck{srv.Emulator, map[string]int64{"ListDeviceCertificateByCaSn": 1}},
-		}, checks...)},
-	}
+	return acctest.PlanAfterChange(cfg, func() {
+		change()
+		srv.ResetCounters()
+	}, append([]plancheck.PlanCheck{callsCheck{srv.Emulator, map[string]int64{"ListDeviceCertificateByCaSn": 1}}}, checks...)...)
 }
 
 func mustSetStatus(t *testing.T, e *emulator.Emulator, caSn, sn, status string) {

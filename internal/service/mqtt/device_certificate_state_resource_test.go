@@ -122,20 +122,12 @@ func TestAccDeviceCertificateState_outOfBandChangeIsDrift(t *testing.T) {
 
 	resource.ParallelTest(t, acctest.TestCase(t,
 		resource.TestStep{Config: cfg},
-		resource.TestStep{
-			// Someone inactivates the certificate in the console: plan shows an update.
-			PreConfig: func() {
-				if err := srv.SetDeviceStatus(emulator.DemoInstanceID, "ca01", "dev03", "0"); err != nil {
-					t.Fatal(err)
-				}
-			},
-			Config:             cfg,
-			PlanOnly:           true,
-			ExpectNonEmptyPlan: true,
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(stateAddr, plancheck.ResourceActionUpdate)},
-			},
-		},
+		// Someone inactivates the certificate in the console: plan shows an update.
+		acctest.PlanAfterChange(cfg, func() {
+			if err := srv.SetDeviceStatus(emulator.DemoInstanceID, "ca01", "dev03", "0"); err != nil {
+				t.Fatal(err)
+			}
+		}, plancheck.ExpectResourceAction(stateAddr, plancheck.ResourceActionUpdate)),
 		resource.TestStep{
 			// Apply repairs it.
 			Config: cfg,
@@ -151,20 +143,12 @@ func TestAccDeviceCertificateState_outOfBandDeletionIsReplanned(t *testing.T) {
 
 	resource.ParallelTest(t, acctest.TestCase(t,
 		resource.TestStep{Config: cfg},
-		resource.TestStep{
-			// The registration disappears: plan must not fail; it plans a create.
-			PreConfig: func() {
-				if err := srv.DeleteDevice(emulator.DemoInstanceID, "ca01", "dev04"); err != nil {
-					t.Fatal(err)
-				}
-			},
-			Config:             cfg,
-			PlanOnly:           true,
-			ExpectNonEmptyPlan: true,
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(stateAddr, plancheck.ResourceActionCreate)},
-			},
-		},
+		// The registration disappears: plan must not fail; it plans a create.
+		acctest.PlanAfterChange(cfg, func() {
+			if err := srv.DeleteDevice(emulator.DemoInstanceID, "ca01", "dev04"); err != nil {
+				t.Fatal(err)
+			}
+		}, plancheck.ExpectResourceAction(stateAddr, plancheck.ResourceActionCreate)),
 		resource.TestStep{
 			// Applying before the device reconnects explains what is missing.
 			Config:      cfg,

@@ -5,9 +5,25 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 )
+
+// Steps and test cases that the tests of several resources share.
+
+// PlanAfterChange is a plan-only step of config after change, made outside
+// Terraform (as in the console): the plan is not empty, and after its
+// refresh it passes checks.
+func PlanAfterChange(config string, change func(), checks ...plancheck.PlanCheck) resource.TestStep {
+	return resource.TestStep{
+		PreConfig:          change,
+		Config:             config,
+		PlanOnly:           true,
+		ExpectNonEmptyPlan: true,
+		ConfigPlanChecks:   resource.ConfigPlanChecks{PostApplyPostRefresh: checks},
+	}
+}
 
 // ImportByIdentityTestCase applies config, checks that the identity of addr
 // is identity (and check, when not nil), then imports addr again through an
