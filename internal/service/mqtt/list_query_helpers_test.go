@@ -41,6 +41,11 @@ func queryTestCase(t *testing.T, steps ...resource.TestStep) resource.TestCase {
 	return tc
 }
 
+// queryStep runs terraform query on config and checks its results.
+func queryStep(config string, checks ...querycheck.QueryResultCheck) resource.TestStep {
+	return resource.TestStep{Query: true, Config: config, QueryResultChecks: checks}
+}
+
 // queryCalls checks, after a query, the emulator's per-action counters
 // exactly, and resets them.
 type queryCalls struct {
