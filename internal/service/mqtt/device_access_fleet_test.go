@@ -186,12 +186,7 @@ func TestAccDeviceAccess_partialFailure(t *testing.T) {
 // API holds, and destroy inactivates the whole CA.
 func TestAccDeviceAccess_faultCampaign(t *testing.T) {
 	const n = 200
-	fs := startFaultServer(t, emulator.Options{
-		RateLimit:    30,
-		ThrottleCode: emulator.CodeSystemOverFlow,
-		Faults:       emulator.FaultConfig{Rate: 0.2, Stall: 3 * time.Second},
-		RandSeed:     20261127,
-	})
+	fs := startFaultServer(t, campaignConditions(20261127))
 	devices, want := map[string]string{}, map[string]string{}
 	for i := range n {
 		sn := fmt.Sprintf("f%03d", i)

@@ -67,6 +67,19 @@ var changingActions = map[string]bool{
 	"ActiveDeviceCertificate": true, "InactivateDeviceCertificate": true, "DeleteDeviceCertificate": true,
 }
 
+// campaignConditions are the fault campaigns' emulator options: 20%
+// transient faults of every kind, stalls of 3 s among them, and throttling
+// (SystemOverFlow) above 30 calls/s, which the engine's 10 workers exceed;
+// randSeed picks the calls that fail.
+func campaignConditions(randSeed int64) emulator.Options {
+	return emulator.Options{
+		RateLimit:    30,
+		ThrottleCode: emulator.CodeSystemOverFlow,
+		Faults:       emulator.FaultConfig{Rate: 0.2, Stall: 3 * time.Second},
+		RandSeed:     randSeed,
+	}
+}
+
 func startFaultServer(t *testing.T, opts emulator.Options) *faultServer {
 	t.Helper()
 	e, err := emulator.New(emulator.DemoSeed(), opts)
@@ -143,13 +156,7 @@ func (fs *faultServer) checkUntouched(outside map[string]string) error {
 // what the configuration says.
 func TestAccFaultCampaign_fleetOf200UnderTransientFaultsAndThrottling(t *testing.T) {
 	const n = 200
-	fs := startFaultServer(t, emulator.Options{
-		// The engine's 10 workers exceed 30 calls/s: throttling answers.
-		RateLimit:    30,
-		ThrottleCode: emulator.CodeSystemOverFlow,
-		Faults:       emulator.FaultConfig{Rate: 0.2, Stall: 3 * time.Second},
-		RandSeed:     20260601,
-	})
+	fs := startFaultServer(t, campaignConditions(20260601))
 	// Every other certificate starts active and must become inactive, so the
 	// apply mixes reads and status changes.
 	want := map[string]string{}
