@@ -28,19 +28,8 @@ func TestAccCredentials_renewalDuringApply(t *testing.T) {
 	opts := acctest.ShortLivedCredentials(validFor, renewAfter)
 	opts.Latency = 1500 * time.Millisecond
 	w := acctest.StartCredentialWorld(t, opts)
-	for i := range devices {
-		acctest.PutDevices(t, w.Server, acctest.Device("ca01", fmt.Sprintf("renew%02d", i), "1"))
-	}
 	config := acctest.ProviderBlockWithout(w.Server, acctest.OIDCBlock(acctest.RoleOIDC, w.WriteToken(t, emulator.TokenClaims{ExpiresAt: time.Now().Add(time.Hour)}))) +
-		fmt.Sprintf(`
-resource "apsaramq_mqtt_device_certificate_state" "fleet" {
-  count       = %d
-  instance_id = %q
-  ca_sn       = "ca01"
-  device_sn   = format("renew%%02d", count.index)
-  status      = "inactive"
-}
-`, devices, emulator.DemoInstanceID)
+		acctest.InactiveFleet(t, w.Server, devices, "renew%02d")
 
 	var started time.Time
 	resource.Test(t, acctest.TestCase(t, resource.TestStep{

@@ -301,19 +301,7 @@ func TestAccDeviceCertificateState_ridesThroughThrottlingAndFaults(t *testing.T)
 		RandSeed:  42,
 	})
 	const n = 12
-	for i := 0; i < n; i++ {
-		acctest.PutDevices(t, srv, acctest.Device("ca01", fmt.Sprintf("fleet%02d", i), "1"))
-	}
-	cfg := acctest.ProviderBlock(srv, "") + fmt.Sprintf(`
-resource "apsaramq_mqtt_device_certificate_state" "fleet" {
-  # count, not for_each: terraform-plugin-testing's state shim rejects string keys.
-  count       = %d
-  instance_id = %q
-  ca_sn       = "ca01"
-  device_sn   = format("fleet%%02d", count.index)
-  status      = "inactive"
-}
-`, n, emulator.DemoInstanceID)
+	cfg := acctest.ProviderBlock(srv, "") + acctest.InactiveFleet(t, srv, n, "fleet%02d")
 
 	resource.ParallelTest(t, acctest.TestCase(t, resource.TestStep{
 		Config: cfg,
