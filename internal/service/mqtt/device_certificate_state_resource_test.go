@@ -20,19 +20,27 @@ import (
 
 const stateAddr = "apsaramq_mqtt_device_certificate_state.test"
 
+// stateConfigAt is a configuration of one certificate state resource with
+// the demo provider block; extra goes inside the resource block. Any
+// string may be given (the validation tests give invalid ones).
+func stateConfigAt(srv *emulator.Server, instanceID, caSn, deviceSn, extra string) string {
+	return acctest.ProviderBlock(srv, "") + fmt.Sprintf(`
+resource "apsaramq_mqtt_device_certificate_state" "test" {
+  instance_id = %s
+  ca_sn       = %s
+  device_sn   = %s
+  %s
+}
+`, acctest.HCLString(instanceID), acctest.HCLString(caSn), acctest.HCLString(deviceSn), extra)
+}
+
+// stateConfig is stateConfigAt on the demo instance, with status unless "".
 func stateConfig(srv *emulator.Server, caSn, deviceSn, status string) string {
 	statusLine := ""
 	if status != "" {
 		statusLine = fmt.Sprintf("status = %q", status)
 	}
-	return acctest.ProviderBlock(srv, "") + fmt.Sprintf(`
-resource "apsaramq_mqtt_device_certificate_state" "test" {
-  instance_id = %q
-  ca_sn       = %q
-  device_sn   = %q
-  %s
-}
-`, emulator.DemoInstanceID, caSn, deviceSn, statusLine)
+	return stateConfigAt(srv, emulator.DemoInstanceID, caSn, deviceSn, statusLine)
 }
 
 func deviceID(caSn, deviceSn string) string {
@@ -328,15 +336,7 @@ func TestAccDeviceCertificateState_ridesThroughThrottlingAndFaults(t *testing.T)
 }
 
 func waitConfig(srv *emulator.Server, deviceSn, extra string) string {
-	return acctest.ProviderBlock(srv, "") + fmt.Sprintf(`
-resource "apsaramq_mqtt_device_certificate_state" "test" {
-  instance_id           = %q
-  ca_sn                 = %q
-  device_sn             = %q
-  status                = "inactive"
-  %s
-}
-`, emulator.DemoInstanceID, emulator.DemoCASn, deviceSn, extra)
+	return stateConfigAt(srv, emulator.DemoInstanceID, emulator.DemoCASn, deviceSn, "status = \"inactive\"\n  "+extra)
 }
 
 // The device comes online during apply, once create has found its
@@ -427,17 +427,9 @@ func TestAccDeviceCertificateState_noWaitFailsAtOnce(t *testing.T) {
 func regionStateConfig(srv *emulator.Server, region, instanceID, caSn, deviceSn string) string {
 	regionLine := ""
 	if region != "" {
-		regionLine = fmt.Sprintf("region = %q", region)
+		regionLine = fmt.Sprintf("region = %q\n  ", region)
 	}
-	return acctest.ProviderBlock(srv, "") + fmt.Sprintf(`
-resource "apsaramq_mqtt_device_certificate_state" "test" {
-  %s
-  instance_id = %q
-  ca_sn       = %q
-  device_sn   = %q
-  status      = "inactive"
-}
-`, regionLine, instanceID, caSn, deviceSn)
+	return stateConfigAt(srv, instanceID, caSn, deviceSn, regionLine+`status = "inactive"`)
 }
 
 // One provider configuration (cn-hangzhou) manages a device of an instance
