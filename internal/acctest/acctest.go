@@ -1,5 +1,6 @@
-// Package acctest is the shared acceptance-test harness: provider factories,
-// an emulator per test, provider blocks pointing at it, and custom checks.
+// Package acctest is the shared acceptance-test harness: provider factories
+// and test cases, an emulator per test, provider blocks pointing at it,
+// steps that several resources' tests share, and custom checks.
 //
 // Acceptance tests run when TF_ACC is set, on whichever engine
 // TF_ACC_TERRAFORM_PATH names (tools/run-tests.sh runs them once on
