@@ -1,5 +1,6 @@
-// Package acctest is the shared acceptance-test harness: provider factories,
-// an emulator per test, provider blocks pointing at it, and custom checks.
+// Package acctest is the shared acceptance-test harness: provider factories
+// and test cases, an emulator per test, provider blocks pointing at it,
+// steps that several resources' tests share, and custom checks.
 //
 // Acceptance tests run when TF_ACC is set, on whichever engine
 // TF_ACC_TERRAFORM_PATH names (tools/run-tests.sh runs them once on
@@ -12,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/provider"
 )
@@ -35,6 +37,18 @@ func PreCheck(t *testing.T) {
 		if _, err := os.Stat(p); err != nil {
 			t.Fatalf("TF_ACC_TERRAFORM_PATH=%s: %v", p, err)
 		}
+	}
+}
+
+// TestCase runs steps with PreCheck and the provider served in-process, for
+// resource.Test or resource.ParallelTest; a test that needs more (a
+// CheckDestroy, version checks) sets those fields on what it returns or
+// writes its own TestCase.
+func TestCase(t *testing.T, steps ...resource.TestStep) resource.TestCase {
+	return resource.TestCase{
+		PreCheck:                 func() { PreCheck(t) },
+		ProtoV6ProviderFactories: ProtoV6ProviderFactories(),
+		Steps:                    steps,
 	}
 }
 

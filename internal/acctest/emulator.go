@@ -75,6 +75,27 @@ func Device(caSn, deviceSn, status string) emulator.DeviceCertificate {
 	}
 }
 
+// InactiveFleet registers n active certificates under CA ca01 of the demo
+// instance, serial numbers fmt.Sprintf(snFormat, i), and returns the
+// configuration that inactivates them: n certificate state resources
+// "fleet", by count (terraform-plugin-testing's state shim rejects the
+// string keys of for_each).
+func InactiveFleet(t *testing.T, srv *emulator.Server, n int, snFormat string) string {
+	t.Helper()
+	for i := range n {
+		PutDevices(t, srv, Device("ca01", fmt.Sprintf(snFormat, i), "1"))
+	}
+	return fmt.Sprintf(`
+resource "apsaramq_mqtt_device_certificate_state" "fleet" {
+  count       = %d
+  instance_id = %q
+  ca_sn       = "ca01"
+  device_sn   = format(%q, count.index)
+  status      = "inactive"
+}
+`, n, emulator.DemoInstanceID, snFormat)
+}
+
 // PutDevices registers devices on srv or fails the test.
 func PutDevices(t *testing.T, srv *emulator.Server, devices ...emulator.DeviceCertificate) {
 	t.Helper()

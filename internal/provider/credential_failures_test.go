@@ -73,16 +73,12 @@ func TestAccCredentials_failures(t *testing.T) {
 			if tc.keys {
 				block = acctest.ProviderBlock(w.Server, tc.extra)
 			}
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-				Steps: []resource.TestStep{{
-					PreConfig:   func() { w.ResetCounters(); started = time.Now() },
-					Config:      block + resourceBlock("never"),
-					PlanOnly:    true,
-					ExpectError: regexp.MustCompile(tc.want),
-				}},
-			})
+			resource.Test(t, acctest.TestCase(t, resource.TestStep{
+				PreConfig:   func() { w.ResetCounters(); started = time.Now() },
+				Config:      block + resourceBlock("never"),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(tc.want),
+			}))
 			calls := w.Calls()
 			t.Logf("%s: failed after %s; calls %s", tc.name, time.Since(started).Round(10*time.Millisecond), acctest.FormatCalls(calls))
 			if calls["GetDeviceCertificate"] != 0 {
@@ -98,11 +94,8 @@ func TestAccCredentials_failures(t *testing.T) {
 // An http:// STS endpoint is refused where temporary credentials need it.
 func TestAccCredentials_plainHTTPSTSRefused(t *testing.T) {
 	w := acctest.StartCredentialWorld(t, emulator.Options{})
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
+	resource.ParallelTest(t, acctest.TestCase(t, resource.TestStep{
+		Config: fmt.Sprintf(`
 provider "apsaramq" {
   region = %q
   %s
@@ -112,10 +105,9 @@ provider "apsaramq" {
   }
 }
 `, emulator.DemoRegion, acctest.OIDCBlock(acctest.RoleOIDC, w.WriteToken(t, emulator.TokenClaims{})), w.URL, w.URL) + resourceBlock("never"),
-			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(`(?s)endpoints\.sts.*HTTPS\s+only`),
-		}},
-	})
+		PlanOnly:    true,
+		ExpectError: regexp.MustCompile(`(?s)endpoints\.sts.*HTTPS\s+only`),
+	}))
 	if n := w.Calls()["AssumeRoleWithOIDC"]; n != 0 {
 		t.Errorf("AssumeRoleWithOIDC went over plain HTTP %d times", n)
 	}

@@ -28,56 +28,41 @@ func TestAccCredentials_renewalDuringApply(t *testing.T) {
 	opts := acctest.ShortLivedCredentials(validFor, renewAfter)
 	opts.Latency = 1500 * time.Millisecond
 	w := acctest.StartCredentialWorld(t, opts)
-	for i := range devices {
-		acctest.PutDevices(t, w.Server, acctest.Device("ca01", fmt.Sprintf("renew%02d", i), "1"))
-	}
 	config := acctest.ProviderBlockWithout(w.Server, acctest.OIDCBlock(acctest.RoleOIDC, w.WriteToken(t, emulator.TokenClaims{ExpiresAt: time.Now().Add(time.Hour)}))) +
-		fmt.Sprintf(`
-resource "apsaramq_mqtt_device_certificate_state" "fleet" {
-  count       = %d
-  instance_id = %q
-  ca_sn       = "ca01"
-  device_sn   = format("renew%%02d", count.index)
-  status      = "inactive"
-}
-`, devices, emulator.DemoInstanceID)
+		acctest.InactiveFleet(t, w.Server, devices, "renew%02d")
 
 	var started time.Time
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{{
-			PreConfig: func() { w.ResetCounters(); started = time.Now() },
-			Config:    config,
-			Check: func(*terraform.State) error {
-				elapsed := time.Since(started)
-				defer w.SetLatency(0) // the checks after the step (refresh, destroy) need no slowness
-				stats := w.CredentialIssues()
-				calls := w.Calls()
-				t.Logf("renewal: %s of plan and apply, %d API calls, %d temporary credentials issued (valid %s each, due for renewal after %s), at most %d requests for them at once, errors %v",
-					elapsed.Round(100*time.Millisecond), calls["GetDeviceCertificate"]+calls["InactivateDeviceCertificate"], stats.Issued, validFor, renewAfter, stats.Peak, w.Errors())
-				if err := noAPIErrors(w.Server); err != nil {
-					return err
+	resource.Test(t, acctest.TestCase(t, resource.TestStep{
+		PreConfig: func() { w.ResetCounters(); started = time.Now() },
+		Config:    config,
+		Check: func(*terraform.State) error {
+			elapsed := time.Since(started)
+			defer w.SetLatency(0) // the checks after the step (refresh, destroy) need no slowness
+			stats := w.CredentialIssues()
+			calls := w.Calls()
+			t.Logf("renewal: %s of plan and apply, %d API calls, %d temporary credentials issued (valid %s each, due for renewal after %s), at most %d requests for them at once, errors %v",
+				elapsed.Round(100*time.Millisecond), calls["GetDeviceCertificate"]+calls["InactivateDeviceCertificate"], stats.Issued, validFor, renewAfter, stats.Peak, w.Errors())
+			if err := noAPIErrors(w.Server); err != nil {
+				return err
+			}
+			for i := range devices {
+				if d, _ := w.Device(emulator.DemoInstanceID, "ca01", fmt.Sprintf("renew%02d", i)); d.Status != "0" {
+					return fmt.Errorf("device renew%02d is %q", i, d.Status)
 				}
-				for i := range devices {
-					if d, _ := w.Device(emulator.DemoInstanceID, "ca01", fmt.Sprintf("renew%02d", i)); d.Status != "0" {
-						return fmt.Errorf("device renew%02d is %q", i, d.Status)
-					}
-				}
-				if elapsed < 2*validFor {
-					return fmt.Errorf("the step took %s, not long enough to outlive two credentials of %s: the test proves nothing", elapsed, validFor)
-				}
-				if stats.Peak != 1 {
-					return fmt.Errorf("%d requests for credentials were under way at once, want one at a time", stats.Peak)
-				}
-				// One per renewal period and one per provider process (plan,
-				// apply), with room for a slow machine; a renewal per request
-				// in flight would be several times more.
-				if limit := int(elapsed/renewAfter) + 4; stats.Issued > limit || stats.Issued < 3 {
-					return fmt.Errorf("%d credentials issued over %s, want between 3 and %d", stats.Issued, elapsed, limit)
-				}
-				return nil
-			},
-		}},
-	})
+			}
+			if elapsed < 2*validFor {
+				return fmt.Errorf("the step took %s, not long enough to outlive two credentials of %s: the test proves nothing", elapsed, validFor)
+			}
+			if stats.Peak != 1 {
+				return fmt.Errorf("%d requests for credentials were under way at once, want one at a time", stats.Peak)
+			}
+			// One per renewal period and one per provider process (plan,
+			// apply), with room for a slow machine; a renewal per request
+			// in flight would be several times more.
+			if limit := int(elapsed/renewAfter) + 4; stats.Issued > limit || stats.Issued < 3 {
+				return fmt.Errorf("%d credentials issued over %s, want between 3 and %d", stats.Issued, elapsed, limit)
+			}
+			return nil
+		},
+	}))
 }

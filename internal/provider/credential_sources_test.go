@@ -28,23 +28,19 @@ import (
 func sourceTest(t *testing.T, w *acctest.CredentialWorld, providerBlock, deviceSn string, check func() error) resource.TestCase {
 	t.Helper()
 	acctest.PutDevices(t, w.Server, acctest.Device("ca01", deviceSn, "1"))
-	return resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{{
-			Config: providerBlock + resourceBlock(deviceSn),
-			Check: resource.ComposeAggregateTestCheckFunc(
-				acctest.CheckEmulatorDeviceStatus(w.Server, "ca01", deviceSn, "0"),
-				func(*terraform.State) error { return noAPIErrors(w.Server) },
-				func(*terraform.State) error {
-					if check == nil {
-						return nil
-					}
-					return check()
-				},
-			),
-		}},
-	}
+	return acctest.TestCase(t, resource.TestStep{
+		Config: providerBlock + resourceBlock(deviceSn),
+		Check: resource.ComposeAggregateTestCheckFunc(
+			acctest.CheckEmulatorDeviceStatus(w.Server, "ca01", deviceSn, "0"),
+			func(*terraform.State) error { return noAPIErrors(w.Server) },
+			func(*terraform.State) error {
+				if check == nil {
+					return nil
+				}
+				return check()
+			},
+		),
+	})
 }
 
 func noAPIErrors(srv *emulator.Server) error {

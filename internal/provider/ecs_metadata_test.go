@@ -65,15 +65,11 @@ func TestAccCredentials_ecsInstanceRole(t *testing.T) {
 		resource.Test(t, sourceTest(t, w, acctest.ProviderBlockWithout(w.Server, fmt.Sprintf("shared_credentials_file = %q", file)), "ecs02", nil))
 	})
 	t.Run("role not attached", func(t *testing.T) {
-		resource.Test(t, resource.TestCase{
-			PreCheck:                 func() { acctest.PreCheck(t) },
-			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-			Steps: []resource.TestStep{{
-				Config:      acctest.ProviderBlockWithout(w.Server, `ecs_role_name = "not-this-instances"`) + resourceBlock("never"),
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)ecs_role_name.*metadata\s+service\s+refused.*role\s+is\s+attached\s+to\s+the\s+instance`),
-			}},
-		})
+		resource.Test(t, acctest.TestCase(t, resource.TestStep{
+			Config:      acctest.ProviderBlockWithout(w.Server, `ecs_role_name = "not-this-instances"`) + resourceBlock("never"),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)ecs_role_name.*metadata\s+service\s+refused.*role\s+is\s+attached\s+to\s+the\s+instance`),
+		}))
 	})
 }
 
@@ -85,14 +81,10 @@ func TestAccCredentials_ecsMetadataUnreachable(t *testing.T) {
 	}
 	w := acctest.StartCredentialWorld(t, emulator.Options{})
 	started := time.Now()
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{{
-			Config:      acctest.ProviderBlockWithout(w.Server, fmt.Sprintf("ecs_role_name = %q", acctest.RoleECS)) + resourceBlock("never"),
-			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(`(?s)ecs_role_name.*metadata\s+service\s+at\s+http://100\.100\.100\.200\s+does\s+not\s+answer.*not\s+an\s+ECS\s+instance`),
-		}},
-	})
+	resource.Test(t, acctest.TestCase(t, resource.TestStep{
+		Config:      acctest.ProviderBlockWithout(w.Server, fmt.Sprintf("ecs_role_name = %q", acctest.RoleECS)) + resourceBlock("never"),
+		PlanOnly:    true,
+		ExpectError: regexp.MustCompile(`(?s)ecs_role_name.*metadata\s+service\s+at\s+http://100\.100\.100\.200\s+does\s+not\s+answer.*not\s+an\s+ECS\s+instance`),
+	}))
 	t.Logf("metadata unreachable: failed after %s", time.Since(started).Round(10*time.Millisecond))
 }

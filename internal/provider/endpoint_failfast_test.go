@@ -102,15 +102,11 @@ func TestAccEndpointFailFast(t *testing.T) {
 					t.Errorf("%s took %v, want well under the 5-minute create timeout (at most %v): the failure was retried", tc.name, elapsed, failFastBound)
 				}
 			}()
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-				Steps: []resource.TestStep{{
-					Config:      providerWithEndpoint(tc.endpoint) + resourceBlock("ff01"),
-					PlanOnly:    tc.planOnly,
-					ExpectError: regexp.MustCompile(phrases(tc.want...)),
-				}},
-			})
+			resource.Test(t, acctest.TestCase(t, resource.TestStep{
+				Config:      providerWithEndpoint(tc.endpoint) + resourceBlock("ff01"),
+				PlanOnly:    tc.planOnly,
+				ExpectError: regexp.MustCompile(phrases(tc.want...)),
+			}))
 		})
 	}
 	for _, srv := range []*countingEmulator{plain, tlsSrv} {

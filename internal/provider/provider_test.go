@@ -43,20 +43,16 @@ func TestAccProvider_assumeRole(t *testing.T) {
     session_expiration = 900
   }`, emulator.DemoRoleArn)) + resourceBlock("role01")
 
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{{
-			PreConfig: srv.ResetCounters,
-			Config:    cfg,
-			Check: resource.ComposeAggregateTestCheckFunc(
-				acctest.CheckEmulatorDeviceStatus(srv, "ca01", "role01", "0"),
-				// Terraform configures the provider once for the plan and once
-				// for the apply phase: one AssumeRole each.
-				acctest.CheckCalls(srv, map[string]int64{"AssumeRole": 2, "GetDeviceCertificate": 1, "InactivateDeviceCertificate": 1}),
-			),
-		}},
-	})
+	resource.ParallelTest(t, acctest.TestCase(t, resource.TestStep{
+		PreConfig: srv.ResetCounters,
+		Config:    cfg,
+		Check: resource.ComposeAggregateTestCheckFunc(
+			acctest.CheckEmulatorDeviceStatus(srv, "ca01", "role01", "0"),
+			// Terraform configures the provider once for the plan and once
+			// for the apply phase: one AssumeRole each.
+			acctest.CheckCalls(srv, map[string]int64{"AssumeRole": 2, "GetDeviceCertificate": 1, "InactivateDeviceCertificate": 1}),
+		),
+	}))
 }
 
 func TestAccProvider_assumeRoleErrors(t *testing.T) {
@@ -73,14 +69,10 @@ func TestAccProvider_assumeRoleErrors(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-				Steps: []resource.TestStep{{
-					Config:      acctest.ProviderBlock(srv, tc.block) + resourceBlock("x1"),
-					ExpectError: regexp.MustCompile(tc.want),
-				}},
-			})
+			resource.Test(t, acctest.TestCase(t, resource.TestStep{
+				Config:      acctest.ProviderBlock(srv, tc.block) + resourceBlock("x1"),
+				ExpectError: regexp.MustCompile(tc.want),
+			}))
 		})
 	}
 }
@@ -96,14 +88,10 @@ func TestAccProvider_credentialSources(t *testing.T) {
 		t.Setenv("ALICLOUD_SECRET_KEY", emulator.DemoAccessKeySecret)
 		t.Setenv("ALIBABA_CLOUD_REGION", emulator.DemoRegion)
 		t.Setenv("APSARAMQ_ONSMQTT_ENDPOINT", srv.URL)
-		resource.Test(t, resource.TestCase{
-			PreCheck:                 func() { acctest.PreCheck(t) },
-			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-			Steps: []resource.TestStep{{
-				Config: `provider "apsaramq" {}` + resourceBlock("env01"),
-				Check:  acctest.CheckEmulatorDeviceStatus(srv, "ca01", "env01", "0"),
-			}},
-		})
+		resource.Test(t, acctest.TestCase(t, resource.TestStep{
+			Config: `provider "apsaramq" {}` + resourceBlock("env01"),
+			Check:  acctest.CheckEmulatorDeviceStatus(srv, "ca01", "env01", "0"),
+		}))
 	})
 
 	t.Run("profile", func(t *testing.T) {
@@ -116,17 +104,13 @@ func TestAccProvider_credentialSources(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Setenv("ALIBABA_CLOUD_PROFILE", "emulator")
-		resource.Test(t, resource.TestCase{
-			PreCheck:                 func() { acctest.PreCheck(t) },
-			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-			Steps: []resource.TestStep{{
-				Config: fmt.Sprintf(`provider "apsaramq" {
+		resource.Test(t, acctest.TestCase(t, resource.TestStep{
+			Config: fmt.Sprintf(`provider "apsaramq" {
   shared_credentials_file = %q
 %s
 }`, file, endpointsBlock(srv)) + resourceBlock("prof01"),
-				Check: acctest.CheckEmulatorDeviceStatus(srv, "ca01", "prof01", "0"),
-			}},
-		})
+			Check: acctest.CheckEmulatorDeviceStatus(srv, "ca01", "prof01", "0"),
+		}))
 	})
 
 	t.Run("missing and conflicting", func(t *testing.T) {
@@ -176,15 +160,11 @@ func TestAccProvider_credentialSources(t *testing.T) {
 		srv.ResetCounters()
 		for name, tc := range cases {
 			t.Run(name, func(t *testing.T) {
-				resource.Test(t, resource.TestCase{
-					PreCheck:                 func() { acctest.PreCheck(t) },
-					ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-					Steps: []resource.TestStep{{
-						Config:      tc.block + resourceBlock("never"),
-						PlanOnly:    true,
-						ExpectError: regexp.MustCompile(tc.want),
-					}},
-				})
+				resource.Test(t, acctest.TestCase(t, resource.TestStep{
+					Config:      tc.block + resourceBlock("never"),
+					PlanOnly:    true,
+					ExpectError: regexp.MustCompile(tc.want),
+				}))
 			})
 		}
 		if err := acctest.CheckNoAPICalls(srv); err != nil {

@@ -2,6 +2,7 @@ package mqtt
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -28,16 +29,7 @@ func TestAPIErrorDetailTellsATimeoutFromACancellation(t *testing.T) {
 			[]string{"was cancelled after 1 attempt(s)"}, []string{"timed out", "timeouts", "Last error"}},
 	} {
 		detail := apiErrorDetail("GetDeviceCertificate", tc.err)
-		for _, want := range tc.want {
-			if !strings.Contains(detail, want) {
-				t.Errorf("%T: detail lacks %q:\n%s", tc.err, want, detail)
-			}
-		}
-		for _, unwanted := range tc.notWanted {
-			if strings.Contains(detail, unwanted) {
-				t.Errorf("%T: detail says %q:\n%s", tc.err, unwanted, detail)
-			}
-		}
+		checkDetail(t, fmt.Sprintf("%T", tc.err), detail, tc.want, tc.notWanted)
 	}
 }
 
@@ -67,15 +59,22 @@ func TestListErrorDetail(t *testing.T) {
 		{last, read, []string{"ListDeviceCertificateByCaSn failed", "Code: ServiceUnavailable"}, []string{"ran out of time", "timeouts"}},
 	} {
 		detail := listErrorDetail("ListDeviceCertificateByCaSn", tc.op, tc.err)
-		for _, want := range tc.want {
-			if !strings.Contains(detail, want) {
-				t.Errorf("%v: detail lacks %q:\n%s", tc.err, want, detail)
-			}
+		checkDetail(t, fmt.Sprint(tc.err), detail, tc.want, tc.notWanted)
+	}
+}
+
+// checkDetail checks that detail, the error detail of what, says every
+// phrase of want and none of notWanted.
+func checkDetail(t *testing.T, what, detail string, want, notWanted []string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(detail, w) {
+			t.Errorf("%s: detail lacks %q:\n%s", what, w, detail)
 		}
-		for _, unwanted := range tc.notWanted {
-			if strings.Contains(detail, unwanted) {
-				t.Errorf("%v: detail says %q:\n%s", tc.err, unwanted, detail)
-			}
+	}
+	for _, unwanted := range notWanted {
+		if strings.Contains(detail, unwanted) {
+			t.Errorf("%s: detail says %q:\n%s", what, unwanted, detail)
 		}
 	}
 }

@@ -27,25 +27,21 @@ data "apsaramq_mqtt_ca_certificate" "test" {
 }
 `, emulator.DemoInstanceID, sn)
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				Config: config(sn),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(emulator.DemoInstanceID+":"+sn)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("name"), knownvalue.StringExact("registered-by-test")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("ca_certificate_pem"), knownvalue.StringExact(string(ca.CertPEM))),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("registration_code"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f-]{36}\d{10}$`))),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("verification_certificate_pem"), knownvalue.StringRegexp(regexp.MustCompile(`^-----BEGIN CERTIFICATE-----`))),
-				},
-			},
-			{
-				Config:      config("ffff0000"),
-				ExpectError: regexp.MustCompile(`(?s)Unable to Read CA Certificate.*FindCaBySnError.*check\s+ca_sn`),
+	resource.ParallelTest(t, acctest.TestCase(t,
+		resource.TestStep{
+			Config: config(sn),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(emulator.DemoInstanceID+":"+sn)),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("name"), knownvalue.StringExact("registered-by-test")),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("ca_certificate_pem"), knownvalue.StringExact(string(ca.CertPEM))),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("registration_code"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f-]{36}\d{10}$`))),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("verification_certificate_pem"), knownvalue.StringRegexp(regexp.MustCompile(`^-----BEGIN CERTIFICATE-----`))),
 			},
 		},
-	})
+		resource.TestStep{
+			Config:      config("ffff0000"),
+			ExpectError: regexp.MustCompile(`(?s)Unable to Read CA Certificate.*FindCaBySnError.*check\s+ca_sn`),
+		},
+	))
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/acctest"
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/emulator"
@@ -47,97 +46,94 @@ func TestAccCACertificate_lifecycle(t *testing.T) {
 		return caConfig(srv, "fleet-ca", string(ca.CertPEM), string(ver.CertPEM), extra)
 	}
 
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             acctest.CheckEmulatorCA(srv, emulator.DemoInstanceID, sn, ""),
-		Steps: []resource.TestStep{
-			{
-				PreConfig: srv.ResetCounters,
-				Config:    cfg(""),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					acctest.CheckCalls(srv, map[string]int64{"RegisterCaCertificate": 1, "GetCaCertificate": 1}),
-					acctest.CheckEmulatorCA(srv, emulator.DemoInstanceID, sn, "1"),
-				),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("id"), knownvalue.StringExact(id)),
-					statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("sn"), knownvalue.StringExact(sn)),
-					statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
-					statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("registration_code"), knownvalue.StringExact(code)),
-					statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("region"), knownvalue.StringExact(emulator.DemoRegion)),
-					statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("valid_until"),
-						knownvalue.StringExact(ca.Cert.NotAfter.UTC().Format(time.RFC3339))),
-					statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("verification_certificate_pem"), knownvalue.StringExact(string(ver.CertPEM))),
-				},
-			},
-			{
-				// Status changes in place with one call.
-				PreConfig: srv.ResetCounters,
-				Config:    cfg(`status = "inactive"`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(caAddr, plancheck.ResourceActionUpdate)},
-				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					acctest.CheckEmulatorCA(srv, emulator.DemoInstanceID, sn, "0"),
-					func(*terraform.State) error {
-						calls := srv.Calls()
-						if calls["InactivateCaCertificate"] != 1 || calls["RegisterCaCertificate"]+calls["DeleteCaCertificate"] != 0 {
-							return fmt.Errorf("update calls: %s", acctest.FormatCalls(calls))
-						}
-						return nil
-					},
-				),
-			},
-			{
-				ResourceName:            caAddr,
-				ImportState:             true,
-				ImportStateId:           id,
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"timeouts"},
-			},
-			{
-				ResourceName:      caAddr,
-				ImportState:       true,
-				ImportStateId:     id + "@" + emulator.DemoRegion,
-				ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"},
-			},
-			{
-				ResourceName:  caAddr,
-				ImportState:   true,
-				ImportStateId: emulator.DemoInstanceID + "/" + sn,
-				ExpectError:   regexp.MustCompile(`(?s)Unexpected Import Identifier.*instance_id:sn`),
-			},
-			{
-				// A re-issued verification certificate (the code rotates after
-				// registration) is recorded in place, with no API call.
-				PreConfig: srv.ResetCounters,
-				Config:    caConfig(srv, "fleet-ca", string(ca.CertPEM), string(reissued.CertPEM), `status = "inactive"`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(caAddr, plancheck.ResourceActionUpdate)},
-				},
-				Check: func(*terraform.State) error {
-					calls := srv.Calls()
-					if calls["RegisterCaCertificate"]+calls["DeleteCaCertificate"]+calls["ActiveCaCertificate"]+calls["InactivateCaCertificate"] != 0 {
-						return fmt.Errorf("a verification certificate change made calls: %s", acctest.FormatCalls(calls))
-					}
-					return acctest.CheckEmulatorCA(srv, emulator.DemoInstanceID, sn, "0")(nil)
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("verification_certificate_pem"), knownvalue.StringExact(string(reissued.CertPEM))),
-					statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("sn"), knownvalue.StringExact(sn)),
-				},
-			},
-			{
-				// Renaming is impossible in the API: it replaces.
-				Config: caConfig(srv, "renamed", string(ca.CertPEM), string(ver.CertPEM), `status = "inactive"`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(caAddr, plancheck.ResourceActionDestroyBeforeCreate)},
-				},
-				PlanOnly:           true,
-				ExpectNonEmptyPlan: true,
+	tc := acctest.TestCase(t,
+		resource.TestStep{
+			PreConfig: srv.ResetCounters,
+			Config:    cfg(""),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				acctest.CheckCalls(srv, map[string]int64{"RegisterCaCertificate": 1, "GetCaCertificate": 1}),
+				acctest.CheckEmulatorCA(srv, emulator.DemoInstanceID, sn, "1"),
+			),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("id"), knownvalue.StringExact(id)),
+				statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("sn"), knownvalue.StringExact(sn)),
+				statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+				statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("registration_code"), knownvalue.StringExact(code)),
+				statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("region"), knownvalue.StringExact(emulator.DemoRegion)),
+				statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("valid_until"),
+					knownvalue.StringExact(ca.Cert.NotAfter.UTC().Format(time.RFC3339))),
+				statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("verification_certificate_pem"), knownvalue.StringExact(string(ver.CertPEM))),
 			},
 		},
-	})
+		resource.TestStep{
+			// Status changes in place with one call.
+			PreConfig: srv.ResetCounters,
+			Config:    cfg(`status = "inactive"`),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(caAddr, plancheck.ResourceActionUpdate)},
+			},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				acctest.CheckEmulatorCA(srv, emulator.DemoInstanceID, sn, "0"),
+				func(*terraform.State) error {
+					calls := srv.Calls()
+					if calls["InactivateCaCertificate"] != 1 || calls["RegisterCaCertificate"]+calls["DeleteCaCertificate"] != 0 {
+						return fmt.Errorf("update calls: %s", acctest.FormatCalls(calls))
+					}
+					return nil
+				},
+			),
+		},
+		resource.TestStep{
+			ResourceName:            caAddr,
+			ImportState:             true,
+			ImportStateId:           id,
+			ImportStateVerify:       true,
+			ImportStateVerifyIgnore: []string{"timeouts"},
+		},
+		resource.TestStep{
+			ResourceName:      caAddr,
+			ImportState:       true,
+			ImportStateId:     id + "@" + emulator.DemoRegion,
+			ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"},
+		},
+		resource.TestStep{
+			ResourceName:  caAddr,
+			ImportState:   true,
+			ImportStateId: emulator.DemoInstanceID + "/" + sn,
+			ExpectError:   regexp.MustCompile(`(?s)Unexpected Import Identifier.*instance_id:sn`),
+		},
+		resource.TestStep{
+			// A re-issued verification certificate (the code rotates after
+			// registration) is recorded in place, with no API call.
+			PreConfig: srv.ResetCounters,
+			Config:    caConfig(srv, "fleet-ca", string(ca.CertPEM), string(reissued.CertPEM), `status = "inactive"`),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(caAddr, plancheck.ResourceActionUpdate)},
+			},
+			Check: func(*terraform.State) error {
+				calls := srv.Calls()
+				if calls["RegisterCaCertificate"]+calls["DeleteCaCertificate"]+calls["ActiveCaCertificate"]+calls["InactivateCaCertificate"] != 0 {
+					return fmt.Errorf("a verification certificate change made calls: %s", acctest.FormatCalls(calls))
+				}
+				return acctest.CheckEmulatorCA(srv, emulator.DemoInstanceID, sn, "0")(nil)
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("verification_certificate_pem"), knownvalue.StringExact(string(reissued.CertPEM))),
+				statecheck.ExpectKnownValue(caAddr, tfjsonpath.New("sn"), knownvalue.StringExact(sn)),
+			},
+		},
+		resource.TestStep{
+			// Renaming is impossible in the API: it replaces.
+			Config: caConfig(srv, "renamed", string(ca.CertPEM), string(ver.CertPEM), `status = "inactive"`),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(caAddr, plancheck.ResourceActionDestroyBeforeCreate)},
+			},
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+		},
+	)
+	tc.CheckDestroy = acctest.CheckEmulatorCA(srv, emulator.DemoInstanceID, sn, "")
+	resource.ParallelTest(t, tc)
 }
 
 func TestAccCACertificate_createInactiveAndImportByIdentity(t *testing.T) {
@@ -147,30 +143,11 @@ func TestAccCACertificate_createInactiveAndImportByIdentity(t *testing.T) {
 	ver := acctest.Issue(t, ca, code, true)
 	cfg := caConfig(srv, "identity-ca", string(ca.CertPEM), string(ver.CertPEM), `status = "inactive"`)
 
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
-		Steps: []resource.TestStep{
-			{
-				Config: cfg,
-				Check:  acctest.CheckEmulatorCA(srv, emulator.DemoInstanceID, ca.Sn(), "0"),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectIdentity(caAddr, map[string]knownvalue.Check{
-						"instance_id": knownvalue.StringExact(emulator.DemoInstanceID),
-						"sn":          knownvalue.StringExact(ca.Sn()),
-						"region":      knownvalue.StringExact(emulator.DemoRegion),
-					}),
-				},
-			},
-			{
-				Config:          cfg,
-				ResourceName:    caAddr,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithResourceIdentity,
-			},
-		},
-	})
+	resource.ParallelTest(t, acctest.ImportByIdentityTestCase(t, caAddr, cfg, map[string]knownvalue.Check{
+		"instance_id": knownvalue.StringExact(emulator.DemoInstanceID),
+		"sn":          knownvalue.StringExact(ca.Sn()),
+		"region":      knownvalue.StringExact(emulator.DemoRegion),
+	}, acctest.CheckEmulatorCA(srv, emulator.DemoInstanceID, ca.Sn(), "0")))
 }
 
 // A CA deregistered outside Terraform is planned for registration again.
@@ -181,27 +158,16 @@ func TestAccCACertificate_outOfBandDeletionIsReplanned(t *testing.T) {
 	ver := acctest.Issue(t, ca, code, true)
 	cfg := caConfig(srv, "gone", string(ca.CertPEM), string(ver.CertPEM), "")
 
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{Config: cfg},
-			{
-				PreConfig:          func() { acctest.DeleteCA(t, srv, emulator.DemoInstanceID, ca.Sn()) },
-				Config:             cfg,
-				PlanOnly:           true,
-				ExpectNonEmptyPlan: true,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(caAddr, plancheck.ResourceActionCreate)},
-				},
-			},
-			{
-				// The code was used: registering again says what to do.
-				Config:      cfg,
-				ExpectError: regexp.MustCompile(`(?s)Unable to Register CA Certificate.*RegisterCodeUsed.*fetch\s+the\s+current\s+code`),
-			},
+	resource.ParallelTest(t, acctest.TestCase(t,
+		resource.TestStep{Config: cfg},
+		acctest.PlanAfterChange(cfg, func() { acctest.DeleteCA(t, srv, emulator.DemoInstanceID, ca.Sn()) },
+			plancheck.ExpectResourceAction(caAddr, plancheck.ResourceActionCreate)),
+		resource.TestStep{
+			// The code was used: registering again says what to do.
+			Config:      cfg,
+			ExpectError: regexp.MustCompile(`(?s)Unable to Register CA Certificate.*RegisterCodeUsed.*fetch\s+the\s+current\s+code`),
 		},
-	})
+	))
 }
 
 // Every documented registration error reaches the user with what to do.
@@ -224,29 +190,21 @@ func TestAccCACertificate_registrationErrors(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(strings.ReplaceAll(tc.name, " ", "_"), func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-				Steps: []resource.TestStep{{
-					Config:      caConfig(srv, "bad", string(tc.ca.CertPEM), string(acctest.Issue(t, tc.ca, tc.verCN, true).CertPEM), ""),
-					ExpectError: regexp.MustCompile(tc.want),
-				}},
-			})
+			resource.Test(t, acctest.TestCase(t, resource.TestStep{
+				Config:      caConfig(srv, "bad", string(tc.ca.CertPEM), string(acctest.Issue(t, tc.ca, tc.verCN, true).CertPEM), ""),
+				ExpectError: regexp.MustCompile(tc.want),
+			}))
 		})
 	}
 
 	// Fill the instance (2 CAs), then one more is refused.
 	acctest.RegisterCA(t, srv, emulator.DemoInstanceID, acctest.NewCA(t, "second CA"))
 	t.Run("CA limit", func(t *testing.T) {
-		resource.Test(t, resource.TestCase{
-			PreCheck:                 func() { acctest.PreCheck(t) },
-			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-			Steps: []resource.TestStep{{
-				Config: caConfig(srv, "third", string(fresh.CertPEM),
-					string(acctest.Issue(t, fresh, acctest.RegisterCode(t, srv, emulator.DemoInstanceID), true).CertPEM), ""),
-				ExpectError: regexp.MustCompile(`(?s)CaNumExceed.*delete\s+an\s+unused\s+CA`),
-			}},
-		})
+		resource.Test(t, acctest.TestCase(t, resource.TestStep{
+			Config: caConfig(srv, "third", string(fresh.CertPEM),
+				string(acctest.Issue(t, fresh, acctest.RegisterCode(t, srv, emulator.DemoInstanceID), true).CertPEM), ""),
+			ExpectError: regexp.MustCompile(`(?s)CaNumExceed.*delete\s+an\s+unused\s+CA`),
+		}))
 	})
 }
 
@@ -274,24 +232,17 @@ func TestAccCACertificate_invalidPEMsMakeNoAPICall(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(strings.ReplaceAll(tc.name, " ", "_"), func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-				Steps: []resource.TestStep{{
-					Config:      caConfig(srv, "plan", tc.caPEM, tc.verPEM, ""),
-					PlanOnly:    true,
-					ExpectError: regexp.MustCompile(tc.want),
-				}},
-			})
+			resource.Test(t, acctest.TestCase(t, resource.TestStep{
+				Config:      caConfig(srv, "plan", tc.caPEM, tc.verPEM, ""),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(tc.want),
+			}))
 		})
 	}
 	// A PEM known only after apply is checked then, not refused at plan.
 	t.Run("unknown_at_plan", func(t *testing.T) {
-		resource.Test(t, resource.TestCase{
-			PreCheck:                 func() { acctest.PreCheck(t) },
-			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-			Steps: []resource.TestStep{{
-				Config: acctest.ProviderBlock(srv, "") + fmt.Sprintf(`
+		resource.Test(t, acctest.TestCase(t, resource.TestStep{
+			Config: acctest.ProviderBlock(srv, "") + fmt.Sprintf(`
 resource "terraform_data" "pem" {
   input = %s
 }
@@ -303,10 +254,9 @@ resource "apsaramq_mqtt_ca_certificate" "test" {
   verification_certificate_pem = terraform_data.pem.output
 }
 `, acctest.HCLString("not a pem"), emulator.DemoInstanceID),
-				PlanOnly:           true,
-				ExpectNonEmptyPlan: true,
-			}},
-		})
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+		}))
 	})
 	if err := acctest.CheckNoAPICalls(srv); err != nil {
 		t.Error(err)
@@ -352,30 +302,26 @@ data "apsaramq_mqtt_ca_certificates" %q {
 		block("prod", emulator.DemoInstanceID, emulator.DemoRegion, verification(emulator.DemoInstanceID, emulator.DemoRegion)) +
 		block("dev", onsmqtttest.SecondInstanceID, onsmqtttest.SecondRegion, verification(onsmqtttest.SecondInstanceID, onsmqtttest.SecondRegion))
 
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				Config: twoRegions,
-				Check: resource.ComposeAggregateTestCheckFunc(
-					acctest.CheckEmulatorCA(srv, emulator.DemoInstanceID, ca.Sn(), "1"),
-					acctest.CheckEmulatorCA(srv, onsmqtttest.SecondInstanceID, ca.Sn(), "1"),
-				),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("apsaramq_mqtt_ca_certificate.prod", tfjsonpath.New("sn"), knownvalue.StringExact(ca.Sn())),
-					statecheck.ExpectKnownValue("apsaramq_mqtt_ca_certificate.dev", tfjsonpath.New("sn"), knownvalue.StringExact(ca.Sn())),
-					statecheck.ExpectKnownValue("apsaramq_mqtt_ca_certificate.dev", tfjsonpath.New("region"), knownvalue.StringExact(onsmqtttest.SecondRegion)),
-					statecheck.ExpectKnownValue("data.apsaramq_mqtt_ca_certificates.prod", tfjsonpath.New("ids"),
-						knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(emulator.DemoInstanceID + ":" + ca.Sn())})),
-					statecheck.ExpectKnownValue("data.apsaramq_mqtt_ca_certificates.dev", tfjsonpath.New("ids"),
-						knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(onsmqtttest.SecondInstanceID + ":" + ca.Sn())})),
-				},
-			},
-			{
-				Config:      twoRegions + block("second_in_region", sameRegionInstance, emulator.DemoRegion, verification(sameRegionInstance, emulator.DemoRegion)),
-				ExpectError: wrapTolerant(`Code: SnNotUnique .* one instance per region`),
+	resource.ParallelTest(t, acctest.TestCase(t,
+		resource.TestStep{
+			Config: twoRegions,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				acctest.CheckEmulatorCA(srv, emulator.DemoInstanceID, ca.Sn(), "1"),
+				acctest.CheckEmulatorCA(srv, onsmqtttest.SecondInstanceID, ca.Sn(), "1"),
+			),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("apsaramq_mqtt_ca_certificate.prod", tfjsonpath.New("sn"), knownvalue.StringExact(ca.Sn())),
+				statecheck.ExpectKnownValue("apsaramq_mqtt_ca_certificate.dev", tfjsonpath.New("sn"), knownvalue.StringExact(ca.Sn())),
+				statecheck.ExpectKnownValue("apsaramq_mqtt_ca_certificate.dev", tfjsonpath.New("region"), knownvalue.StringExact(onsmqtttest.SecondRegion)),
+				statecheck.ExpectKnownValue("data.apsaramq_mqtt_ca_certificates.prod", tfjsonpath.New("ids"),
+					knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(emulator.DemoInstanceID + ":" + ca.Sn())})),
+				statecheck.ExpectKnownValue("data.apsaramq_mqtt_ca_certificates.dev", tfjsonpath.New("ids"),
+					knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(onsmqtttest.SecondInstanceID + ":" + ca.Sn())})),
 			},
 		},
-	})
+		resource.TestStep{
+			Config:      twoRegions + block("second_in_region", sameRegionInstance, emulator.DemoRegion, verification(sameRegionInstance, emulator.DemoRegion)),
+			ExpectError: wrapTolerant(`Code: SnNotUnique .* one instance per region`),
+		},
+	))
 }

@@ -38,11 +38,8 @@ func TestAccCACertificatesDataSource_filters(t *testing.T) {
 		}
 	}
 
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{{
-			Config: acctest.ProviderBlock(srv, "") + fmt.Sprintf(`
+	resource.ParallelTest(t, acctest.TestCase(t, resource.TestStep{
+		Config: acctest.ProviderBlock(srv, "") + fmt.Sprintf(`
 data "apsaramq_mqtt_ca_certificates" "all" {
   instance_id = %[1]q
 }
@@ -57,17 +54,16 @@ data "apsaramq_mqtt_ca_certificates" "demo" {
   name_regex  = "^demo-"
 }
 `, emulator.DemoInstanceID),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.apsaramq_mqtt_ca_certificates.all", tfjsonpath.New("ids"), knownvalue.ListExact(ids(all...))),
-				statecheck.ExpectKnownValue("data.apsaramq_mqtt_ca_certificates.active", tfjsonpath.New("ids"), knownvalue.ListExact(ids(active...))),
-				statecheck.ExpectKnownValue("data.apsaramq_mqtt_ca_certificates.demo", tfjsonpath.New("certificates"), knownvalue.ListExact([]knownvalue.Check{
-					knownvalue.ObjectPartial(map[string]knownvalue.Check{
-						"sn":     knownvalue.StringExact(emulator.DemoCASn),
-						"name":   knownvalue.StringExact("demo-ca"),
-						"status": knownvalue.StringExact("active"),
-					}),
-				})),
-			},
-		}},
-	})
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("data.apsaramq_mqtt_ca_certificates.all", tfjsonpath.New("ids"), knownvalue.ListExact(ids(all...))),
+			statecheck.ExpectKnownValue("data.apsaramq_mqtt_ca_certificates.active", tfjsonpath.New("ids"), knownvalue.ListExact(ids(active...))),
+			statecheck.ExpectKnownValue("data.apsaramq_mqtt_ca_certificates.demo", tfjsonpath.New("certificates"), knownvalue.ListExact([]knownvalue.Check{
+				knownvalue.ObjectPartial(map[string]knownvalue.Check{
+					"sn":     knownvalue.StringExact(emulator.DemoCASn),
+					"name":   knownvalue.StringExact("demo-ca"),
+					"status": knownvalue.StringExact("active"),
+				}),
+			})),
+		},
+	}))
 }

@@ -53,7 +53,7 @@ func TestAccDeviceAccess_pagination(t *testing.T) {
 			if tc.n == 0 {
 				emptyCheck = 1
 			}
-			resource.ParallelTest(t, accessTestCase(t,
+			resource.ParallelTest(t, acctest.TestCase(t,
 				resource.TestStep{
 					PreConfig: srv.ResetCounters,
 					Config:    cfg,
@@ -92,7 +92,7 @@ func TestAccDeviceAccess_pagePastTheEndIsAnError(t *testing.T) {
 	}})
 	seed(t, srv.Emulator, "ca01", fleetOf(n, "active"))
 	cfg := accessConfig(acctest.ProviderBlock(srv, ""), "ca01", map[string]string{"p0000": "active"}, `unlisted_devices = "inactive"`)
-	resource.ParallelTest(t, accessTestCase(t,
+	resource.ParallelTest(t, acctest.TestCase(t,
 		resource.TestStep{
 			Config: cfg,
 			// Two full pages, and the page past the end that the emulator
@@ -129,7 +129,7 @@ func TestAccDeviceAccess_partialFailure(t *testing.T) {
 	provider := rs.providerBlock()
 	counters := &emulator.Server{Emulator: rs.Emulator}
 
-	resource.ParallelTest(t, accessTestCase(t,
+	resource.ParallelTest(t, acctest.TestCase(t,
 		resource.TestStep{
 			PreConfig: func() { rs.setRefused("d02", "d05") },
 			Config:    accessConfig(provider, "ca01", allInactive, ""),
@@ -186,12 +186,7 @@ func TestAccDeviceAccess_partialFailure(t *testing.T) {
 // API holds, and destroy inactivates the whole CA.
 func TestAccDeviceAccess_faultCampaign(t *testing.T) {
 	const n = 200
-	fs := startFaultServer(t, emulator.Options{
-		RateLimit:    30,
-		ThrottleCode: emulator.CodeSystemOverFlow,
-		Faults:       emulator.FaultConfig{Rate: 0.2, Stall: 3 * time.Second},
-		RandSeed:     20261127,
-	})
+	fs := startFaultServer(t, campaignConditions(20261127))
 	devices, want := map[string]string{}, map[string]string{}
 	for i := range n {
 		sn := fmt.Sprintf("f%03d", i)
@@ -211,7 +206,7 @@ func TestAccDeviceAccess_faultCampaign(t *testing.T) {
 	}
 	cfg := accessConfig(fs.providerBlock("client_read_timeout = 2000"), "ca01", devices, `unlisted_devices = "inactive"`)
 	var started time.Time // set with the step: ParallelTest first waits for the sequential tests
-	tc := accessTestCase(t, resource.TestStep{
+	tc := acctest.TestCase(t, resource.TestStep{
 		PreConfig: func() { started = time.Now() },
 		Config:    cfg,
 		Check: resource.ComposeAggregateTestCheckFunc(

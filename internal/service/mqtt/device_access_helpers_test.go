@@ -23,20 +23,32 @@ const accessAddr = "apsaramq_mqtt_device_access.test"
 // accessConfig is a device access resource for caSn of the demo instance;
 // extra goes inside the resource block.
 func accessConfig(provider, caSn string, devices map[string]string, extra string) string {
+	return accessConfigAt(provider, emulator.DemoInstanceID, caSn, devicesHCL(devices), extra)
+}
+
+// accessConfigAt is a device access resource after provider; devices is
+// the map's HCL and extra goes inside the resource block. Any string may
+// be given (the validation tests give invalid ones).
+func accessConfigAt(provider, instanceID, caSn, devices, extra string) string {
+	return provider + fmt.Sprintf(`
+resource "apsaramq_mqtt_device_access" "test" {
+  instance_id = %s
+  ca_sn       = %s
+  devices     = %s
+  %s
+}
+`, acctest.HCLString(instanceID), acctest.HCLString(caSn), devices, extra)
+}
+
+// devicesHCL writes devices (serial → status) as an HCL map, in key order.
+func devicesHCL(devices map[string]string) string {
 	var b strings.Builder
 	b.WriteString("{\n")
 	for _, k := range slices.Sorted(maps.Keys(devices)) {
 		fmt.Fprintf(&b, "    %s = %q\n", acctest.HCLString(k), devices[k])
 	}
 	b.WriteString("  }")
-	return provider + fmt.Sprintf(`
-resource "apsaramq_mqtt_device_access" "test" {
-  instance_id = %q
-  ca_sn       = %s
-  devices     = %s
-  %s
-}
-`, emulator.DemoInstanceID, acctest.HCLString(caSn), b.String(), extra)
+	return b.String()
 }
 
 var apiStatus = map[string]string{"active": "1", "inactive": "0"}

@@ -50,54 +50,42 @@ func TestAccDeviceAccessList_query(t *testing.T) {
 		}
 	}
 	resource.ParallelTest(t, queryTestCase(t,
-		resource.TestStep{
-			Query:  true,
-			Config: cfg("", ""),
-			QueryResultChecks: []querycheck.QueryResultCheck{
-				querycheck.ExpectLength(accessListAddr, 2),
-				querycheck.ExpectIdentity(accessListAddr, identity(emulator.DemoCASn)),
-				querycheck.ExpectIdentity(accessListAddr, identity(secondSn)),
-				querycheck.ExpectResourceDisplayName(accessListAddr, queryfilter.ByResourceIdentity(identity(secondSn)),
-					knownvalue.StringExact("CA registered-by-test ("+secondSn+")")),
-				queryCalls{srv, map[string]int64{"ListCaCertificate": 1}},
-			},
-		},
-		resource.TestStep{
-			Query:  true,
-			Config: cfg("", "include_resource = true"),
-			QueryResultChecks: []querycheck.QueryResultCheck{
-				querycheck.ExpectLength(accessListAddr, 2),
-				querycheck.ExpectResourceKnownValues(accessListAddr, queryfilter.ByResourceIdentity(identity(emulator.DemoCASn)), []querycheck.KnownValueCheck{
-					{Path: tfjsonpath.New("id"), KnownValue: knownvalue.StringExact(emulator.DemoInstanceID + ":" + emulator.DemoCASn)},
-					{Path: tfjsonpath.New("devices"), KnownValue: knownvalue.MapExact(map[string]knownvalue.Check{
-						emulator.DemoDeviceSn:         knownvalue.StringExact("active"),
-						emulator.DemoDevice2Sn:        knownvalue.StringExact("active"),
-						emulator.DemoInactiveDeviceSn: knownvalue.StringExact("inactive"),
-					})},
-					{Path: tfjsonpath.New("unlisted_devices"), KnownValue: knownvalue.StringExact("ignore")},
-					{Path: tfjsonpath.New("allow_unregistered_devices"), KnownValue: knownvalue.Bool(false)},
-					{Path: tfjsonpath.New("unlisted_device_statuses"), KnownValue: knownvalue.MapExact(map[string]knownvalue.Check{})},
-					{Path: tfjsonpath.New("registered_count"), KnownValue: knownvalue.Int64Exact(3)},
-					{Path: tfjsonpath.New("inactive_count"), KnownValue: knownvalue.Int64Exact(1)},
-					{Path: tfjsonpath.New("region"), KnownValue: knownvalue.StringExact(emulator.DemoRegion)},
-				}),
-				querycheck.ExpectResourceKnownValues(accessListAddr, queryfilter.ByResourceIdentity(identity(secondSn)), []querycheck.KnownValueCheck{
-					{Path: tfjsonpath.New("registered_count"), KnownValue: knownvalue.Int64Exact(120)},
-					{Path: tfjsonpath.New("devices").AtMapKey("s0119"), KnownValue: knownvalue.StringExact("active")},
-				}),
-				queryCalls{srv, map[string]int64{"ListCaCertificate": 1, "ListDeviceCertificateByCaSn": 1 + 2}},
-			},
-		},
-		resource.TestStep{
-			// The engine wants one result: the second CA's certificates are not read.
-			Query:  true,
-			Config: cfg("", "include_resource = true\n  limit = 1"),
-			QueryResultChecks: []querycheck.QueryResultCheck{
-				querycheck.ExpectLength(accessListAddr, 1),
-				querycheck.ExpectIdentity(accessListAddr, identity(emulator.DemoCASn)),
-				queryCalls{srv, map[string]int64{"ListCaCertificate": 1, "ListDeviceCertificateByCaSn": 1}},
-			},
-		},
+		queryStep(cfg("", ""),
+			querycheck.ExpectLength(accessListAddr, 2),
+			querycheck.ExpectIdentity(accessListAddr, identity(emulator.DemoCASn)),
+			querycheck.ExpectIdentity(accessListAddr, identity(secondSn)),
+			querycheck.ExpectResourceDisplayName(accessListAddr, queryfilter.ByResourceIdentity(identity(secondSn)),
+				knownvalue.StringExact("CA registered-by-test ("+secondSn+")")),
+			queryCalls{srv, map[string]int64{"ListCaCertificate": 1}},
+		),
+		queryStep(cfg("", "include_resource = true"),
+			querycheck.ExpectLength(accessListAddr, 2),
+			querycheck.ExpectResourceKnownValues(accessListAddr, queryfilter.ByResourceIdentity(identity(emulator.DemoCASn)), []querycheck.KnownValueCheck{
+				{Path: tfjsonpath.New("id"), KnownValue: knownvalue.StringExact(emulator.DemoInstanceID + ":" + emulator.DemoCASn)},
+				{Path: tfjsonpath.New("devices"), KnownValue: knownvalue.MapExact(map[string]knownvalue.Check{
+					emulator.DemoDeviceSn:         knownvalue.StringExact("active"),
+					emulator.DemoDevice2Sn:        knownvalue.StringExact("active"),
+					emulator.DemoInactiveDeviceSn: knownvalue.StringExact("inactive"),
+				})},
+				{Path: tfjsonpath.New("unlisted_devices"), KnownValue: knownvalue.StringExact("ignore")},
+				{Path: tfjsonpath.New("allow_unregistered_devices"), KnownValue: knownvalue.Bool(false)},
+				{Path: tfjsonpath.New("unlisted_device_statuses"), KnownValue: knownvalue.MapExact(map[string]knownvalue.Check{})},
+				{Path: tfjsonpath.New("registered_count"), KnownValue: knownvalue.Int64Exact(3)},
+				{Path: tfjsonpath.New("inactive_count"), KnownValue: knownvalue.Int64Exact(1)},
+				{Path: tfjsonpath.New("region"), KnownValue: knownvalue.StringExact(emulator.DemoRegion)},
+			}),
+			querycheck.ExpectResourceKnownValues(accessListAddr, queryfilter.ByResourceIdentity(identity(secondSn)), []querycheck.KnownValueCheck{
+				{Path: tfjsonpath.New("registered_count"), KnownValue: knownvalue.Int64Exact(120)},
+				{Path: tfjsonpath.New("devices").AtMapKey("s0119"), KnownValue: knownvalue.StringExact("active")},
+			}),
+			queryCalls{srv, map[string]int64{"ListCaCertificate": 1, "ListDeviceCertificateByCaSn": 1 + 2}},
+		),
+		// The engine wants one result: the second CA's certificates are not read.
+		queryStep(cfg("", "include_resource = true\n  limit = 1"),
+			querycheck.ExpectLength(accessListAddr, 1),
+			querycheck.ExpectIdentity(accessListAddr, identity(emulator.DemoCASn)),
+			queryCalls{srv, map[string]int64{"ListCaCertificate": 1, "ListDeviceCertificateByCaSn": 1}},
+		),
 		resource.TestStep{Query: true, Config: cfg(`region = "cn_hangzhou"`, ""), ExpectError: regexp.MustCompile(`(?s)region must look like cn-hangzhou`)},
 	))
 	if err := acctest.CheckNoAPICalls(srv); err != nil {

@@ -3,7 +3,6 @@ package mqtt_test
 import (
 	"context"
 	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -36,16 +35,10 @@ func registerPlainCA(t *testing.T, e *emulator.Emulator, sn string) {
 	}
 }
 
-// accessAt is accessConfig on another instance than the demo one.
-func accessAt(provider, instanceID, caSn string, devices map[string]string, extra string) string {
-	return strings.Replace(accessConfig(provider, caSn, devices, extra),
-		fmt.Sprintf("instance_id = %q", emulator.DemoInstanceID), fmt.Sprintf("instance_id = %q", instanceID), 1)
-}
-
-// recordedTestCase is accessTestCase with the provider's plan answers
+// recordedTestCase is acctest.TestCase with the provider's plan answers
 // recorded into rec (the harness does not show warnings).
 func recordedTestCase(t *testing.T, rec *acctest.PlanDiagnostics, steps ...resource.TestStep) resource.TestCase {
-	tc := accessTestCase(t, steps...)
+	tc := acctest.TestCase(t, steps...)
 	tc.ProtoV6ProviderFactories = rec.ProviderFactories()
 	return tc
 }
@@ -128,7 +121,7 @@ func TestAccDeviceAccess_replacementTyposRefused(t *testing.T) {
 	steps := []resource.TestStep{{Config: accessConfig(provider, emulator.DemoCASn, fleet, deny)}}
 	steps = append(steps, refusedSteps(t, srv, rec, accessType, emulator.DemoCASn, []refusal{
 		{
-			config: accessAt(provider, "post-cn-dem00001", emulator.DemoCASn, fleet, deny),
+			config: accessConfigAt(provider, "post-cn-dem00001", emulator.DemoCASn, devicesHCL(fleet), deny),
 			err:    `MQTT Instance Not Found.*Instance "post-cn-dem00001" does not exist in region cn-hangzhou.*` + wouldHave(denyRadius),
 			attr:   `AttributeName("instance_id")`,
 			calls:  map[string]int64{"ListDeviceCertificateByCaSn": 2},
@@ -143,7 +136,7 @@ func TestAccDeviceAccess_replacementTyposRefused(t *testing.T) {
 	}, resource.TestStep{Config: accessConfig(provider, emulator.DemoCASn, fleet, ignore)})...)
 	steps = append(steps, refusedSteps(t, srv, rec, accessType, emulator.DemoCASn, []refusal{
 		{
-			config: accessAt(provider, "post-cn-dem00001", emulator.DemoCASn, fleet, ignore),
+			config: accessConfigAt(provider, "post-cn-dem00001", emulator.DemoCASn, devicesHCL(fleet), ignore),
 			err:    `MQTT Instance Not Found.*` + wouldHave(ignoreRadius),
 			attr:   `AttributeName("instance_id")`,
 			calls:  map[string]int64{"ListDeviceCertificateByCaSn": 1, "GetCaCertificate": 1},
@@ -227,7 +220,7 @@ func TestAccDeviceAccess_createChecks(t *testing.T) {
 			}
 			resource.ParallelTest(t, recordedTestCase(t, rec, refusedSteps(t, srv, rec, accessType, emulator.DemoCASn, []refusal{
 				{
-					config: accessAt(provider, "post-cn-dem00001", emulator.DemoCASn, map[string]string{}, deny),
+					config: accessConfigAt(provider, "post-cn-dem00001", emulator.DemoCASn, devicesHCL(map[string]string{}), deny),
 					err:    `MQTT Instance Not Found.*Instance "post-cn-dem00001" does not exist.*The plan stops here: nothing is changed\.`,
 					attr:   `AttributeName("instance_id")`,
 					calls:  map[string]int64{"ListDeviceCertificateByCaSn": 1},
@@ -257,7 +250,7 @@ func TestAccDeviceAccess_createChecks(t *testing.T) {
 	}
 	t.Run("ignoreCallsNothing", func(t *testing.T) {
 		srv := acctest.StartEmulator(t, emulator.Options{})
-		resource.ParallelTest(t, accessTestCase(t, resource.TestStep{
+		resource.ParallelTest(t, acctest.TestCase(t, resource.TestStep{
 			PreConfig: srv.ResetCounters,
 			Config:    accessConfig(acctest.ProviderBlock(srv, ""), emulator.DemoCASn, map[string]string{emulator.DemoDeviceSn: "active"}, ""),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -353,7 +346,7 @@ func TestAccDeviceAccess_fleetChangedAfterCreatePlan(t *testing.T) {
 		_, err := srv.RegisterDevicePEM(emulator.DemoInstanceID, newcomer.CertPEM)
 		return err
 	})
-	resource.ParallelTest(t, accessTestCase(t,
+	resource.ParallelTest(t, acctest.TestCase(t,
 		resource.TestStep{
 			Config:           cfg,
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{connect}},

@@ -288,6 +288,16 @@ type answer struct {
 	replace         []*tftypes.AttributePath
 }
 
+// answerWithIdentity is the answer of a call that returns an object and its
+// identity (read, plan, apply, import); identity may be nil.
+func answerWithIdentity(state *tfprotov6.DynamicValue, private []byte, diags []*tfprotov6.Diagnostic, identity *tfprotov6.ResourceIdentityData) answer {
+	a := answer{state: state, private: private, diagnostics: diags}
+	if identity != nil {
+		a.identity = identity.IdentityData
+	}
+	return a
+}
+
 func (p *serverPair) diff(a, b answer) []string {
 	var out []string
 	if sa, sb := p.decode(a.state), p.decode(b.state); !sa.Equal(sb) {
@@ -354,11 +364,7 @@ func (p *serverPair) read(ctx context.Context, step string, state *tfprotov6.Dyn
 	resp := both(p, step, func(s tfprotov6.ProviderServer) (*tfprotov6.ReadResourceResponse, error) {
 		return s.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: mqtt.DeviceAccessTypeName, CurrentState: state, CurrentIdentity: identity, Private: priv})
 	}, func(r *tfprotov6.ReadResourceResponse) answer {
-		a := answer{state: r.NewState, private: r.Private, diagnostics: r.Diagnostics}
-		if r.NewIdentity != nil {
-			a.identity = r.NewIdentity.IdentityData
-		}
-		return a
+		return answerWithIdentity(r.NewState, r.Private, r.Diagnostics, r.NewIdentity)
 	})
 	p.lastIdentity = resp.NewIdentity
 	return resp.NewState
@@ -370,10 +376,8 @@ func (p *serverPair) planResponse(ctx context.Context, step string, prior, confi
 		return s.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{TypeName: mqtt.DeviceAccessTypeName, PriorState: prior, Config: config,
 			ProposedNewState: proposed, PriorIdentity: p.lastIdentity})
 	}, func(r *tfprotov6.PlanResourceChangeResponse) answer {
-		a := answer{state: r.PlannedState, private: r.PlannedPrivate, diagnostics: r.Diagnostics, replace: r.RequiresReplace}
-		if r.PlannedIdentity != nil {
-			a.identity = r.PlannedIdentity.IdentityData
-		}
+		a := answerWithIdentity(r.PlannedState, r.PlannedPrivate, r.Diagnostics, r.PlannedIdentity)
+		a.replace = r.RequiresReplace
 		return a
 	})
 }
@@ -389,11 +393,7 @@ func (p *serverPair) applyPlanned(ctx context.Context, step string, prior, confi
 		return s.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{TypeName: mqtt.DeviceAccessTypeName, PriorState: prior, Config: config,
 			PlannedState: planned.PlannedState, PlannedPrivate: planned.PlannedPrivate, PlannedIdentity: planned.PlannedIdentity})
 	}, func(r *tfprotov6.ApplyResourceChangeResponse) answer {
-		a := answer{state: r.NewState, private: r.Private, diagnostics: r.Diagnostics}
-		if r.NewIdentity != nil {
-			a.identity = r.NewIdentity.IdentityData
-		}
-		return a
+		return answerWithIdentity(r.NewState, r.Private, r.Diagnostics, r.NewIdentity)
 	})
 	p.lastIdentity = resp.NewIdentity
 	return resp.NewState
@@ -437,11 +437,7 @@ func (p *serverPair) importState(ctx context.Context, step, id string) importedS
 			return answer{diagnostics: r.Diagnostics}
 		}
 		ir := r.ImportedResources[0]
-		a := answer{state: ir.State, private: ir.Private, diagnostics: r.Diagnostics}
-		if ir.Identity != nil {
-			a.identity = ir.Identity.IdentityData
-		}
-		return a
+		return answerWithIdentity(ir.State, ir.Private, r.Diagnostics, ir.Identity)
 	})
 	if len(resp.ImportedResources) != 1 {
 		p.t.Fatalf("%s: %v", step, resp.Diagnostics)

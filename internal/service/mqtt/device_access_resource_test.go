@@ -11,19 +11,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/acctest"
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/emulator"
 )
-
-func accessTestCase(t *testing.T, steps ...resource.TestStep) resource.TestCase {
-	return resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps:                    steps,
-	}
-}
 
 func stateValue(attr string, v knownvalue.Check) statecheck.StateCheck {
 	return statecheck.ExpectKnownValue(accessAddr, tfjsonpath.New(attr), v)
@@ -58,7 +49,7 @@ func TestAccDeviceAccess_unlistedIgnore(t *testing.T) {
 	seed(t, srv.Emulator, "ca01", map[string]string{"d01": "active", "d02": "active", "d03": "inactive", "d04": "active"})
 	cfg := accessConfig(acctest.ProviderBlock(srv, ""), "ca01", map[string]string{"D01": "inactive", "d02": "active"}, "")
 
-	tc := accessTestCase(t,
+	tc := acctest.TestCase(t,
 		resource.TestStep{
 			PreConfig: srv.ResetCounters,
 			Config:    cfg,
@@ -75,25 +66,17 @@ func TestAccDeviceAccess_unlistedIgnore(t *testing.T) {
 				stateValue("region", knownvalue.StringExact(emulator.DemoRegion)),
 			),
 		},
-		resource.TestStep{
-			// Someone activates the unlisted d03 (not ours) and inactivates the
-			// listed d02 (drift): the plan shows d02 only, with one list call.
-			PreConfig: func() {
-				mustSetStatus(t, srv.Emulator, "ca01", "d03", "1")
-				mustSetStatus(t, srv.Emulator, "ca01", "d02", "0")
-				srv.ResetCounters()
-			},
-			Config:             cfg,
-			PlanOnly:           true,
-			ExpectNonEmptyPlan: true,
-			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
-				callsCheck{srv.Emulator, map[string]int64{"ListDeviceCertificateByCaSn": 1}},
-				plancheck.ExpectResourceAction(accessAddr, plancheck.ResourceActionUpdate),
-				expectChange{"devices", "d02", "inactive", "active"},
-				expectChange{"unlisted_device_statuses", "d03", "active", "active"},
-				planValue("active_count", knownvalue.Int64Exact(3)),
-			}},
+		// Someone activates the unlisted d03 (not ours) and inactivates the
+		// listed d02 (drift): the plan shows d02 only, with one list call.
+		planAfterChange(srv, cfg, func() {
+			mustSetStatus(t, srv.Emulator, "ca01", "d03", "1")
+			mustSetStatus(t, srv.Emulator, "ca01", "d02", "0")
 		},
+			plancheck.ExpectResourceAction(accessAddr, plancheck.ResourceActionUpdate),
+			expectChange{"devices", "d02", "inactive", "active"},
+			expectChange{"unlisted_device_statuses", "d03", "active", "active"},
+			planValue("active_count", knownvalue.Int64Exact(3)),
+		),
 		resource.TestStep{
 			PreConfig: srv.ResetCounters,
 			Config:    cfg,
@@ -106,6 +89,15 @@ func TestAccDeviceAccess_unlistedIgnore(t *testing.T) {
 	// Destroy inactivates the listed certificates only.
 	tc.CheckDestroy = apiCheck(srv.Emulator, "ca01", map[string]string{"d01": "inactive", "d02": "inactive", "d03": "active", "d04": "active"})
 	resource.ParallelTest(t, tc)
+}
+
+// planAfterChange is acctest.PlanAfterChange for device access: its
+// refresh lists the CA once.
+func planAfterChange(srv *emulator.Server, cfg string, change func(), checks ...plancheck.PlanCheck) resource.TestStep {
+	return acctest.PlanAfterChange(cfg, func() {
+		change()
+		srv.ResetCounters()
+	}, append([]plancheck.PlanCheck{callsCheck{srv.Emulator, map[string]int64{"ListDeviceCertificateByCaSn": 1}}}, checks...)...)
 }
 
 func mustSetStatus(t *testing.T, e *emulator.Emulator, caSn, sn, status string) {
@@ -123,7 +115,7 @@ func TestAccDeviceAccess_defaultDenyNewcomer(t *testing.T) {
 	cfg := accessConfig(acctest.ProviderBlock(srv, ""), emulator.DemoCASn, map[string]string{emulator.DemoDeviceSn: "active"}, `unlisted_devices = "inactive"`)
 	newcomer := acctest.DemoDevice(t, "sensor-newcomer")
 
-	resource.ParallelTest(t, accessTestCase(t,
+	resource.ParallelTest(t, acctest.TestCase(t,
 		resource.TestStep{
 			PreConfig: srv.ResetCounters,
 			Config:    cfg,
@@ -143,26 +135,18 @@ func TestAccDeviceAccess_defaultDenyNewcomer(t *testing.T) {
 			ConfigStateChecks: append(counts(3, 1, 2, 2),
 				stateValue("unlisted_device_statuses", statuses(map[string]string{emulator.DemoDevice2Sn: "inactive", emulator.DemoInactiveDeviceSn: "inactive"}))),
 		},
-		resource.TestStep{
-			PreConfig: func() {
-				if _, err := srv.RegisterDevicePEM(emulator.DemoInstanceID, newcomer.CertPEM); err != nil {
-					t.Fatalf("the newcomer could not connect: %v", err)
-				}
-				srv.ResetCounters()
-			},
-			Config:             cfg,
-			PlanOnly:           true,
-			ExpectNonEmptyPlan: true,
-			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
-				callsCheck{srv.Emulator, map[string]int64{"ListDeviceCertificateByCaSn": 1}},
-				plancheck.ExpectResourceAction(accessAddr, plancheck.ResourceActionUpdate),
-				expectChange{"unlisted_device_statuses", newcomer.Sn, "active", "inactive"},
-				// Counts are known at plan time, not "(known after apply)".
-				planValue("registered_count", knownvalue.Int64Exact(4)),
-				planValue("active_count", knownvalue.Int64Exact(1)),
-				planValue("unlisted_count", knownvalue.Int64Exact(3)),
-			}},
+		planAfterChange(srv, cfg, func() {
+			if _, err := srv.RegisterDevicePEM(emulator.DemoInstanceID, newcomer.CertPEM); err != nil {
+				t.Fatalf("the newcomer could not connect: %v", err)
+			}
 		},
+			plancheck.ExpectResourceAction(accessAddr, plancheck.ResourceActionUpdate),
+			expectChange{"unlisted_device_statuses", newcomer.Sn, "active", "inactive"},
+			// Counts are known at plan time, not "(known after apply)".
+			planValue("registered_count", knownvalue.Int64Exact(4)),
+			planValue("active_count", knownvalue.Int64Exact(1)),
+			planValue("unlisted_count", knownvalue.Int64Exact(3)),
+		),
 		resource.TestStep{
 			PreConfig: srv.ResetCounters,
 			Config:    cfg,
@@ -186,7 +170,7 @@ func TestAccDeviceAccess_unlistedActiveAndDestroy(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
 	seed(t, srv.Emulator, "ca01", map[string]string{"d01": "inactive", "d02": "inactive", "d03": "active"})
 	provider := acctest.ProviderBlock(srv, "")
-	tc := accessTestCase(t,
+	tc := acctest.TestCase(t,
 		resource.TestStep{
 			PreConfig: srv.ResetCounters,
 			Config:    accessConfig(provider, "ca01", map[string]string{"d01": "inactive"}, `unlisted_devices = "active"`),
@@ -238,7 +222,7 @@ func TestAccDeviceAccess_import(t *testing.T) {
 	cfg := accessConfig(acctest.ProviderBlock(srv, ""), "ca01", fleet, "")
 	id := emulator.DemoInstanceID + ":ca01"
 
-	resource.ParallelTest(t, accessTestCase(t,
+	resource.ParallelTest(t, acctest.TestCase(t,
 		resource.TestStep{Config: cfg},
 		resource.TestStep{
 			PreConfig:               srv.ResetCounters,
@@ -272,19 +256,11 @@ func TestAccDeviceAccess_importByIdentity(t *testing.T) {
 	seed(t, srv.Emulator, "ca01", map[string]string{"d01": "active"})
 	cfg := accessConfig(acctest.ProviderBlock(srv, ""), "ca01", map[string]string{"d01": "active"}, "")
 
-	tc := accessTestCase(t,
-		resource.TestStep{
-			Config: cfg,
-			ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectIdentity(accessAddr, map[string]knownvalue.Check{
-				"instance_id": knownvalue.StringExact(emulator.DemoInstanceID),
-				"ca_sn":       knownvalue.StringExact("ca01"),
-				"region":      knownvalue.StringExact(emulator.DemoRegion),
-			})},
-		},
-		resource.TestStep{Config: cfg, ResourceName: accessAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity},
-	)
-	tc.TerraformVersionChecks = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)}
-	resource.ParallelTest(t, tc)
+	resource.ParallelTest(t, acctest.ImportByIdentityTestCase(t, accessAddr, cfg, map[string]knownvalue.Check{
+		"instance_id": knownvalue.StringExact(emulator.DemoInstanceID),
+		"ca_sn":       knownvalue.StringExact("ca01"),
+		"region":      knownvalue.StringExact(emulator.DemoRegion),
+	}, nil))
 }
 
 // By default a listed device that has not registered is an error. A create
@@ -299,7 +275,7 @@ func TestAccDeviceAccess_missingDevicesFail(t *testing.T) {
 	cfg := accessConfig(provider, "ca01", map[string]string{"d01": "inactive", "ff99": "inactive"}, "")
 	withFF98 := accessConfig(provider, "ca01", map[string]string{"d01": "inactive", "ff99": "inactive", "ff98": "active"}, "")
 
-	resource.ParallelTest(t, accessTestCase(t,
+	resource.ParallelTest(t, acctest.TestCase(t,
 		resource.TestStep{
 			Config: cfg,
 			ExpectError: wrapTolerant(`Listed Devices Not Registered.*1 device\(s\) in devices have no registered certificate under CA ca01 ` +
@@ -344,7 +320,7 @@ func TestAccDeviceAccess_missingDevicesAllowed(t *testing.T) {
 	seed(t, srv.Emulator, "ca01", map[string]string{"d01": "active"})
 	cfg := accessConfig(acctest.ProviderBlock(srv, ""), "ca01", map[string]string{"d01": "active", "FF99": "inactive"}, "allow_unregistered_devices = true")
 
-	resource.ParallelTest(t, accessTestCase(t,
+	resource.ParallelTest(t, acctest.TestCase(t,
 		resource.TestStep{
 			PreConfig: srv.ResetCounters,
 			Config:    cfg,
@@ -354,21 +330,13 @@ func TestAccDeviceAccess_missingDevicesAllowed(t *testing.T) {
 				stateValue("devices", statuses(map[string]string{"d01": "active", "FF99": "inactive"})),
 			),
 		},
-		resource.TestStep{
-			PreConfig: func() {
-				seed(t, srv.Emulator, "ca01", map[string]string{"ff99": "active"}) // registers, active by default
-				srv.ResetCounters()
-			},
-			Config:             cfg,
-			PlanOnly:           true,
-			ExpectNonEmptyPlan: true,
-			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
-				callsCheck{srv.Emulator, map[string]int64{"ListDeviceCertificateByCaSn": 1}},
-				expectChange{"devices", "FF99", "active", "inactive"},
-				planValue("unregistered_devices", knownvalue.SetExact([]knownvalue.Check{})),
-				planValue("registered_count", knownvalue.Int64Exact(2)),
-			}},
+		planAfterChange(srv, cfg, func() {
+			seed(t, srv.Emulator, "ca01", map[string]string{"ff99": "active"}) // registers, active by default
 		},
+			expectChange{"devices", "FF99", "active", "inactive"},
+			planValue("unregistered_devices", knownvalue.SetExact([]knownvalue.Check{})),
+			planValue("registered_count", knownvalue.Int64Exact(2)),
+		),
 		resource.TestStep{
 			PreConfig: srv.ResetCounters,
 			Config:    cfg,
@@ -406,7 +374,7 @@ resource "apsaramq_mqtt_device_access" "test" {
 		}
 		return checks
 	}
-	resource.ParallelTest(t, accessTestCase(t,
+	resource.ParallelTest(t, acctest.TestCase(t,
 		resource.TestStep{
 			Config:           cfg("d01"),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: unknown("devices", "unlisted_device_statuses", "active_count")},

@@ -19,7 +19,7 @@ func TestAccDeviceAccess_slowReadSaysWhatHappened(t *testing.T) {
 	srv := acctest.StartEmulator(t, emulator.Options{})
 	seed(t, srv.Emulator, "ca01", fleetOf(350, "active"))
 	cfg := accessConfig(acctest.ProviderBlock(srv, ""), "ca01", fleetOf(350, "active"), `timeouts = { read = "4s" }`)
-	resource.ParallelTest(t, accessTestCase(t,
+	resource.ParallelTest(t, acctest.TestCase(t,
 		resource.TestStep{Config: cfg},
 		resource.TestStep{
 			PreConfig: func() { srv.SetLatency(3 * time.Second) },

@@ -26,25 +26,21 @@ data "apsaramq_mqtt_device_certificate" "test" {
 }
 `, emulator.DemoInstanceID, emulator.DemoCASn, deviceSn)
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				Config: config(emulator.DemoInactiveDeviceSn),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(deviceID(emulator.DemoCASn, emulator.DemoInactiveDeviceSn))),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("inactive")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("device_name"), knownvalue.StringExact("sensor-retired")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("region"), knownvalue.StringExact(emulator.DemoRegion)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("certificate_pem"), knownvalue.StringRegexp(regexp.MustCompile(`^-----BEGIN CERTIFICATE-----`))),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("valid_from"), knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT`))),
-				},
-			},
-			{
-				Config:      config("never-connected"),
-				ExpectError: regexp.MustCompile(`(?s)Device Certificate Not Registered.*FindDeviceBySnError`),
+	resource.ParallelTest(t, acctest.TestCase(t,
+		resource.TestStep{
+			Config: config(emulator.DemoInactiveDeviceSn),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(deviceID(emulator.DemoCASn, emulator.DemoInactiveDeviceSn))),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("inactive")),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("device_name"), knownvalue.StringExact("sensor-retired")),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("region"), knownvalue.StringExact(emulator.DemoRegion)),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("certificate_pem"), knownvalue.StringRegexp(regexp.MustCompile(`^-----BEGIN CERTIFICATE-----`))),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("valid_from"), knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT`))),
 			},
 		},
-	})
+		resource.TestStep{
+			Config:      config("never-connected"),
+			ExpectError: regexp.MustCompile(`(?s)Device Certificate Not Registered.*FindDeviceBySnError`),
+		},
+	))
 }

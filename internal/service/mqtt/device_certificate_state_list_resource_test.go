@@ -51,54 +51,38 @@ func TestAccDeviceCertificateStateList_query(t *testing.T) {
 		return resource.TestStep{Query: true, Config: cfg(config, ""), ExpectError: regexp.MustCompile(want)}
 	}
 	resource.ParallelTest(t, queryTestCase(t,
-		resource.TestStep{
-			Query:  true,
-			Config: cfg(`ca_sn = "ca01"`, "limit = 1000"),
-			QueryResultChecks: []querycheck.QueryResultCheck{
-				querycheck.ExpectLength(deviceListAddr, 250),
-				querycheck.ExpectIdentity(deviceListAddr, identity("ca01", "f0249")),
-				querycheck.ExpectResourceDisplayName(deviceListAddr, queryfilter.ByResourceIdentity(identity("ca01", "f0007")),
-					knownvalue.StringExact("device-f0007 (f0007, active)")),
-				queryCalls{srv, map[string]int64{"ListDeviceCertificateByCaSn": 3}},
-			},
-		},
-		resource.TestStep{
-			// The engine keeps 100 (its default limit): the provider still
-			// read the whole CA, to say how many there are.
-			Query:  true,
-			Config: cfg(`ca_sn = "ca01"`, ""),
-			QueryResultChecks: []querycheck.QueryResultCheck{
-				querycheck.ExpectLength(deviceListAddr, 100),
-				querycheck.ExpectIdentity(deviceListAddr, identity("ca01", "f0099")),
-				queryCalls{srv, map[string]int64{"ListDeviceCertificateByCaSn": 3}},
-			},
-		},
-		resource.TestStep{
-			Query:  true,
-			Config: cfg(`ca_sn = "ca01"`+"\n    "+`status = "inactive"`, "include_resource = true\n  limit = 1000"),
-			QueryResultChecks: []querycheck.QueryResultCheck{
-				querycheck.ExpectLength(deviceListAddr, inactive),
-				querycheck.ExpectResourceKnownValues(deviceListAddr, queryfilter.ByResourceIdentity(identity("ca01", "f0005")), []querycheck.KnownValueCheck{
-					{Path: tfjsonpath.New("id"), KnownValue: knownvalue.StringExact(emulator.DemoInstanceID + ":ca01:f0005")},
-					{Path: tfjsonpath.New("status"), KnownValue: knownvalue.StringExact("inactive")},
-					{Path: tfjsonpath.New("device_name"), KnownValue: knownvalue.StringExact("device-f0005")},
-					{Path: tfjsonpath.New("region"), KnownValue: knownvalue.StringExact(emulator.DemoRegion)},
-					{Path: tfjsonpath.New("wait_for_registration"), KnownValue: knownvalue.Bool(false)},
-					{Path: tfjsonpath.New("valid_until"), KnownValue: knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT`))},
-				}),
-				queryCalls{srv, map[string]int64{"ListDeviceCertificateByCaSn": 3}},
-			},
-		},
-		resource.TestStep{
-			// Every CA of the instance: the demo CA's three and ca01's 250.
-			Query:  true,
-			Config: cfg("", "limit = 1000"),
-			QueryResultChecks: []querycheck.QueryResultCheck{
-				querycheck.ExpectLength(deviceListAddr, 253),
-				querycheck.ExpectIdentity(deviceListAddr, identity(emulator.DemoCASn, emulator.DemoInactiveDeviceSn)),
-				queryCalls{srv, map[string]int64{"ListDeviceCertificate": 3}},
-			},
-		},
+		queryStep(cfg(`ca_sn = "ca01"`, "limit = 1000"),
+			querycheck.ExpectLength(deviceListAddr, 250),
+			querycheck.ExpectIdentity(deviceListAddr, identity("ca01", "f0249")),
+			querycheck.ExpectResourceDisplayName(deviceListAddr, queryfilter.ByResourceIdentity(identity("ca01", "f0007")),
+				knownvalue.StringExact("device-f0007 (f0007, active)")),
+			queryCalls{srv, map[string]int64{"ListDeviceCertificateByCaSn": 3}},
+		),
+		// The engine keeps 100 (its default limit): the provider still
+		// read the whole CA, to say how many there are.
+		queryStep(cfg(`ca_sn = "ca01"`, ""),
+			querycheck.ExpectLength(deviceListAddr, 100),
+			querycheck.ExpectIdentity(deviceListAddr, identity("ca01", "f0099")),
+			queryCalls{srv, map[string]int64{"ListDeviceCertificateByCaSn": 3}},
+		),
+		queryStep(cfg(`ca_sn = "ca01"`+"\n    "+`status = "inactive"`, "include_resource = true\n  limit = 1000"),
+			querycheck.ExpectLength(deviceListAddr, inactive),
+			querycheck.ExpectResourceKnownValues(deviceListAddr, queryfilter.ByResourceIdentity(identity("ca01", "f0005")), []querycheck.KnownValueCheck{
+				{Path: tfjsonpath.New("id"), KnownValue: knownvalue.StringExact(emulator.DemoInstanceID + ":ca01:f0005")},
+				{Path: tfjsonpath.New("status"), KnownValue: knownvalue.StringExact("inactive")},
+				{Path: tfjsonpath.New("device_name"), KnownValue: knownvalue.StringExact("device-f0005")},
+				{Path: tfjsonpath.New("region"), KnownValue: knownvalue.StringExact(emulator.DemoRegion)},
+				{Path: tfjsonpath.New("wait_for_registration"), KnownValue: knownvalue.Bool(false)},
+				{Path: tfjsonpath.New("valid_until"), KnownValue: knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT`))},
+			}),
+			queryCalls{srv, map[string]int64{"ListDeviceCertificateByCaSn": 3}},
+		),
+		// Every CA of the instance: the demo CA's three and ca01's 250.
+		queryStep(cfg("", "limit = 1000"),
+			querycheck.ExpectLength(deviceListAddr, 253),
+			querycheck.ExpectIdentity(deviceListAddr, identity(emulator.DemoCASn, emulator.DemoInactiveDeviceSn)),
+			queryCalls{srv, map[string]int64{"ListDeviceCertificate": 3}},
+		),
 		refused(`status = "enabled"`, `(?s)Attribute status value must be one of`),
 		refused(`ca_sn = "ca01:f0001"`, `(?s)ca_sn must not contain ':'`),
 		refused(`region = "Hangzhou"`, `(?s)region must look like cn-hangzhou`),

@@ -13,17 +13,6 @@ import (
 
 const stateType = "apsaramq_mqtt_device_certificate_state"
 
-func stateConfigAt(srv *emulator.Server, instanceID, caSn, deviceSn, extra string) string {
-	return acctest.ProviderBlock(srv, "") + fmt.Sprintf(`
-resource "apsaramq_mqtt_device_certificate_state" "test" {
-  instance_id = %q
-  ca_sn       = %q
-  device_sn   = %q
-  %s
-}
-`, instanceID, caSn, deviceSn, extra)
-}
-
 // A typo in instance_id, ca_sn or device_sn of an existing per-certificate
 // resource plans a replacement, whose destroy would inactivate the real
 // certificate before the create fails: the plan checks the new certificate
@@ -122,11 +111,7 @@ func TestAccDeviceCertificateState_replacementTyposRefused(t *testing.T) {
 			Check: apiCheck(srv.Emulator, emulator.DemoCASn, map[string]string{emulator.DemoDevice2Sn: "inactive"}),
 		},
 	)
-	resource.ParallelTest(t, recordedStateTestCase(t, rec, steps...))
-}
-
-func recordedStateTestCase(t *testing.T, rec *acctest.PlanDiagnostics, steps ...resource.TestStep) resource.TestCase {
-	return resource.TestCase{PreCheck: func() { acctest.PreCheck(t) }, ProtoV6ProviderFactories: rec.ProviderFactories(), Steps: steps}
+	resource.ParallelTest(t, recordedTestCase(t, rec, steps...))
 }
 
 // noWarnings is a plan check that typeName's plans warned nothing.

@@ -17,7 +17,7 @@ import (
 // whose spaces match any whitespace: engines wrap long messages.
 type badInput struct {
 	name string
-	// config is the whole configuration; built by the helpers below.
+	// config is the whole configuration (stateConfigAt, accessConfigAt).
 	config string
 	// importID, when set, runs `import` with this ID instead of a plan, of
 	// resource (default the device state resource).
@@ -28,38 +28,13 @@ type badInput struct {
 	want string
 }
 
-// badResource is a configuration of one device state resource with the demo
-// provider block; extra goes inside the resource block.
-func badResource(srv *emulator.Server, instance, caSn, deviceSn, extra string) string {
-	return acctest.ProviderBlock(srv, "") + fmt.Sprintf(`
-resource "apsaramq_mqtt_device_certificate_state" "test" {
-  instance_id = %s
-  ca_sn       = %s
-  device_sn   = %s
-  %s
-}
-`, acctest.HCLString(instance), acctest.HCLString(caSn), acctest.HCLString(deviceSn), extra)
-}
-
-// badAccess is a configuration of one device access resource with the demo
-// provider block; devices is the map's HCL and extra goes inside the block.
-func badAccess(srv *emulator.Server, instance, caSn, devices, extra string) string {
-	return acctest.ProviderBlock(srv, "") + fmt.Sprintf(`
-resource "apsaramq_mqtt_device_access" "test" {
-  instance_id = %s
-  ca_sn       = %s
-  devices     = %s
-  %s
-}
-`, acctest.HCLString(instance), acctest.HCLString(caSn), devices, extra)
-}
-
 // badAccessCases are the device access resource's invalid inputs: each map
 // key is a serial number (named in the error), each value a status, and the
 // import ID has two parts.
 func badAccessCases(srv *emulator.Server) []badInput {
 	const inst = emulator.DemoInstanceID
-	acc := func(devices, extra string) string { return badAccess(srv, inst, "ca01", devices, extra) }
+	provider := acctest.ProviderBlock(srv, "")
+	acc := func(devices, extra string) string { return accessConfigAt(provider, inst, "ca01", devices, extra) }
 	key := func(k string) string { return fmt.Sprintf("{ %s = \"active\" }", acctest.HCLString(k)) }
 	valid := acc(key("dev01"), "")
 	imp := func(name, id, want string) badInput {
@@ -81,9 +56,9 @@ func badAccessCases(srv *emulator.Server) []badInput {
 		{name: "access unlisted_devices capitalised", config: acc(key("dev01"), `unlisted_devices = "Inactive"`), want: `unlisted_devices value must be one of`},
 		{name: "access allow_unregistered_devices not a bool", config: acc(key("dev01"), `allow_unregistered_devices = "maybe"`), want: `Inappropriate value for attribute "allow_unregistered_devices"`},
 		{name: "access computed count set", config: acc(key("dev01"), `registered_count = 3`), want: `registered_count.*(read-only|Read-Only|cannot set)`},
-		{name: "access instance_id wrong prefix", config: badAccess(srv, "kafka-cn-123", "ca01", key("dev01"), ""), want: `instance_id must look like post-cn-xxxxxxxx`},
-		{name: "access ca_sn with colon", config: badAccess(srv, inst, "3a:7f", key("dev01"), ""), want: `ca_sn must not contain ':'`},
-		{name: "access ca_sn 129 bytes", config: badAccess(srv, inst, strings.Repeat("c", 129), key("dev01"), ""), want: `ca_sn must be at most 128 bytes`},
+		{name: "access instance_id wrong prefix", config: accessConfigAt(provider, "kafka-cn-123", "ca01", key("dev01"), ""), want: `instance_id must look like post-cn-xxxxxxxx`},
+		{name: "access ca_sn with colon", config: accessConfigAt(provider, inst, "3a:7f", key("dev01"), ""), want: `ca_sn must not contain ':'`},
+		{name: "access ca_sn 129 bytes", config: accessConfigAt(provider, inst, strings.Repeat("c", 129), key("dev01"), ""), want: `ca_sn must be at most 128 bytes`},
 		{name: "access timeout negative", config: acc(key("dev01"), `timeouts = { update = "-1m" }`), want: `(?s)Invalid Timeout.*timeouts.update must be a positive duration`},
 		imp("access import ID with a slash", inst+"/ca01", `Unexpected Import Identifier.*instance_id:ca_sn with two parts, got 1 part`),
 		imp("access import ID with a device", inst+":ca01:dev01", `instance_id:ca_sn with two parts, got 3 part\(s\)`),
@@ -118,7 +93,7 @@ resource "apsaramq_mqtt_device_certificate_state" "test" {
 func badInputCatalogue(srv *emulator.Server) []badInput {
 	const inst = emulator.DemoInstanceID
 	res := func(instance, caSn, deviceSn, extra string) string {
-		return badResource(srv, instance, caSn, deviceSn, extra)
+		return stateConfigAt(srv, instance, caSn, deviceSn, extra)
 	}
 	valid := res(inst, "ca01", "dev01", "")
 	keys := fmt.Sprintf("region = %q\n  access_key = %q\n  secret_key = %q", emulator.DemoRegion, emulator.DemoAccessKeyID, emulator.DemoAccessKeySecret)
@@ -243,11 +218,7 @@ func TestAccBadInputCatalogue_refusedWithoutAPICalls(t *testing.T) {
 					srv.ResetCounters()
 				}
 			}()
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-				Steps:                    []resource.TestStep{step},
-			})
+			resource.Test(t, acctest.TestCase(t, step))
 		})
 	}
 	t.Logf("bad-input catalogue: %d invalid inputs tried, emulator calls: %s", len(cases), acctest.FormatCalls(srv.Calls()))
@@ -258,11 +229,7 @@ func TestAccBadInputCatalogue_refusedWithoutAPICalls(t *testing.T) {
 	t.Run("control_a_call_that_gets_through_is_counted", func(t *testing.T) {
 		keys := fmt.Sprintf("region = %q\n  access_key = %q\n  secret_key = %q", emulator.DemoRegion, emulator.DemoAccessKeyID, emulator.DemoAccessKeySecret)
 		cfg := badProvider(srv, keys) + fmt.Sprintf("\ndata \"apsaramq_mqtt_register_code\" \"control\" {\n  instance_id = %q\n}\n", emulator.DemoInstanceID)
-		resource.Test(t, resource.TestCase{
-			PreCheck:                 func() { acctest.PreCheck(t) },
-			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-			Steps:                    []resource.TestStep{{Config: cfg, PlanOnly: true, ExpectNonEmptyPlan: true}},
-		})
+		resource.Test(t, acctest.TestCase(t, resource.TestStep{Config: cfg, PlanOnly: true, ExpectNonEmptyPlan: true}))
 		if acctest.CheckNoAPICalls(srv) == nil {
 			t.Fatal("a configuration that calls the API left the counter at zero: the catalogue's zero-call check would catch nothing")
 		}

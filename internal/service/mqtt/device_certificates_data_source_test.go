@@ -47,6 +47,22 @@ func fleetDevices(t *testing.T, srv *emulator.Server) []string {
 	return ids
 }
 
+// statesOfListed is the configuration of a certificate state resource
+// named like the device certificates data source name, setting status on
+// every certificate the data source found; count, not for_each, in tests
+// (see the docs for the for_each form).
+func statesOfListed(name, status string) string {
+	return fmt.Sprintf(`
+resource "apsaramq_mqtt_device_certificate_state" %[1]q {
+  count       = length(data.apsaramq_mqtt_device_certificates.%[1]s.certificates)
+  instance_id = data.apsaramq_mqtt_device_certificates.%[1]s.certificates[count.index].instance_id
+  ca_sn       = data.apsaramq_mqtt_device_certificates.%[1]s.certificates[count.index].ca_sn
+  device_sn   = data.apsaramq_mqtt_device_certificates.%[1]s.certificates[count.index].device_sn
+  status      = %[2]q
+}
+`, name, status)
+}
+
 func stringsExact(ss []string) []knownvalue.Check {
 	out := make([]knownvalue.Check, len(ss))
 	for i, s := range ss {
@@ -84,58 +100,45 @@ data "apsaramq_mqtt_device_certificates" "ca_a" {
   instance_id = %[1]q
   ca_sn       = "ca-a"
 }
+`, emulator.DemoInstanceID) + statesOfListed("ca_a", "inactive")
 
-# count, not for_each, in tests (see the docs for the for_each form).
-resource "apsaramq_mqtt_device_certificate_state" "ca_a" {
-  count       = length(data.apsaramq_mqtt_device_certificates.ca_a.certificates)
-  instance_id = data.apsaramq_mqtt_device_certificates.ca_a.certificates[count.index].instance_id
-  ca_sn       = data.apsaramq_mqtt_device_certificates.ca_a.certificates[count.index].ca_sn
-  device_sn   = data.apsaramq_mqtt_device_certificates.ca_a.certificates[count.index].device_sn
-  status      = "inactive"
-}
-`, emulator.DemoInstanceID)
-
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{{
-			PreConfig: srv.ResetCounters,
-			Config:    cfg,
-			ConfigStateChecks: []statecheck.StateCheck{
-				// 128 certificates: two pages of ListDeviceCertificate, in (ca_sn, device_sn) order.
-				statecheck.ExpectKnownValue("data.apsaramq_mqtt_device_certificates.all", tfjsonpath.New("ids"), knownvalue.ListExact(stringsExact(allIDs))),
-				statecheck.ExpectKnownValue("data.apsaramq_mqtt_device_certificates.all", tfjsonpath.New("id"), knownvalue.StringExact(emulator.DemoInstanceID)),
-				statecheck.ExpectKnownValue("data.apsaramq_mqtt_device_certificates.all", tfjsonpath.New("region"), knownvalue.StringExact(emulator.DemoRegion)),
-				statecheck.ExpectKnownValue("data.apsaramq_mqtt_device_certificates.all", tfjsonpath.New("certificates").AtSliceIndex(0),
-					knownvalue.ObjectPartial(map[string]knownvalue.Check{
-						"ca_sn":           knownvalue.StringExact(emulator.DemoCASn),
-						"device_sn":       knownvalue.StringExact(emulator.DemoDeviceSn),
-						"device_name":     knownvalue.StringExact("sensor-001"),
-						"status":          knownvalue.StringExact("active"),
-						"id":              knownvalue.StringExact(deviceID(emulator.DemoCASn, emulator.DemoDeviceSn)),
-						"valid_until":     knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`)),
-						"certificate_pem": knownvalue.StringRegexp(regexp.MustCompile(`^-----BEGIN CERTIFICATE-----`)),
-					})),
-				statecheck.ExpectKnownValue("data.apsaramq_mqtt_device_certificates.gateways", tfjsonpath.New("ids"), knownvalue.ListExact(stringsExact(inactiveGateways))),
-				statecheck.ExpectKnownValue("data.apsaramq_mqtt_device_certificates.gateways", tfjsonpath.New("id"), knownvalue.StringExact(emulator.DemoInstanceID+":ca-b")),
-				statecheck.ExpectKnownValue("data.apsaramq_mqtt_device_certificates.sensors_1x", tfjsonpath.New("ids"), knownvalue.ListExact(stringsExact([]string{
-					deviceID("ca-b", "b010"), deviceID("ca-b", "b012"), deviceID("ca-b", "b014"), deviceID("ca-b", "b016"), deviceID("ca-b", "b018"),
-				}))),
-				statecheck.ExpectKnownValue("apsaramq_mqtt_device_certificate_state.ca_a[4]", tfjsonpath.New("device_sn"), knownvalue.StringExact("a4")),
-				acctest.CheckFunc(func() error {
-					for i := 0; i < 5; i++ {
-						if err := acctest.CheckEmulatorDeviceStatus(srv, "ca-a", fmt.Sprintf("a%d", i), "0")(nil); err != nil {
-							return err
-						}
+	resource.ParallelTest(t, acctest.TestCase(t, resource.TestStep{
+		PreConfig: srv.ResetCounters,
+		Config:    cfg,
+		ConfigStateChecks: []statecheck.StateCheck{
+			// 128 certificates: two pages of ListDeviceCertificate, in (ca_sn, device_sn) order.
+			statecheck.ExpectKnownValue("data.apsaramq_mqtt_device_certificates.all", tfjsonpath.New("ids"), knownvalue.ListExact(stringsExact(allIDs))),
+			statecheck.ExpectKnownValue("data.apsaramq_mqtt_device_certificates.all", tfjsonpath.New("id"), knownvalue.StringExact(emulator.DemoInstanceID)),
+			statecheck.ExpectKnownValue("data.apsaramq_mqtt_device_certificates.all", tfjsonpath.New("region"), knownvalue.StringExact(emulator.DemoRegion)),
+			statecheck.ExpectKnownValue("data.apsaramq_mqtt_device_certificates.all", tfjsonpath.New("certificates").AtSliceIndex(0),
+				knownvalue.ObjectPartial(map[string]knownvalue.Check{
+					"ca_sn":           knownvalue.StringExact(emulator.DemoCASn),
+					"device_sn":       knownvalue.StringExact(emulator.DemoDeviceSn),
+					"device_name":     knownvalue.StringExact("sensor-001"),
+					"status":          knownvalue.StringExact("active"),
+					"id":              knownvalue.StringExact(deviceID(emulator.DemoCASn, emulator.DemoDeviceSn)),
+					"valid_until":     knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`)),
+					"certificate_pem": knownvalue.StringRegexp(regexp.MustCompile(`^-----BEGIN CERTIFICATE-----`)),
+				})),
+			statecheck.ExpectKnownValue("data.apsaramq_mqtt_device_certificates.gateways", tfjsonpath.New("ids"), knownvalue.ListExact(stringsExact(inactiveGateways))),
+			statecheck.ExpectKnownValue("data.apsaramq_mqtt_device_certificates.gateways", tfjsonpath.New("id"), knownvalue.StringExact(emulator.DemoInstanceID+":ca-b")),
+			statecheck.ExpectKnownValue("data.apsaramq_mqtt_device_certificates.sensors_1x", tfjsonpath.New("ids"), knownvalue.ListExact(stringsExact([]string{
+				deviceID("ca-b", "b010"), deviceID("ca-b", "b012"), deviceID("ca-b", "b014"), deviceID("ca-b", "b016"), deviceID("ca-b", "b018"),
+			}))),
+			statecheck.ExpectKnownValue("apsaramq_mqtt_device_certificate_state.ca_a[4]", tfjsonpath.New("device_sn"), knownvalue.StringExact("a4")),
+			acctest.CheckFunc(func() error {
+				for i := 0; i < 5; i++ {
+					if err := acctest.CheckEmulatorDeviceStatus(srv, "ca-a", fmt.Sprintf("a%d", i), "0")(nil); err != nil {
+						return err
 					}
-					if n := srv.Calls()["ListDeviceCertificate"]; n < 2 {
-						return fmt.Errorf("128 certificates need two pages, ListDeviceCertificate was called %d times", n)
-					}
-					return nil
-				}),
-			},
-		}},
-	})
+				}
+				if n := srv.Calls()["ListDeviceCertificate"]; n < 2 {
+					return fmt.Errorf("128 certificates need two pages, ListDeviceCertificate was called %d times", n)
+				}
+				return nil
+			}),
+		},
+	}))
 }
 
 func TestAccDeviceCertificatesDataSource_invalidFiltersMakeNoAPICall(t *testing.T) {
@@ -150,20 +153,16 @@ func TestAccDeviceCertificatesDataSource_invalidFiltersMakeNoAPICall(t *testing.
 	}
 	for name, tc := range cases {
 		t.Run(strings.ReplaceAll(name, " ", "_"), func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-				Steps: []resource.TestStep{{
-					Config: acctest.ProviderBlock(srv, "") + fmt.Sprintf(`
+			resource.Test(t, acctest.TestCase(t, resource.TestStep{
+				Config: acctest.ProviderBlock(srv, "") + fmt.Sprintf(`
 data "apsaramq_mqtt_device_certificates" "x" {
   instance_id = %q
   %s
 }
 `, tc.instance, tc.extra),
-					PlanOnly:    true,
-					ExpectError: regexp.MustCompile(tc.want),
-				}},
-			})
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(tc.want),
+			}))
 		})
 	}
 	if err := acctest.CheckNoAPICalls(srv); err != nil {
@@ -178,32 +177,28 @@ func TestAccDeviceCertificatesDataSource_region(t *testing.T) {
 	acctest.PutDevices(t, srv,
 		emulator.DeviceCertificate{InstanceID: onsmqtttest.SecondInstanceID, CASn: "ca-sh", DeviceSn: "sh1", Status: "1"},
 		emulator.DeviceCertificate{InstanceID: onsmqtttest.SecondInstanceID, CASn: "ca-sh", DeviceSn: "sh2", Status: "0"})
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				Config: acctest.ProviderBlock(srv, "") + fmt.Sprintf(`
+	resource.ParallelTest(t, acctest.TestCase(t,
+		resource.TestStep{
+			Config: acctest.ProviderBlock(srv, "") + fmt.Sprintf(`
 data "apsaramq_mqtt_device_certificates" "sh" {
   region      = %q
   instance_id = %q
 }
 `, onsmqtttest.SecondRegion, onsmqtttest.SecondInstanceID),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.apsaramq_mqtt_device_certificates.sh", tfjsonpath.New("ids"), knownvalue.ListExact(stringsExact([]string{
-						onsmqtttest.SecondInstanceID + ":ca-sh:sh1", onsmqtttest.SecondInstanceID + ":ca-sh:sh2",
-					}))),
-					statecheck.ExpectKnownValue("data.apsaramq_mqtt_device_certificates.sh", tfjsonpath.New("region"), knownvalue.StringExact(onsmqtttest.SecondRegion)),
-				},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.apsaramq_mqtt_device_certificates.sh", tfjsonpath.New("ids"), knownvalue.ListExact(stringsExact([]string{
+					onsmqtttest.SecondInstanceID + ":ca-sh:sh1", onsmqtttest.SecondInstanceID + ":ca-sh:sh2",
+				}))),
+				statecheck.ExpectKnownValue("data.apsaramq_mqtt_device_certificates.sh", tfjsonpath.New("region"), knownvalue.StringExact(onsmqtttest.SecondRegion)),
 			},
-			{
-				Config: acctest.ProviderBlock(srv, "") + fmt.Sprintf(`
+		},
+		resource.TestStep{
+			Config: acctest.ProviderBlock(srv, "") + fmt.Sprintf(`
 data "apsaramq_mqtt_device_certificates" "sh" {
   instance_id = %q
 }
 `, onsmqtttest.SecondInstanceID),
-				ExpectError: regexp.MustCompile(`(?s)Unable to List Device Certificates.*MqttInstanceNotFound`),
-			},
+			ExpectError: regexp.MustCompile(`(?s)Unable to List Device Certificates.*MqttInstanceNotFound`),
 		},
-	})
+	))
 }

@@ -67,6 +67,19 @@ var changingActions = map[string]bool{
 	"ActiveDeviceCertificate": true, "InactivateDeviceCertificate": true, "DeleteDeviceCertificate": true,
 }
 
+// campaignConditions are the fault campaigns' emulator options: 20%
+// transient faults of every kind, stalls of 3 s among them, and throttling
+// (SystemOverFlow) above 30 calls/s, which the engine's 10 workers exceed;
+// randSeed picks the calls that fail.
+func campaignConditions(randSeed int64) emulator.Options {
+	return emulator.Options{
+		RateLimit:    30,
+		ThrottleCode: emulator.CodeSystemOverFlow,
+		Faults:       emulator.FaultConfig{Rate: 0.2, Stall: 3 * time.Second},
+		RandSeed:     randSeed,
+	}
+}
+
 func startFaultServer(t *testing.T, opts emulator.Options) *faultServer {
 	t.Helper()
 	e, err := emulator.New(emulator.DemoSeed(), opts)
@@ -143,13 +156,7 @@ func (fs *faultServer) checkUntouched(outside map[string]string) error {
 // what the configuration says.
 func TestAccFaultCampaign_fleetOf200UnderTransientFaultsAndThrottling(t *testing.T) {
 	const n = 200
-	fs := startFaultServer(t, emulator.Options{
-		// The engine's 10 workers exceed 30 calls/s: throttling answers.
-		RateLimit:    30,
-		ThrottleCode: emulator.CodeSystemOverFlow,
-		Faults:       emulator.FaultConfig{Rate: 0.2, Stall: 3 * time.Second},
-		RandSeed:     20260601,
-	})
+	fs := startFaultServer(t, campaignConditions(20260601))
 	// Every other certificate starts active and must become inactive, so the
 	// apply mixes reads and status changes.
 	want := map[string]string{}
@@ -191,10 +198,8 @@ resource "apsaramq_mqtt_device_certificate_state" "fleet" {
 	// The clock starts with the step: ParallelTest first waits for the
 	// sequential tests of the package.
 	var started time.Time
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{{
+	tc := acctest.TestCase(t,
+		resource.TestStep{
 			PreConfig: func() { started = time.Now() },
 			Config:    cfg,
 			ConfigStateChecks: []statecheck.StateCheck{acctest.CheckFunc(func() error {
@@ -208,18 +213,19 @@ resource "apsaramq_mqtt_device_certificate_state" "fleet" {
 				}
 				return fs.checkUntouched(outside)
 			})},
-		}},
-		// Destroy inactivates every configured certificate and still
-		// touches nothing else.
-		CheckDestroy: func(*terraform.State) error {
-			for sn := range want {
-				if d, ok := fs.Device(emulator.DemoInstanceID, "ca01", sn); !ok || d.Status != "0" {
-					return fmt.Errorf("certificate %s after destroy: the API holds %q (registered %v), want inactive", sn, d.Status, ok)
-				}
-			}
-			return fs.checkUntouched(outside)
 		},
-	})
+	)
+	// Destroy inactivates every configured certificate and still
+	// touches nothing else.
+	tc.CheckDestroy = func(*terraform.State) error {
+		for sn := range want {
+			if d, ok := fs.Device(emulator.DemoInstanceID, "ca01", sn); !ok || d.Status != "0" {
+				return fmt.Errorf("certificate %s after destroy: the API holds %q (registered %v), want inactive", sn, d.Status, ok)
+			}
+		}
+		return fs.checkUntouched(outside)
+	}
+	resource.ParallelTest(t, tc)
 	errs := fs.Errors()
 	injected := errs["InternalError"] + errs["ServiceUnavailable"] + errs["reset"] + fs.abandoned.Load()
 	throttled := errs[emulator.CodeSystemOverFlow]
@@ -276,15 +282,11 @@ resource "apsaramq_mqtt_device_certificate_state" "test" {
 		t.Run(tc.name, func(t *testing.T) {
 			srv.ResetCounters()
 			var started time.Time
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-				Steps: []resource.TestStep{{
-					PreConfig:   func() { started = time.Now() },
-					Config:      tc.config,
-					ExpectError: wrapTolerant(tc.want),
-				}},
-			})
+			resource.Test(t, acctest.TestCase(t, resource.TestStep{
+				PreConfig:   func() { started = time.Now() },
+				Config:      tc.config,
+				ExpectError: wrapTolerant(tc.want),
+			}))
 			took := time.Since(started)
 			calls := srv.Calls()
 			if got := calls["GetDeviceCertificate"]; got != 1 {
@@ -332,15 +334,11 @@ resource "apsaramq_mqtt_device_certificate_state" "test" {
 	// The step's clock starts in PreConfig: ParallelTest first waits for the
 	// sequential tests of the package, which is no part of the operation.
 	var started time.Time
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{{
-			PreConfig:   func() { started = time.Now() },
-			Config:      cfg,
-			ExpectError: wrapTolerant(`GetDeviceCertificate timed out after \d+ attempt\(s\).*Raise the resource's timeouts.*Last error: .*Code: ServiceUnavailable.*Request ID: [0-9A-F-]{36}`),
-		}},
-	})
+	resource.ParallelTest(t, acctest.TestCase(t, resource.TestStep{
+		PreConfig:   func() { started = time.Now() },
+		Config:      cfg,
+		ExpectError: wrapTolerant(`GetDeviceCertificate timed out after \d+ attempt\(s\).*Raise the resource's timeouts.*Last error: .*Code: ServiceUnavailable.*Request ID: [0-9A-F-]{36}`),
+	}))
 	took := time.Since(started)
 	attempts, spread := fs.arrivals.spread("GetDeviceCertificate")
 	t.Logf("timed out after %d attempts, spread over %s; the step took %s", attempts, spread.Round(100*time.Millisecond), took.Round(100*time.Millisecond))

@@ -36,12 +36,14 @@ func (queryEngines) CheckTerraformVersion(ctx context.Context, req tfversion.Che
 }
 
 func queryTestCase(t *testing.T, steps ...resource.TestStep) resource.TestCase {
-	return resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{queryEngines{}},
-		Steps:                    steps,
-	}
+	tc := acctest.TestCase(t, steps...)
+	tc.TerraformVersionChecks = []tfversion.TerraformVersionCheck{queryEngines{}}
+	return tc
+}
+
+// queryStep runs terraform query on config and checks its results.
+func queryStep(config string, checks ...querycheck.QueryResultCheck) resource.TestStep {
+	return resource.TestStep{Query: true, Config: config, QueryResultChecks: checks}
 }
 
 // queryCalls checks, after a query, the emulator's per-action counters

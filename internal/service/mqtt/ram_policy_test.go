@@ -139,36 +139,12 @@ data "apsaramq_mqtt_device_certificates" "by_ca" {
   instance_id = %[1]q
 }`)},
 	"apsaramq_mqtt_device_certificate_state (list resource)": {"list-resources/apsaramq_mqtt_device_certificate_state/ram-policy.json",
-		querySteps(`list "apsaramq_mqtt_device_certificate_state" "by_ca" {
-  provider = apsaramq
-  config {
-    instance_id = %[1]q
-    ca_sn       = "ca01"
-  }
-}
-
-list "apsaramq_mqtt_device_certificate_state" "all" {
-  provider = apsaramq
-  config {
-    instance_id = %[1]q
-  }
-}`)},
+		querySteps(listBlock("apsaramq_mqtt_device_certificate_state", "by_ca", "instance_id = %[1]q\n    ca_sn = \"ca01\"", "") +
+			listBlock("apsaramq_mqtt_device_certificate_state", "all", "instance_id = %[1]q", ""))},
 	"apsaramq_mqtt_device_access (list resource)": {"list-resources/apsaramq_mqtt_device_access/ram-policy.json",
-		querySteps(`list "apsaramq_mqtt_device_access" "test" {
-  provider         = apsaramq
-  include_resource = true
-  config {
-    instance_id = %[1]q
-  }
-}`)},
+		querySteps(listBlock("apsaramq_mqtt_device_access", "test", "instance_id = %[1]q", "include_resource = true"))},
 	"apsaramq_mqtt_ca_certificate (list resource)": {"list-resources/apsaramq_mqtt_ca_certificate/ram-policy.json",
-		querySteps(`list "apsaramq_mqtt_ca_certificate" "test" {
-  provider         = apsaramq
-  include_resource = true
-  config {
-    instance_id = %[1]q
-  }
-}`)},
+		querySteps(listBlock("apsaramq_mqtt_ca_certificate", "test", "instance_id = %[1]q", "include_resource = true"))},
 }
 
 // querySteps runs terraform query on the list blocks of block (formatted
@@ -192,11 +168,7 @@ func TestAccRAMPolicy_leastPrivilegeForEveryType(t *testing.T) {
 		t.Run(regexp.MustCompile(`\W+`).ReplaceAllString(name, "_"), func(t *testing.T) {
 			allowed := acctest.PublishedPolicyActions(t, lc.file)
 			srv := startRestricted(t, allowed)
-			tc := resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-				Steps:                    lc.steps(t, srv),
-			}
+			tc := acctest.TestCase(t, lc.steps(t, srv)...)
 			if lc.isQuery() {
 				tc.TerraformVersionChecks = []tfversion.TerraformVersionCheck{queryEngines{}}
 			}
@@ -227,11 +199,8 @@ func TestAccRAMPolicy_missingActionIsNamed(t *testing.T) {
 	allowed := slices.DeleteFunc(acctest.PublishedPolicyActions(t, "resources/apsaramq_mqtt_device_certificate_state/ram-policy.json"),
 		func(a string) bool { return a == "mq:UnregisterDeviceCertificate" })
 	srv := startRestricted(t, allowed)
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{{
-			Config: restrictedProvider(srv) + fmt.Sprintf(`
+	resource.ParallelTest(t, acctest.TestCase(t, resource.TestStep{
+		Config: restrictedProvider(srv) + fmt.Sprintf(`
 resource "apsaramq_mqtt_device_certificate_state" "test" {
   instance_id = %q
   ca_sn       = "ca01"
@@ -239,9 +208,8 @@ resource "apsaramq_mqtt_device_certificate_state" "test" {
   status      = "inactive"
 }
 `, emulator.DemoInstanceID),
-			ExpectError: wrapTolerant(`Code: PermissionCheckFailed .* may not call InactivateDeviceCertificate: grant it mq:UnregisterDeviceCertificate`),
-		}},
-	})
+		ExpectError: wrapTolerant(`Code: PermissionCheckFailed .* may not call InactivateDeviceCertificate: grant it mq:UnregisterDeviceCertificate`),
+	}))
 	if d, _ := srv.Device(emulator.DemoInstanceID, "ca01", "pol01"); d.Status != "1" {
 		t.Fatalf("the certificate changed although the call was denied")
 	}

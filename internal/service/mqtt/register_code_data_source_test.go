@@ -20,12 +20,9 @@ import (
 func TestAccRegisterCodeDataSource_basic(t *testing.T) {
 	srv := acctest.StartEmulatorWithSeed(t, onsmqtttest.FleetSeed(), emulator.Options{})
 	hz := acctest.RegisterCode(t, srv, emulator.DemoInstanceID)
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				Config: acctest.ProviderBlock(srv, "") + fmt.Sprintf(`
+	resource.ParallelTest(t, acctest.TestCase(t,
+		resource.TestStep{
+			Config: acctest.ProviderBlock(srv, "") + fmt.Sprintf(`
 data "apsaramq_mqtt_register_code" "hz" {
   instance_id = %q
 }
@@ -35,22 +32,21 @@ data "apsaramq_mqtt_register_code" "sh" {
   region      = %q
 }
 `, emulator.DemoInstanceID, onsmqtttest.SecondInstanceID, onsmqtttest.SecondRegion),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.apsaramq_mqtt_register_code.hz", tfjsonpath.New("register_code"), knownvalue.StringExact(hz)),
-					statecheck.ExpectKnownValue("data.apsaramq_mqtt_register_code.hz", tfjsonpath.New("id"), knownvalue.StringExact(emulator.DemoInstanceID)),
-					statecheck.ExpectKnownValue("data.apsaramq_mqtt_register_code.sh", tfjsonpath.New("region"), knownvalue.StringExact(onsmqtttest.SecondRegion)),
-					statecheck.ExpectKnownValue("data.apsaramq_mqtt_register_code.sh", tfjsonpath.New("register_code"),
-						knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f-]{36}\d{10}$`))),
-				},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.apsaramq_mqtt_register_code.hz", tfjsonpath.New("register_code"), knownvalue.StringExact(hz)),
+				statecheck.ExpectKnownValue("data.apsaramq_mqtt_register_code.hz", tfjsonpath.New("id"), knownvalue.StringExact(emulator.DemoInstanceID)),
+				statecheck.ExpectKnownValue("data.apsaramq_mqtt_register_code.sh", tfjsonpath.New("region"), knownvalue.StringExact(onsmqtttest.SecondRegion)),
+				statecheck.ExpectKnownValue("data.apsaramq_mqtt_register_code.sh", tfjsonpath.New("register_code"),
+					knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f-]{36}\d{10}$`))),
 			},
-			{
-				Config: acctest.ProviderBlock(srv, "") + fmt.Sprintf(`
+		},
+		resource.TestStep{
+			Config: acctest.ProviderBlock(srv, "") + fmt.Sprintf(`
 data "apsaramq_mqtt_register_code" "other" {
   instance_id = %q
 }
 `, emulator.OtherInstanceID),
-				ExpectError: regexp.MustCompile(`(?s)Unable to Read the Registration Code.*MqttOwnerCheckError.*another\s+Alibaba\s+Cloud\s+account`),
-			},
+			ExpectError: regexp.MustCompile(`(?s)Unable to Read the Registration Code.*MqttOwnerCheckError.*another\s+Alibaba\s+Cloud\s+account`),
 		},
-	})
+	))
 }

@@ -24,16 +24,12 @@ func TestAccSignatureError_namesTheCredentialSource(t *testing.T) {
 	if err := os.WriteFile(file, []byte(profiles), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{{
-			Config: acctest.ProviderBlockWithout(srv, fmt.Sprintf("shared_credentials_file = %q\n  profile = \"dev\"", file)) +
-				accessConfig("", emulator.DemoCASn, map[string]string{}, ""),
-			ExpectError: wrapTolerant(`Code: SignatureDoesNotMatch .*string to sign is left out of this message\) .*` +
-				`check that the access_key_secret of profile dev \(AK\) in the shared credentials file belongs to its access_key_id`),
-		}},
-	})
+	resource.ParallelTest(t, acctest.TestCase(t, resource.TestStep{
+		Config: acctest.ProviderBlockWithout(srv, fmt.Sprintf("shared_credentials_file = %q\n  profile = \"dev\"", file)) +
+			accessConfig("", emulator.DemoCASn, map[string]string{}, ""),
+		ExpectError: wrapTolerant(`Code: SignatureDoesNotMatch .*string to sign is left out of this message\) .*` +
+			`check that the access_key_secret of profile dev \(AK\) in the shared credentials file belongs to its access_key_id`),
+	}))
 	if n := srv.Errors()[emulator.CodeSignatureDoesNotMatch]; n != 1 {
 		t.Errorf("the emulator answered SignatureDoesNotMatch %d times, want 1", n)
 	}
