@@ -127,7 +127,7 @@ func (m *deviceAccessModel) plan(ctx context.Context) (accessPlan, diag.Diagnost
 func (m *deviceAccessModel) setData(d accessData, region string) {
 	m.ID = types.StringValue(formatDeviceAccessID(m.key()))
 	m.Region = types.StringValue(region)
-	m.Devices = knownStringMap(d.Devices)
+	m.Devices = m.Devices.with(d.Devices)
 	m.setComputed(d)
 	s := m.settings()
 	m.UnlistedDevices = types.StringValue(s.Unlisted)
@@ -136,7 +136,7 @@ func (m *deviceAccessModel) setData(d accessData, region string) {
 
 // setComputed sets the computed per-device attributes and counts from d.
 func (m *deviceAccessModel) setComputed(d accessData) {
-	m.UnlistedDeviceStatuses = knownStringMap(d.Unlisted)
+	m.UnlistedDeviceStatuses = m.UnlistedDeviceStatuses.with(d.Unlisted)
 	m.UnregisteredDevices = knownStringSet(d.Unregistered)
 	c := d.counts()
 	m.RegisteredCount = types.Int64Value(c.Registered)

@@ -72,6 +72,7 @@ type accessProtocol struct {
 	// supported is false when the schema has what prepare does not do
 	// (inspectSchema): then every RPC goes to the framework.
 	supported bool
+	codec     valueCodec
 }
 
 // accessProtocolWithLists forwards the list resource RPCs, which
@@ -154,7 +155,7 @@ func (s *accessProtocol) decode(dv *tfprotov6.DynamicValue) (tftypes.Value, erro
 	if dv == nil {
 		return tftypes.NewValue(s.objectType, nil), nil
 	}
-	return dv.Unmarshal(s.objectType)
+	return s.codec.decode(dv, s.objectType)
 }
 
 func (s *accessProtocol) decodeIdentity(data *tfprotov6.ResourceIdentityData) (tftypes.Value, error) {
@@ -267,7 +268,7 @@ func addIdentityMissing(diags *diag.Diagnostics, operation string) {
 
 // encodeResult encodes a state and an identity for a response.
 func (s *accessProtocol) encodeResult(state tftypes.Value, identity *tfsdk.ResourceIdentity, diags diag.Diagnostics) (*tfprotov6.DynamicValue, *tfprotov6.ResourceIdentityData, diag.Diagnostics) {
-	encoded, err := tfprotov6.NewDynamicValue(s.objectType, state)
+	encoded, err := s.codec.encode(s.objectType, state)
 	if err != nil {
 		diags.AddError("Unable to Convert State", "An unexpected error was encountered when converting the state to the protocol type. "+
 			"Please report this issue to the provider developers.\n\n"+err.Error())

@@ -27,8 +27,8 @@ import (
 // same paths, the same replacement paths. The catalogue walks the
 // resource's life (validation errors, create in each unlisted_devices mode,
 // refresh after changes outside Terraform, no-change plans, updates, a
-// partial failure, unknown configuration, a replacement, an import, a
-// refresh of a CA that is gone, destroy).
+// partial failure, unknown configuration, a replacement, an import,
+// destroy, a fleet of 3,000, a refresh of a CA that is gone).
 func TestDeviceAccessProtocolMatchesTheFramework(t *testing.T) {
 	p := newServerPair(t)
 	ctx := context.Background()
@@ -104,8 +104,31 @@ func TestDeviceAccessProtocolMatchesTheFramework(t *testing.T) {
 	imported := p.importState(ctx, "import", emulator.DemoInstanceID+":ca01")
 	p.read(ctx, "refresh after import", imported.state, imported.identity, imported.private)
 
-	// Destroy, then a refresh of a CA whose instance is gone.
+	// Destroy.
 	p.destroy(ctx, "destroy", state)
+
+	// A fleet whose devices map the provider's codec remembers
+	// (device_access_protocol_values.go): adopt, refresh, no-change plan,
+	// a flip of 1 % and back, each value passed on as the server
+	// returned it.
+	fleet := map[string]string{}
+	for i := range 3000 {
+		fleet[fmt.Sprintf("f%05d", i)] = "active"
+	}
+	seedBoth(fleet)
+	large := p.config(nil, fleet)
+	p.validate(ctx, "large", large)
+	fleetState := p.create(ctx, "create large", large)
+	fleetState = p.read(ctx, "refresh large", fleetState, p.lastIdentity)
+	p.plan(ctx, "no-change plan large", fleetState, large)
+	flipped := maps.Clone(fleet)
+	for i := range 30 {
+		flipped[fmt.Sprintf("f%05d", i*100)] = "inactive"
+	}
+	fleetState = p.update(ctx, "flip large", fleetState, p.config(nil, flipped))
+	p.update(ctx, "flip large back", fleetState, large)
+
+	// A refresh of a CA whose instance is gone.
 	for _, e := range p.emulators {
 		snap := e.Snapshot()
 		snap.Instances = slices.DeleteFunc(snap.Instances, func(in emulator.Instance) bool { return in.ID == emulator.DemoInstanceID })

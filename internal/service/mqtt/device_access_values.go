@@ -36,6 +36,32 @@ func knownStringMap(m map[string]string) stringMap {
 	return stringMap{tftypes.NewValue(stringMapType, elems)}
 }
 
+// with is a known map of elems: m itself when it holds exactly elems, so
+// that a map passed through unchanged stays the value it arrived as (whose
+// encoding the protocol server then reuses:
+// device_access_protocol_values.go), a new value otherwise.
+func (m stringMap) with(elems map[string]string) stringMap {
+	if m.holds(elems) {
+		return m
+	}
+	return knownStringMap(elems)
+}
+
+func (m stringMap) holds(elems map[string]string) bool {
+	var have map[string]tftypes.Value
+	if m.IsNull() || m.IsUnknown() || m.v.As(&have) != nil || len(have) != len(elems) {
+		return false
+	}
+	for k, want := range elems {
+		v, ok := have[k]
+		var got string
+		if !ok || !v.IsKnown() || v.IsNull() || v.As(&got) != nil || got != want {
+			return false
+		}
+	}
+	return true
+}
+
 func unknownStringMap() stringMap {
 	return stringMap{tftypes.NewValue(stringMapType, tftypes.UnknownValue)}
 }
