@@ -40,7 +40,7 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	root, err := moduleRoot()
+	root, err := acctest.ModuleRoot()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -57,18 +57,6 @@ func run(m *testing.M) int {
 	return acctest.RunWithEmulatorCA(m)
 }
 
-func moduleRoot() (string, error) {
-	out, err := exec.Command("go", "env", "GOMOD").Output()
-	if err != nil {
-		return "", fmt.Errorf("go env GOMOD: %w", err)
-	}
-	mod := strings.TrimSpace(string(out))
-	if mod == "" || mod == os.DevNull {
-		return "", fmt.Errorf("not inside the module")
-	}
-	return filepath.Dir(mod), nil
-}
-
 // engineRun is one engine in one working directory, with a CLI config
 // whose dev_overrides point at the freshly built provider (no init, no
 // registry), driven through internal/engine like the demo and the benchmark.
@@ -81,17 +69,7 @@ type engineRun struct {
 
 func newEngine(t *testing.T) *engineRun {
 	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1 and TF_ACC_TERRAFORM_PATH")
-	}
-	path := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if path == "" {
-		t.Fatal("TF_ACC_TERRAFORM_PATH must name the engine (terraform or tofu)")
-	}
-	eng, err := engine.Detect(context.Background(), path)
-	if err != nil {
-		t.Fatalf("TF_ACC_TERRAFORM_PATH=%s: %v", path, err)
-	}
+	eng := acctest.Engine(t)
 	dir := t.TempDir()
 	cli := filepath.Join(dir, ".tfrc")
 	if err := engine.WriteCLIConfig(cli, providerDir); err != nil {

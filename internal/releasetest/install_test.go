@@ -26,23 +26,6 @@ import (
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/release"
 )
 
-// acceptanceEngine is the engine TF_ACC_TERRAFORM_PATH names.
-func acceptanceEngine(t *testing.T) engine.Engine {
-	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1 and TF_ACC_TERRAFORM_PATH")
-	}
-	path := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if path == "" {
-		t.Fatal("TF_ACC_TERRAFORM_PATH must name the engine (terraform or tofu)")
-	}
-	eng, err := engine.Detect(context.Background(), path)
-	if err != nil {
-		t.Fatalf("TF_ACC_TERRAFORM_PATH=%s: %v", path, err)
-	}
-	return eng
-}
-
 // builtRelease is the snapshot in APSARAMQ_RELEASE_DIR, checked whole: all
 // of release.Platforms (make release-snapshot, as .ci/run builds it) or
 // this machine's only (make test's quicker single-target build).
@@ -53,7 +36,7 @@ func builtRelease(t *testing.T) release.Dist {
 		t.Skip("no release to install: run make release-snapshot, then set APSARAMQ_RELEASE_DIR=dist (make test builds one)")
 	}
 	if !filepath.IsAbs(dir) { // relative to the module root, like the make targets
-		root, err := moduleRoot()
+		root, err := acctest.ModuleRoot()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -184,7 +167,7 @@ func (u *userAgents) all() map[string]int {
 // platform's h1:; the engine and the API then see the release version, and
 // the demo passes on the installed binary.
 func TestAccReleaseInstalledFromRegistry(t *testing.T) {
-	eng := acceptanceEngine(t)
+	eng := acctest.Engine(t)
 	d := builtRelease(t)
 	reg, err := ServeRegistry(d, t.TempDir(), nil)
 	if err != nil {
@@ -318,7 +301,7 @@ func checkLockFile(t *testing.T, dir string, eng engine.Engine, d release.Dist) 
 // (the index still lists the true release) is refused by init, and nothing
 // is installed.
 func TestAccReleaseTamperedIsRefused(t *testing.T) {
-	eng := acceptanceEngine(t)
+	eng := acctest.Engine(t)
 	d := builtRelease(t)
 	var local string
 	for _, p := range d.Packages {

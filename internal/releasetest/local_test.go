@@ -1,7 +1,6 @@
 package releasetest
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -57,8 +56,8 @@ func readReadme(t *testing.T, root string) readmeSection {
 // it from there under the version the section pins (lock file, the version
 // the engine and the API see); and dev_overrides plans with no init.
 func TestAccLocalInstallRecipe(t *testing.T) {
-	eng := acceptanceEngine(t)
-	root, err := moduleRoot()
+	eng := acctest.Engine(t)
+	root, err := acctest.ModuleRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,16 +161,4 @@ func localWorkspace(t *testing.T, eng engine.Engine, home, cliConfig string) *wo
 		t.Fatal(err)
 	}
 	return &workspace{t: t, eng: eng, dir: dir, env: engine.Env(engine.Settings{CLIConfig: cli, Home: home})}
-}
-
-func moduleRoot() (string, error) {
-	out, err := exec.CommandContext(context.Background(), "go", "env", "GOMOD").Output()
-	if err != nil {
-		return "", fmt.Errorf("go env GOMOD: %w", err)
-	}
-	mod := strings.TrimSpace(string(out))
-	if mod == "" || mod == os.DevNull {
-		return "", fmt.Errorf("not inside the module")
-	}
-	return filepath.Dir(mod), nil
 }
