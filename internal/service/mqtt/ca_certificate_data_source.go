@@ -6,7 +6,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
@@ -31,11 +30,7 @@ type caCertificateDataSourceModel struct {
 func (d *caCertificateDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attrs := caItemAttributes()
 	attrs["instance_id"] = dataSourceInstanceIDAttribute()
-	attrs["sn"] = schema.StringAttribute{
-		MarkdownDescription: "Serial number of the CA certificate.",
-		Required:            true,
-		Validators:          []validator.String{serialNumberValidator},
-	}
+	attrs["sn"] = dataSourceSerialAttribute("Serial number of the CA certificate.")
 	attrs["region"] = dataSourceRegionAttribute()
 	attrs["timeouts"] = timeouts.Attributes(ctx)
 	resp.Schema = schema.Schema{

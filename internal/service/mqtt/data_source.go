@@ -24,6 +24,15 @@ func dataSourceInstanceIDAttribute() schema.StringAttribute {
 	}
 }
 
+// dataSourceSerialAttribute is a serial number the data source reads by.
+func dataSourceSerialAttribute(description string) schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: description,
+		Required:            true,
+		Validators:          []validator.String{serialNumberValidator},
+	}
+}
+
 // computedString is a string attribute the data source reads from the API.
 func computedString(description string) schema.StringAttribute {
 	return schema.StringAttribute{MarkdownDescription: description, Computed: true}

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/vmihailenco/msgpack/v5"
+	"github.com/vmihailenco/msgpack/v5/msgpcode"
 )
 
 // The engine sends the devices map to one provider process several times,
@@ -60,7 +61,7 @@ func (c *valueCodec) decode(dv *tfprotov6.DynamicValue, typ tftypes.Object) (tft
 	r := bytes.NewReader(dv.MsgPack)
 	dec := msgpack.NewDecoder(r)
 	code, err := dec.PeekCode()
-	if err != nil || !isMapCode(code) {
+	if err != nil || (!msgpcode.IsFixedMap(code) && code != msgpcode.Map16 && code != msgpcode.Map32) {
 		return dv.Unmarshal(typ) // null, unknown or not an object: tftypes says which
 	}
 	n, err := dec.DecodeMapLen()
@@ -166,9 +167,4 @@ func mapIdentity(v tftypes.Value) uintptr {
 		return 0
 	}
 	return reflect.ValueOf(elems).Pointer()
-}
-
-// isMapCode reports whether a MessagePack value starting with code is a map.
-func isMapCode(code byte) bool {
-	return code&0xf0 == 0x80 || code == 0xde || code == 0xdf
 }

@@ -6,7 +6,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/apsaramq/terraform-provider-apsaramq/internal/onsmqtt"
@@ -31,16 +30,8 @@ type deviceCertificateDataSourceModel struct {
 func (d *deviceCertificateDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attrs := deviceItemAttributes()
 	attrs["instance_id"] = dataSourceInstanceIDAttribute()
-	attrs["ca_sn"] = schema.StringAttribute{
-		MarkdownDescription: "Serial number of the CA certificate that signed the device certificate.",
-		Required:            true,
-		Validators:          []validator.String{serialNumberValidator},
-	}
-	attrs["device_sn"] = schema.StringAttribute{
-		MarkdownDescription: "Serial number of the device certificate.",
-		Required:            true,
-		Validators:          []validator.String{serialNumberValidator},
-	}
+	attrs["ca_sn"] = dataSourceSerialAttribute("Serial number of the CA certificate that signed the device certificate.")
+	attrs["device_sn"] = dataSourceSerialAttribute("Serial number of the device certificate.")
 	attrs["region"] = dataSourceRegionAttribute()
 	attrs["timeouts"] = timeouts.Attributes(ctx)
 	resp.Schema = schema.Schema{
